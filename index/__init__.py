@@ -1,0 +1,1 @@
+"""Turn documents into a persisted index: reading, paragraphs, attribution, chunks, storage."""

@@ -1,0 +1,59 @@
+"""The one configuration object. Its values are written into the index manifest."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+FORMAT_VERSION = 1
+SUPPORTED_SUFFIXES = (".txt", ".md")
+
+
+def default_index_dir() -> Path:
+    """Where the default index of the bundled article lives (``$QUOTEBOT_HOME`` overrides)."""
+    home = os.environ.get("QUOTEBOT_HOME")
+    base = Path(home) if home else Path.home() / ".cache" / "quotebot"
+    return base / "index"
+
+
+def bundled_article() -> Path:
+    """The article shipped with the package."""
+    return Path(__file__).parent / "corpus" / "iran-pakistan-relationship.txt"
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings for indexing and answering.
+
+    Per-call arguments elsewhere override these, ``None`` meaning "use the config".
+    """
+
+    embedder: str = "sentence-transformers"  # or "hashing" (deterministic, for tests)
+    model: str = DEFAULT_MODEL  # a sentence-transformers name or local path
+    hashing_dimension: int = 384
+    chunk_tokens: int = 0  # 0: the embedder's own max sequence length
+    chunk_overlap_tokens: int = 24
+    k: int = 5
+    candidates: int = 40  # per ranking, before fusion
+    rrf_k: int = 60
+    dense_weight: float = 1.0
+    keyword_weight: float = 1.0
+    max_file_bytes: int = 2_000_000
+    answer_max_quotes: int = 3
+    answer_max_facts: int = 2
+    min_dense_score: float = 0.30  # below this, with no keyword support, the evidence is weak
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Config:
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{key: value for key, value in data.items() if key in names})
+
+    def replace(self, **changes: Any) -> Config:
+        return dataclasses.replace(self, **changes)

@@ -1,0 +1,90 @@
+"""Find quotation spans in a paragraph: curly and straight, double and single marks.
+
+A span left open at the paragraph's end runs to the end (news convention for a
+quote that continues into the next paragraph). Single marks inside a double-quoted
+span are nested quotes and stay part of the outer span.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+OPENERS_BEFORE = set(" \t\n([{—–-/")
+
+
+@dataclass(frozen=True)
+class QuoteSpan:
+    """Offsets are relative to the string searched; ``inner`` excludes the marks."""
+
+    open_at: int
+    close_at: int | None  # index of the closing mark, None when unclosed
+    inner_start: int
+    inner_end: int
+
+
+def _is_straight_double_opener(text: str, i: int) -> bool:
+    return i == 0 or text[i - 1] in OPENERS_BEFORE or text[i - 1] in "“‘'"
+
+
+def _is_single_opener(text: str, i: int) -> bool:
+    before_ok = i == 0 or text[i - 1] in OPENERS_BEFORE or text[i - 1] in "“\""
+    after_ok = i + 1 < len(text) and not text[i + 1].isspace()
+    return before_ok and after_ok
+
+
+def _is_single_closer(text: str, i: int) -> bool:
+    """A single mark closes a quote when it is not an apostrophe inside a word."""
+    after = text[i + 1] if i + 1 < len(text) else " "
+    before = text[i - 1] if i > 0 else " "
+    return not before.isspace() and not after.isalnum()
+
+
+def find_spans(text: str) -> list[QuoteSpan]:
+    """Top-level quotation spans of ``text`` in order."""
+    spans: list[QuoteSpan] = []
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        closer: str | None = None
+        if ch == "“":
+            closer = "”"
+        elif ch == '"' and _is_straight_double_opener(text, i):
+            closer = '"'
+        elif ch in "‘'" and _is_single_opener(text, i):
+            closer = "’" if ch == "‘" else "'"
+        if closer is None:
+            i += 1
+            continue
+        end = _find_closer(text, i + 1, closer)
+        if end is None:
+            if closer in "’'":  # an unmatched single mark is an apostrophe, not a quote
+                i += 1
+                continue
+            spans.append(_span(text, i, None))
+            break
+        spans.append(_span(text, i, end))
+        i = end + 1
+    return spans
+
+
+def _find_closer(text: str, start: int, closer: str) -> int | None:
+    for j in range(start, len(text)):
+        ch = text[j]
+        if closer == "”" and ch == "”":
+            return j
+        if closer == '"' and ch == '"':
+            return j
+        if closer in "’'" and ch == closer and _is_single_closer(text, j):
+            return j
+    return None
+
+
+def _span(text: str, open_at: int, close_at: int | None) -> QuoteSpan:
+    inner_start = open_at + 1
+    inner_end = close_at if close_at is not None else len(text)
+    while inner_end > inner_start and text[inner_end - 1] in " \t\n,":
+        inner_end -= 1
+    while inner_start < inner_end and text[inner_start] in " \t\n":
+        inner_start += 1
+    return QuoteSpan(open_at, close_at, inner_start, inner_end)

@@ -1,0 +1,210 @@
+"""Parse the noun phrase that names a speaker: a person, a group, a pronoun or a description.
+
+Decisions come from the shape of the phrase (capitalisation, honorifics, title words,
+appositives), never from lists of particular people.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+MentionKind = Literal["person", "group", "pronoun", "description", "anonymous"]
+
+HONORIFICS = {
+    "dr", "dr.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "mx", "prof", "prof.",
+    "professor", "sir", "dame", "lord", "lady",
+}
+FEMALE_HONORIFICS = {"mrs", "mrs.", "ms", "ms.", "miss", "dame", "lady"}
+MALE_HONORIFICS = {"mr", "mr.", "sir", "lord"}
+TITLE_WORDS = {
+    "president", "vice", "prime", "minister", "foreign", "finance", "defence", "defense",
+    "interior", "health", "economy", "trade", "justice", "education", "secretary", "general",
+    "senator", "sen.", "governor", "gov.", "mayor", "chancellor", "ambassador", "chief",
+    "executive", "director", "judge", "coach", "captain", "commissioner", "chairman",
+    "chairwoman", "chair", "spokesman", "spokeswoman", "spokesperson", "deputy", "head",
+    "sheikh", "king", "queen", "prince", "princess", "pope", "cardinal", "bishop", "rabbi",
+    "imam", "colonel", "col.", "major", "lieutenant", "lt.", "sergeant", "admiral",
+    "commander", "detective", "inspector", "representative", "rep.", "gen.", "superintendent",
+    "ceo", "cfo", "manager", "premier", "speaker", "attorney", "auditor", "state", "interim",
+    "acting", "former", "new", "opposition", "leader", "envoy", "officer", "chief-executive",
+}
+ORG_WORDS = {
+    "ministry", "council", "government", "agency", "bank", "fund", "organisation",
+    "organization", "office", "committee", "commission", "university", "institute",
+    "company", "corp", "corporation", "group", "party", "court", "department", "association",
+    "union", "federation", "board", "police", "army", "times", "post", "news", "club",
+    "authority", "service", "foundation", "centre", "center", "inc", "ltd", "league",
+    "parliament", "assembly", "senate", "congress", "cabinet", "embassy", "network",
+    "coalition", "alliance", "team", "secretariat", "observatory", "nations", "guard",
+    "forces", "command", "tribunal", "watch", "society", "trust", "press",
+}
+GROUP_HEADS = (
+    "members|officials|leaders|representatives|spokesmen|spokeswomen|ministers|lawmakers|"
+    "diplomats|officers|analysts|experts|residents|activists|delegates|researchers|"
+    "authorities|sources|a spokesman|a spokeswoman|a spokesperson|the head|the chief"
+)
+ROLE_NOUNS = (
+    "official|analyst|minister|spokesman|spokeswoman|spokesperson|expert|professor|economist|"
+    "researcher|diplomat|president|ambassador|chief|director|author|ministry|government|"
+    "department|agency|company|court|judge|police|coach|manager|doctor|scientist|lawyer|"
+    "source|senator|governor|mayor|chairman|chairwoman|ceo|secretary|general|commander|"
+    "activist|leader|officer|envoy|regulator|statement|report|study|group|organisation|"
+    "organization|committee|council|board|firm|bank|campaigner|academic|historian|"
+    "negotiator|prosecutor|witness|resident|survivor|teacher|nurse|farmer|player|striker|"
+    "midfielder|defender|goalkeeper|surgeon|engineer|founder|owner|investor|trader|strategist"
+)
+NAME_PARTICLES = {
+    "al", "al-", "el", "bin", "ibn", "bint", "abu", "van", "von", "de", "da", "di", "du",
+    "la", "le", "der", "den", "ter", "dos", "das", "del", "della", "y", "st", "st.", "mac",
+}
+NOT_NAMES = {
+    "the", "a", "an", "this", "that", "these", "those", "it", "its", "he", "she", "they",
+    "we", "i", "you", "there", "here", "in", "on", "at", "for", "but", "and", "or", "so",
+    "yet", "as", "if", "when", "while", "after", "before", "since", "although", "though",
+    "however", "meanwhile", "still", "also", "then", "now", "today", "yesterday", "monday",
+    "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
+    "march", "april", "may", "june", "july", "august", "september", "october", "november",
+    "december", "what", "which", "who", "why", "how", "where", "first", "second", "third",
+    "finally", "last", "next", "one", "two", "both", "all", "some", "many", "most", "such",
+    "our", "his", "her", "their", "my", "your", "not", "no", "yes", "with", "by", "from",
+    "to", "of", "said", "says", "told",
+}
+PRONOUNS = {"he": "m", "she": "f", "they": "p"}
+_TOKEN = re.compile(r"[^\s]+")
+_DESCRIPTION = re.compile(
+    rf"^(?:the|this|that)\s+(?:[a-z][\w-]*\s+){{0,3}}({ROLE_NOUNS})$", re.I
+)
+_ANONYMOUS = re.compile(
+    rf"^(?:a|an|one|two|three|several|some)\s+(?:[\w-]+\s+){{0,4}}?({ROLE_NOUNS}|sources|officials|"
+    r"diplomats|people|person)(?:\s+(?:who|familiar|close|with|in|from|at|speaking|on)\b.*)?$",
+    re.I,
+)
+_GROUP = re.compile(rf"^(?:{GROUP_HEADS})\s+(?:of|at|from|for)\s+(?:the\s+)?(.+)$", re.I)
+_ADJ_GROUP = re.compile(
+    r"^(?:(?:the|some|many|senior|top)\s+)?((?:[A-Z][\w’'-]*\s+){1,3})"
+    r"(officials|authorities|lawmakers|diplomats|leaders|sources|officers|prosecutors|police)$"
+)
+_POSSESSIVE = re.compile(r"^[A-Z][\w.-]*(?:’s|'s|’|')$")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A parsed speaker phrase; ``name`` has no honorific or title words."""
+
+    kind: MentionKind
+    text: str
+    name: str
+    honorific: str | None = None
+    title: str | None = None
+    gender: str | None = None  # "m", "f", "p" (plural) or None
+
+    @property
+    def surname(self) -> str:
+        parts = self.name.split()
+        return parts[-1] if parts else self.name
+
+
+def _is_name_token(token: str) -> bool:
+    bare = token.strip(".,;:")
+    if not bare or bare.lower() in NOT_NAMES:
+        return False
+    if bare.lower() in NAME_PARTICLES or re.match(r"^(?:al|el)-[A-Z]", bare):
+        return True
+    return bool(re.match(r"^[A-Z][\w’'.-]*$", bare)) and not bare.isdigit()
+
+
+def parse_mention(phrase: str) -> Mention | None:
+    """Parse a whole phrase as a speaker; None when it is not one (precision first)."""
+    text = phrase.strip(" ,;:—–-\n\t")
+    text = re.sub(r"^(?:however|but|and|meanwhile|still|yet|instead|also|which|who|that)\b,?\s+",
+                  "", text, flags=re.I)
+    if not text or len(text.split()) > 12:
+        return None
+    lower = text.lower()
+    if lower in PRONOUNS:
+        return Mention("pronoun", text, lower, gender=PRONOUNS[lower])
+    if _DESCRIPTION.match(text):
+        return Mention("description", text, _DESCRIPTION.match(text).group(1).lower())  # type: ignore[union-attr]
+    group = _GROUP.match(text)
+    if group and _capitalised_run(group.group(1)):
+        return Mention("group", text, text, gender="p")
+    if _ADJ_GROUP.match(text):
+        return Mention("group", text, re.sub(r"^the\s+", "", text, flags=re.I), gender="p")
+    if _ANONYMOUS.match(text) and not text[0].isupper() or _ANONYMOUS.match(text) and lower.startswith(("a ", "an ")):
+        anon = re.split(r"\s+(?:who|familiar|close|speaking)\b", text, maxsplit=1)[0]
+        return Mention("anonymous", text, anon)
+    return _parse_named(text)
+
+
+def _capitalised_run(text: str) -> bool:
+    tokens = text.split()
+    return bool(tokens) and all(_is_name_token(t) or t.lower() in {"of", "and", "for", "the"}
+                                for t in tokens) and any(t[:1].isupper() for t in tokens)
+
+
+def _parse_named(text: str) -> Mention | None:
+    tokens = _TOKEN.findall(text)
+    title_tokens: list[str] = []
+    if tokens and _POSSESSIVE.match(tokens[0]) and len(tokens) > 1:
+        title_tokens.append(tokens.pop(0))
+    while tokens and tokens[0].lower().strip(".") in TITLE_WORDS and len(tokens) > 1:
+        title_tokens.append(tokens.pop(0))
+    lead_the = bool(tokens) and tokens[0].lower() == "the"
+    if lead_the:
+        tokens = tokens[1:]
+    honorific = None
+    if tokens and tokens[0].lower() in HONORIFICS and len(tokens) > 1:
+        honorific = tokens.pop(0)
+    if not tokens or len(tokens) > 7:
+        return None
+    if any(t.lower().strip(".") in ORG_WORDS for t in tokens) and honorific is None:
+        if _is_name_token(tokens[0]) and all(_is_name_token(t) or t.lower() in {"of", "and", "for", "the", "on"} for t in tokens):
+            return Mention("group", text, " ".join(tokens), gender="p")
+        return None
+    if lead_the or not all(_is_name_token(t) for t in tokens):
+        return None
+    if len(tokens) == 1 and title_tokens and not honorific and tokens[0].lower() in TITLE_WORDS:
+        return None
+    if title_tokens and not any(t[:1].isupper() for t in title_tokens[-1:]):
+        return None
+    gender = None
+    if honorific:
+        h = honorific.lower()
+        gender = "f" if h in FEMALE_HONORIFICS else "m" if h in MALE_HONORIFICS else None
+    title = " ".join(title_tokens) or None
+    return Mention("person", text, " ".join(tokens), honorific=honorific, title=title, gender=gender)
+
+
+def longest_suffix_mention(words_before: str, max_words: int = 10) -> tuple[Mention, int] | None:
+    """The longest phrase ending ``words_before`` that parses as a speaker.
+
+    Returns the mention and the offset where the phrase starts in ``words_before``.
+    """
+    tokens = list(re.finditer(r"\S+", words_before))
+    best: tuple[Mention, int] | None = None
+    for size in range(1, min(max_words, len(tokens)) + 1):
+        first = tokens[len(tokens) - size]
+        if first.group().endswith((",", ";", ":", ")")) and size > 1:
+            break
+        mention = parse_mention(words_before[first.start() :])
+        if mention is not None and mention.kind != "description" or (
+            mention is not None and size <= 4
+        ):
+            best = (mention, first.start()) if mention else best
+    return best
+
+
+def split_appositive(segment: str) -> tuple[str, str | None]:
+    """Split ``"Dr Jane Smith, the director of X, Y and Z"`` into name and appositive."""
+    text = segment.strip(" ,")
+    if ", " not in text:
+        return text, None
+    head, rest = text.split(", ", 1)
+    rest = rest.strip(" ,")
+    if not rest or len(rest.split()) > 40:
+        return text, None
+    if rest[0].islower() or rest.split()[0] in {"The", "A", "An"}:
+        return head, rest
+    return text, None

@@ -1,0 +1,131 @@
+"""Paragraphs of a canonical text and their kinds.
+
+A paragraph is a non-empty block between blank lines, numbered from 1; every block
+counts, so ¶N matches what a reader counts in the source.
+"""
+
+from __future__ import annotations
+
+import re
+
+from index.marks import find_spans
+from index.types import Paragraph, ParagraphKind
+
+_BLOCK = re.compile(r"\S(?:.*?\S)?(?=\n[ \t]*\n|\s*\Z)", re.DOTALL)
+_MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december|"
+    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
+_BOILERPLATE_LINES = [
+    re.compile(r"^\d+\s*(?:min|mins|minute|minutes)\.?\s+read$", re.I),
+    re.compile(rf"^(?:\w+day,?\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS}),?\s+\d{{4}}$", re.I),
+    re.compile(rf"^(?:\w+day,?\s+)?(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}$", re.I),
+    re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T][\d:]+)?$"),
+    re.compile(r"^(?:live story|read more|related|advertisement|share this( article)?|"
+               r"subscribe.*|sign up.*|listen to this article.*|most read|watch:.*|"
+               r"updated:?.*|published:?.*|copyright.*|©.*)$", re.I),
+    re.compile(r"^follow (?:him|her|them|us|me)\b.*$", re.I),
+    re.compile(r"^by [A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}$"),
+]
+_CREDIT = re.compile(
+    r"[\[(]([^\[\]()]{1,60})[\])]\s*$"
+)
+_CREDIT_WORDS = re.compile(
+    r"\b(?:getty|afp|reuters|ap|epa|anadolu|photo|photograph|image|picture|credit|via|"
+    r"file|courtesy|xinhua|shutterstock|alamy|press association|pa)\b",
+    re.I,
+)
+_MD_HEADING = re.compile(r"^#{1,6}\s+\S")
+
+
+def split_paragraphs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each non-empty block between blank lines, trimmed."""
+    return [(m.start(), m.end()) for m in _BLOCK.finditer(text)]
+
+
+def build_paragraphs(text: str) -> tuple[Paragraph, ...]:
+    """Number the blocks of ``text`` and give each a kind."""
+    spans = split_paragraphs(text)
+    blocks = [text[s:e] for s, e in spans]
+    kinds = classify(blocks)
+    return tuple(
+        Paragraph(number=i + 1, start=s, end=e, text=text[s:e], kind=kind)
+        for i, ((s, e), kind) in enumerate(zip(spans, kinds, strict=True))
+    )
+
+
+def classify(blocks: list[str]) -> list[ParagraphKind]:
+    """Kind of every block, in order."""
+    kinds: list[ParagraphKind] = []
+    title_seen = False
+    for index, block in enumerate(blocks):
+        kind = _kind(block, blocks, index, title_seen)
+        title_seen = title_seen or kind == "title"
+        kinds.append(kind)
+    return kinds
+
+
+def _kind(block: str, blocks: list[str], index: int, title_seen: bool) -> ParagraphKind:
+    if is_boilerplate(block):
+        return "boilerplate"
+    if _MD_HEADING.match(block):
+        return "title" if not title_seen and index == 0 else "heading"
+    if is_caption(block):
+        return "caption"
+    if is_pull_quote(block, [b for i, b in enumerate(blocks) if i != index]):
+        return "pull_quote"
+    if _is_heading_like(block):
+        return "title" if index == 0 and not title_seen else "heading"
+    return "body"
+
+
+def is_boilerplate(block: str) -> bool:
+    lines = [line.strip() for line in block.splitlines() if line.strip()]
+    return bool(lines) and all(any(p.match(line) for p in _BOILERPLATE_LINES) for line in lines)
+
+
+def is_caption(block: str) -> bool:
+    """A photo caption: ends with a bracketed credit such as ``[Getty]`` or ``(AFP)``."""
+    match = _CREDIT.search(block)
+    if not match:
+        return bool(re.match(r"^(?:photo|image|picture|caption)\s*:", block, re.I))
+    inner = match.group(1).strip()
+    if _CREDIT_WORDS.search(inner):
+        return True
+    words = inner.split()
+    return block.rstrip().endswith("]") and 0 < len(words) <= 3 and all(
+        w[:1].isupper() for w in words
+    )
+
+
+def _is_heading_like(block: str) -> bool:
+    if "\n" in block:
+        return False
+    words = block.split()
+    if not 0 < len(words) <= 14 or block[0] in "“\"‘'":
+        return False
+    return (block[0].isupper() or block[0].isdigit()) and block[-1] not in ".!:;,”\"’'"
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.lower().replace("’", "'"))
+
+
+def _ngrams(words: list[str], n: int) -> set[tuple[str, ...]]:
+    return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
+
+
+def is_pull_quote(block: str, others: list[str]) -> bool:
+    """A standalone quote repeating words that stand elsewhere in the document."""
+    spans = find_spans(block)
+    if len(spans) != 1 or spans[0].open_at != 0:
+        return False
+    span = spans[0]
+    tail = block[span.close_at + 1 :] if span.close_at is not None else ""
+    if tail.strip(" .,!?\"”"):
+        return False
+    words = _words(block[span.inner_start : span.inner_end])
+    if len(words) < 5:
+        return False
+    grams = _ngrams(words, 4)
+    return any(len(grams & _ngrams(_words(other), 4)) >= 0.7 * len(grams) for other in others)

@@ -1,0 +1,92 @@
+"""From source text to everything that is stored: document, attribution, retrieval units."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.chunking import chunk_document
+from index.config import Config
+from index.embedders.base import Embedder
+from index.paragraphs import build_paragraphs
+from index.quotes import extract
+from index.reader import document_id
+from index.types import Document, Extraction, UnitKind
+
+_BYLINE = re.compile(r"^By\s+([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})\s*$")
+_BIO = re.compile(r"^([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3}) (?:is|was) (?:a|an|the) ")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One retrieval unit: what is embedded and keyword-indexed, and where it points."""
+
+    kind: UnitKind
+    unit_id: str
+    doc_id: str
+    paragraph: int
+    start: int
+    end: int
+    text: str  # verbatim slice of the document
+    index_text: str  # what is embedded and keyword-indexed (text plus speaker label)
+    speaker: str | None = None
+
+
+@dataclass(frozen=True)
+class PreparedDocument:
+    document: Document
+    extraction: Extraction
+    units: tuple[Unit, ...]
+
+
+def make_document(text: str, source: str) -> Document:
+    """Paragraphs, title and author of a canonical text."""
+    paragraphs = build_paragraphs(text)
+    title_para = next((p for p in paragraphs if p.kind == "title"), None)
+    title = title_para.text.lstrip("# ").strip() if title_para else Path(source).stem
+    return Document(
+        doc_id=document_id(text), text=text, title=title, source=source,
+        paragraphs=paragraphs, author=_author(paragraphs),
+    )
+
+
+def _author(paragraphs: tuple) -> str | None:  # type: ignore[type-arg]
+    for p in paragraphs[:6]:
+        m = _BYLINE.match(p.text)
+        if m:
+            return m.group(1)
+    body = [p for p in paragraphs if p.kind == "body"]
+    if body:
+        m = _BIO.match(body[-1].text)
+        if m and len(body[-1].text.split()) < 40:
+            return m.group(1)
+    return None
+
+
+def prepare(text: str, source: str, embedder: Embedder, config: Config) -> PreparedDocument:
+    """Read, attribute and chunk one document (no embedding yet)."""
+    document = make_document(text, source)
+    extraction = extract(document.doc_id, text, document.paragraphs)
+    speakers_by_paragraph: dict[int, list[str]] = {}
+    for q in extraction.quotes:
+        if q.speaker and q.speaker not in speakers_by_paragraph.setdefault(q.paragraph, []):
+            speakers_by_paragraph[q.paragraph].append(q.speaker)
+    units: list[Unit] = []
+    for chunk in chunk_document(document, embedder, config.chunk_tokens,
+                                config.chunk_overlap_tokens):
+        names = speakers_by_paragraph.get(chunk.paragraph, [])
+        label = f"{', '.join(names)}: " if names else ""
+        units.append(Unit("paragraph", chunk.chunk_id, chunk.doc_id, chunk.paragraph,
+                          chunk.start, chunk.end, chunk.text, label + chunk.text))
+    for q in extraction.quotes:
+        if q.repeats is not None:
+            continue
+        label = f"{q.speaker}, {q.speaker_title}: " if q.speaker_title else (
+            f"{q.speaker}: " if q.speaker else "")
+        units.append(Unit("quote", q.quote_id, q.doc_id, q.paragraph, q.start, q.end, q.text,
+                          label + q.text, q.speaker))
+    for f in extraction.facts:
+        units.append(Unit("fact", f.fact_id, f.doc_id, f.paragraph, f.start, f.end, f.text,
+                          f.text))
+    return PreparedDocument(document, extraction, tuple(units))

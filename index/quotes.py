@@ -1,0 +1,385 @@
+"""Extract quotes and facts from a document and attribute every quote to its speaker.
+
+Attribution is decided here, at indexing time, from the text around each quote:
+the source after the quote ("...," said X / X told Y), before it (X said: "..."),
+"according to X" in the sentence, pronouns and descriptions resolved to earlier
+speakers, and the speaker chain across paragraphs (a quote-only paragraph continues
+the previous quote's speaker; captions, headings and pull quotes do not break it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from index.marks import QuoteSpan, find_spans
+from index.names import Mention, longest_suffix_mention, parse_mention, split_appositive
+from index.paragraphs import _ngrams, _words
+from index.sentences import sentence_spans
+from index.speakers import Entity, Registry, to_speakers
+from index.types import Extraction, Fact, Paragraph, Quote, QuoteKind
+
+_VERBS = (
+    "said|says|say|told|tells|added|adds|noted|notes|observed|observes|asserted|asserts|"
+    "argued|argues|believes|believed|agrees|agreed|warned|warns|wrote|writes|insisted|insists|"
+    "acknowledged|acknowledges|claimed|claims|explained|explains|stressed|stresses|emphasised|"
+    "emphasized|emphasises|emphasizes|stated|states|suggested|suggests|maintained|maintains|"
+    "contended|contends|cautioned|cautions|remarked|recalled|predicted|predicts|concluded|"
+    "admitted|admits|replied|responded|conceded|described|describes|called|calls|condemned|"
+    "labelled|labeled|dubbed|urged|urges|declared|announced|commented|thinks|thought|feels|"
+    "felt|expects|hopes|estimated|reckons|continued|countered|complained|vowed|pledged|"
+    "promised|boasted|conceded|joked|lamented|quipped|recounted|reiterated|tweeted|posted|"
+    "asked|announces|declares|wondered|mused|observe|adding|saying|noting|warning|arguing"
+)
+_CUE = re.compile(rf"\b(?:according to|pointed out|points out|went on|{_VERBS})\b", re.I)
+_INVERTIBLE = re.compile(
+    r"^(?:according to|said|says|added|adds|noted|notes|observed|observes|asserted|argued|"
+    r"wrote|writes|explained|explains|insisted|warned|continued|stressed|remarked|replied|"
+    r"asked|recalled|concluded|acknowledged|admitted|countered|cautioned|reckons|agreed|"
+    r"declared|responded|explained|went on|pointed out|complained|quipped|lamented|tweeted)$",
+    re.I,
+)
+_INDIRECT = re.compile(
+    r"\b(believes|believed|agrees|agreed|argues|argued|said|says|thinks|thought|warned|warns|"
+    r"noted|notes|added|stressed|insisted|insists|maintains|contends|suggested|suggests|"
+    r"predicted|predicts|acknowledged|explained|claimed|claims|told [^,.;]{1,40}?|feels|"
+    r"expects|estimated|reckons|concluded|cautioned|emphasised|emphasized|stated)\s+that\s",
+    re.I,
+)
+_ACCORDING = re.compile(r"\baccording to\s+", re.I)
+SCARE_MAX_WORDS = 4
+_PREPOSITIONS = {"of", "to", "for", "with", "by", "from", "in", "on", "at", "against", "about"}
+CUE_REACH_WORDS = 6
+
+
+@dataclass(frozen=True)
+class Attribution:
+    mention: Mention
+    appositive: str | None
+    cue: str
+    cue_end_in_left: int | None = None  # where the cue ends in the left context
+
+
+@dataclass
+class _Found:
+    span: QuoteSpan
+    paragraph: Paragraph
+    entity: Entity | None
+    cue: str | None
+    kind: QuoteKind
+
+
+def _id(*parts: object) -> str:
+    return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:16]
+
+
+def _word_count(text: str) -> int:
+    return len(re.findall(r"\w+", text))
+
+
+def _forward_mention(after: str) -> tuple[Mention, str | None] | None:
+    text = re.split(r"(?<![A-Z][a-z])[.;!?](?:\s|$)", after.strip(), maxsplit=1)[0]
+    head, appositive = split_appositive(text)
+    words = head.split()
+    for size in range(min(len(words), 8), 0, -1):
+        mention = parse_mention(" ".join(words[:size]))
+        if mention is not None:
+            return mention, appositive if size == len(words) else None
+    return None
+
+
+def _subject_before(segment: str, anchored: bool) -> tuple[Mention, str | None] | None:
+    """The speaker phrase (and appositive) that ends ``segment``, right before a cue."""
+    seg = segment.rstrip()
+    if seg.endswith(","):
+        body = seg[:-1]
+        for match in re.finditer(r", ", body):
+            head, appositive = body[: match.start()], body[match.end() :].strip()
+            if not appositive or not (appositive[0].islower()
+                                      or appositive.split()[0] in {"The", "A", "An"}):
+                continue
+            if len(appositive.split()) > 40:
+                continue
+            found = _mention_ending(head, anchored)
+            if found is not None:
+                return found, appositive
+    found = _mention_ending(seg, anchored)
+    return (found, None) if found is not None else None
+
+
+def _mention_ending(text: str, anchored: bool) -> Mention | None:
+    if anchored:
+        return parse_mention(text)
+    found = longest_suffix_mention(text)
+    if found is None:
+        return None
+    mention, start = found
+    prefix_words = text[:start].split()
+    if prefix_words and prefix_words[-1].lower() in _PREPOSITIONS:
+        return None  # the phrase is the object of a preposition, not a subject
+    return mention
+
+
+def attribute_right(right: str) -> Attribution | None:
+    """Attribution standing after a closing mark: ``, X said`` / ``, said X, a ...``."""
+    text = right.lstrip(" ,;:—–-")
+    cue = _CUE.search(text)
+    if cue is None:
+        return None
+    before = text[: cue.start()]
+    if not before.strip():
+        if not _INVERTIBLE.match(cue.group()):
+            return None
+        found = _forward_mention(text[cue.end() :])
+        return Attribution(found[0], found[1], cue.group().lower()) if found else None
+    subject = _subject_before(before, anchored=True)
+    return Attribution(subject[0], subject[1], cue.group().lower()) if subject else None
+
+
+def attribute_left(left: str) -> Attribution | None:
+    """Attribution standing before an opening mark: ``X said:`` / ``X believes that``."""
+    cues = list(_CUE.finditer(left))
+    for cue in reversed(cues):
+        if cue.group().lower() == "according to":
+            found = _forward_mention(left[cue.end() :])
+            if found:
+                return Attribution(found[0], found[1], "according to", len(left))
+            continue
+        subject = _subject_before(left[: cue.start()], anchored=False)
+        if subject:
+            return Attribution(subject[0], subject[1], cue.group().lower(), cue.end())
+    return None
+
+
+def attribute_according(sentence_outside_quotes: str) -> Attribution | None:
+    match = _ACCORDING.search(sentence_outside_quotes)
+    if match is None:
+        return None
+    found = _forward_mention(sentence_outside_quotes[match.end() :])
+    return Attribution(found[0], found[1], "according to") if found else None
+
+
+def _mask_quotes(text: str, spans: list[QuoteSpan]) -> str:
+    chars = list(text)
+    for span in spans:
+        stop = span.close_at + 1 if span.close_at is not None else len(text)
+        for i in range(span.open_at, stop):
+            chars[i] = " "
+    return "".join(chars)
+
+
+def _is_title_case(text: str) -> bool:
+    words = [w for w in re.findall(r"[A-Za-z][\w’'-]*", text) if len(w) > 3]
+    return len(words) >= 2 and all(w[0].isupper() for w in words)
+
+
+class _Extractor:
+    def __init__(self, doc_id: str, text: str, paragraphs: tuple[Paragraph, ...]) -> None:
+        self.doc_id = doc_id
+        self.text = text
+        self.paragraphs = paragraphs
+        self.registry = Registry()
+        self.found: list[_Found] = []
+        self.facts: list[Fact] = []
+        self.chain: Entity | None = None
+        self.chain_open = False
+
+    def run(self) -> Extraction:
+        for paragraph in self.paragraphs:
+            if paragraph.kind == "body":
+                self._paragraph(paragraph)
+        quotes = [self._quote(f) for f in self.found]
+        quotes.extend(self._pull_quotes(quotes))
+        counts = Counter(q.speaker for q in quotes if q.speaker and q.repeats is None)
+        speakers = to_speakers(self.registry.entities, counts)
+        return Extraction(tuple(quotes), tuple(self.facts), tuple(speakers))
+
+    def _quote(self, f: _Found) -> Quote:
+        start = f.paragraph.start + f.span.inner_start
+        end = f.paragraph.start + f.span.inner_end
+        entity = f.entity
+        return Quote(
+            quote_id=_id(self.doc_id, start, end),
+            doc_id=self.doc_id,
+            paragraph=f.paragraph.number,
+            start=start,
+            end=end,
+            text=self.text[start:end],
+            speaker=entity.name if entity else None,
+            speaker_title=entity.title if entity else None,
+            cue=f.cue,
+            kind=f.kind,
+        )
+
+    def _resolve(self, attribution: Attribution) -> Entity | None:
+        entity = self.registry.resolve(attribution.mention, attribution.appositive)
+        if entity is not None:
+            gender = attribution.mention.gender if attribution.mention.kind == "pronoun" else None
+            self.registry.spoke(entity, gender)
+        return entity
+
+    def _paragraph(self, paragraph: Paragraph) -> None:
+        text = paragraph.text
+        spans = [s for s in find_spans(text) if s.inner_end > s.inner_start]
+        sentences = sentence_spans(text, spans)
+        masked = _mask_quotes(text, spans)
+        attributed_sentences: set[int] = set()
+        last: Entity | None = None
+        last_sentence = -1
+        for index, span in enumerate(spans):
+            s_index = next((i for i, (a, b) in enumerate(sentences) if a <= span.open_at < b), 0)
+            s_start, s_end = sentences[s_index] if sentences else (0, len(text))
+            prev_close = spans[index - 1].close_at if index else None
+            left_start = s_start
+            if prev_close is not None and prev_close >= s_start:
+                left_start = prev_close + 1
+            left = text[left_start : span.open_at]
+            right = ""
+            if span.close_at is not None:
+                right_end = s_end if span.close_at < s_end else len(text)
+                if index + 1 < len(spans):
+                    right_end = min(right_end, spans[index + 1].open_at)
+                right = text[span.close_at + 1 : right_end]
+            inner = text[span.inner_start : span.inner_end]
+            short = _word_count(inner) <= SCARE_MAX_WORDS
+            attribution = attribute_right(right)
+            if attribution is None:
+                attribution = attribute_left(left)
+                if attribution and short and attribution.cue_end_in_left is not None:
+                    gap = left[attribution.cue_end_in_left :]
+                    if _word_count(gap) > CUE_REACH_WORDS:
+                        attribution = None
+            if attribution is None:
+                attribution = attribute_according(masked[s_start:s_end])
+            entity: Entity | None = None
+            cue: str | None = None
+            if attribution is not None:
+                entity = self._resolve(attribution)
+                cue = attribution.cue
+            elif index == 0 and span.open_at == 0 and self.chain is not None and (
+                self.chain_open or not short
+            ):
+                entity = self.chain
+            elif last is not None and (last_sentence == s_index or not short):
+                entity = last
+            if entity is None and (short or _is_title_case(inner)):
+                continue  # a scare quote or a title, not words said by someone
+            kind = self._kind(left, attribution, continued=attribution is None)
+            self.found.append(_Found(span, paragraph, entity, cue, kind))
+            if entity is not None:
+                last, last_sentence = entity, s_index
+                self.registry.spoke(entity)
+            attributed_sentences.add(s_index)
+        self._indirect_and_facts(paragraph, sentences, masked, attributed_sentences)
+        if spans:
+            self.chain = last
+            self.chain_open = spans[-1].close_at is None
+        elif self.found and self.found[-1].paragraph is paragraph:
+            self.chain = self.found[-1].entity
+            self.chain_open = False
+        else:
+            self.chain, self.chain_open = None, False
+
+    @staticmethod
+    def _kind(left: str, attribution: Attribution | None, continued: bool) -> QuoteKind:
+        stripped = left.strip(" \t,;—–-")
+        if not stripped or continued and not stripped:
+            return "direct"
+        if stripped.endswith(":"):
+            return "direct"
+        if attribution is not None and attribution.cue_end_in_left is not None:
+            rest = left[attribution.cue_end_in_left :].strip()
+            if rest in {"", ",", ":"} or re.fullmatch(r"[^,:]{0,40}[,:]", rest):
+                return "direct"
+        return "partial"
+
+    def _indirect_and_facts(
+        self,
+        paragraph: Paragraph,
+        sentences: list[tuple[int, int]],
+        masked: str,
+        attributed: set[int],
+    ) -> None:
+        for index, (start, end) in enumerate(sentences):
+            if index in attributed:
+                continue
+            sentence = paragraph.text[start:end]
+            if masked[start:end].strip() != sentence.strip():
+                quoted = len(sentence) - len(masked[start:end].replace(" ", "")) - sentence.count(" ")
+                if quoted > len(sentence) / 2:
+                    continue
+            if self._indirect(paragraph, start, end, masked):
+                continue
+            source = attribute_according(masked[start:end])
+            fact_start = paragraph.start + start
+            self.facts.append(Fact(
+                fact_id=_id(self.doc_id, "fact", fact_start),
+                doc_id=self.doc_id,
+                paragraph=paragraph.number,
+                start=fact_start,
+                end=paragraph.start + end,
+                text=sentence,
+                source=source.mention.text if source else None,
+            ))
+
+    def _indirect(self, paragraph: Paragraph, start: int, end: int, masked: str) -> bool:
+        sentence = masked[start:end]
+        if sentence != paragraph.text[start:end]:
+            return False  # has quotation marks: handled as quotes
+        match = _INDIRECT.search(sentence)
+        if match is None or match.start() == 0:
+            return False
+        subject = _subject_before(sentence[: match.start()], anchored=False)
+        if subject is None or subject[0].kind in {"description"}:
+            return False
+        clause_start = start + match.end()
+        clause_end = end
+        while clause_end > clause_start and paragraph.text[clause_end - 1] in ".!? ":
+            clause_end -= 1
+        if _word_count(paragraph.text[clause_start:clause_end]) < 4:
+            return False
+        entity = self._resolve(Attribution(subject[0], subject[1], match.group(1).split()[0]))
+        if entity is None:
+            return False
+        span = QuoteSpan(clause_start - 1, clause_end, clause_start, clause_end)
+        self.found.append(_Found(span, paragraph, entity, match.group(1).split()[0].lower(),
+                                 "indirect"))
+        self.chain = entity
+        return True
+
+    def _pull_quotes(self, quotes: list[Quote]) -> list[Quote]:
+        pulled: list[Quote] = []
+        originals = [q for q in quotes if q.kind != "indirect"]
+        for paragraph in self.paragraphs:
+            if paragraph.kind != "pull_quote":
+                continue
+            spans = find_spans(paragraph.text)
+            if not spans:
+                continue
+            span = spans[0]
+            start, end = paragraph.start + span.inner_start, paragraph.start + span.inner_end
+            grams = _ngrams(_words(self.text[start:end]), 4)
+            best = max(
+                originals,
+                key=lambda q: len(grams & _ngrams(_words(q.text), 4)),
+                default=None,
+            )
+            if best is None or not grams & _ngrams(_words(best.text), 4):
+                continue
+            pulled.append(Quote(
+                quote_id=_id(self.doc_id, start, end), doc_id=self.doc_id,
+                paragraph=paragraph.number, start=start, end=end, text=self.text[start:end],
+                speaker=best.speaker, speaker_title=best.speaker_title, cue=None,
+                kind="direct", repeats=best.quote_id,
+            ))
+        return pulled
+
+
+def extract(doc_id: str, text: str, paragraphs: tuple[Paragraph, ...]) -> Extraction:
+    """Quotes (with speakers), facts and speakers of one document."""
+    return _Extractor(doc_id, text, paragraphs).run()
+
+
+__all__ = ["Extraction", "extract", "to_speakers"]

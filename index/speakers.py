@@ -1,0 +1,134 @@
+"""Who is who within a document: people and bodies, their aliases, titles and genders.
+
+Later mentions ("Dr Vaez", "Vaez", "she") resolve to the entity introduced earlier;
+attribution uses the entities, and the final canonical names are read at the end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from index.names import Mention
+from index.types import Speaker
+
+
+@dataclass
+class Entity:
+    """A speaker as known so far in one document (mutable while the document is read)."""
+
+    name: str
+    is_person: bool
+    title: str | None = None
+    gender: str | None = None
+    aliases: set[str] = field(default_factory=set)
+
+    @property
+    def surname(self) -> str:
+        return self.name.split()[-1]
+
+
+class Registry:
+    """Entities of one document, in the order they last spoke."""
+
+    def __init__(self) -> None:
+        self.entities: list[Entity] = []
+        self._recent: list[Entity] = []
+
+    def resolve(self, mention: Mention, title: str | None = None) -> Entity | None:
+        """The entity a mention refers to, creating it for a new name."""
+        if mention.kind == "pronoun":
+            return self._by_pronoun(mention.gender)
+        if mention.kind == "description":
+            return self._by_description(mention.name)
+        if mention.kind == "anonymous":
+            entity = Entity(name=mention.name, is_person=True)
+            self.entities.append(entity)
+            return entity
+        entity = self._find(mention)
+        if entity is None:
+            entity = Entity(name=mention.name, is_person=mention.kind == "person")
+            self.entities.append(entity)
+        elif len(mention.name.split()) > len(entity.name.split()) and entity.is_person:
+            entity.aliases.add(entity.name)
+            entity.name = mention.name
+        entity.aliases.add(mention.name)
+        if mention.honorific:
+            entity.aliases.add(f"{mention.honorific} {mention.name}")
+            entity.aliases.add(f"{mention.honorific} {mention.surname}")
+        if mention.kind == "person" and mention.name != mention.surname:
+            entity.aliases.add(mention.surname)
+        entity.gender = entity.gender or mention.gender
+        new_title = title or mention.title
+        if new_title and not entity.title:
+            entity.title = new_title
+        return entity
+
+    def spoke(self, entity: Entity, pronoun_gender: str | None = None) -> None:
+        """Record that ``entity`` was just attributed words."""
+        if pronoun_gender in {"m", "f"} and entity.gender is None and entity.is_person:
+            entity.gender = pronoun_gender
+        if entity in self._recent:
+            self._recent.remove(entity)
+        self._recent.append(entity)
+
+    def _find(self, mention: Mention) -> Entity | None:
+        name = mention.name.lower()
+        for entity in self.entities:
+            if entity.name.lower() == name or name in {a.lower() for a in entity.aliases}:
+                return entity
+        if mention.kind != "person":
+            return None
+        surname = mention.surname.lower()
+        matches = [
+            e for e in self.entities
+            if e.is_person and (e.surname.lower() == surname
+                                or mention.name.lower().endswith(" " + e.name.lower()))
+        ]
+        return matches[-1] if len(matches) == 1 else None
+
+    def _by_pronoun(self, gender: str | None) -> Entity | None:
+        for entity in reversed(self._recent):
+            if gender == "p":
+                if not entity.is_person:
+                    return entity
+                continue
+            if entity.is_person and entity.gender in {None, gender}:
+                return entity
+        if gender == "p" and self._recent:
+            return self._recent[-1]
+        return None
+
+    def _by_description(self, head: str) -> Entity | None:
+        for entity in reversed(self._recent):
+            words = f"{entity.title or ''} {entity.name}".lower()
+            if head in words:
+                return entity
+        return None
+
+
+def to_speakers(entities: list[Entity], counts: dict[str, int]) -> list[Speaker]:
+    """Speaker records for the entities that have at least one quote."""
+    speakers = []
+    for entity in entities:
+        if counts.get(entity.name, 0) == 0:
+            continue
+        aliases = tuple(sorted({a for a in entity.aliases if a != entity.name}))
+        speakers.append(Speaker(entity.name, entity.title, aliases, counts[entity.name],
+                                entity.is_person))
+    return speakers
+
+
+def merge_speakers(speakers: list[Speaker]) -> list[Speaker]:
+    """Merge speaker records from several documents by canonical name."""
+    merged: dict[str, Speaker] = {}
+    for s in speakers:
+        key = s.name.lower()
+        if key not in merged:
+            merged[key] = s
+            continue
+        old = merged[key]
+        merged[key] = Speaker(
+            old.name, old.title or s.title, tuple(sorted(set(old.aliases) | set(s.aliases))),
+            old.quote_count + s.quote_count, old.is_person and s.is_person,
+        )
+    return sorted(merged.values(), key=lambda s: (-s.quote_count, s.name))

@@ -1,0 +1,37 @@
+"""Small text helpers shared by retrieval and question understanding."""
+
+from __future__ import annotations
+
+import re
+
+STOPWORDS = frozenset("""
+a about above after again against all am an and any are aren't as at be because been before
+being below between both but by can could did do does doing down during each few for from
+further had has have having he her here hers herself him himself his how i if in into is it
+its itself just me more most my myself no nor not now of off on once only or other our ours
+out over own same she should so some such than that the their theirs them themselves then
+there these they this those through to too under until up very was we were what when where
+which while who whom why will with would you your yours yourself yourselves also did does
+say said says think thinks tell told according article text quote quoted mention mentioned
+anything something happen happened did whats what's s t about regarding else
+""".split())
+_WORD = re.compile(r"[\w’'-]+")
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased words with straight apostrophes and possessives removed."""
+    out = []
+    for w in _WORD.findall(text.lower().replace("’", "'")):
+        w = re.sub(r"'s$", "", w).strip("'-")
+        if w:
+            out.append(w)
+    return out
+
+
+def content_words(text: str) -> list[str]:
+    """Words of ``text`` that carry meaning (no stopwords), in order, without repeats."""
+    seen: list[str] = []
+    for w in words(text):
+        if w not in STOPWORDS and len(w) > 1 and w not in seen:
+            seen.append(w)
+    return seen
