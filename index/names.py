@@ -74,7 +74,7 @@ NOT_NAMES = {
 PRONOUNS = {"he": "m", "she": "f", "they": "p"}
 _TOKEN = re.compile(r"[^\s]+")
 _DESCRIPTION = re.compile(
-    rf"^(?:the|this|that)\s+(?:[a-z][\w-]*\s+){{0,3}}({ROLE_NOUNS})$", re.I
+    rf"^(?:[Tt]he|[Tt]his|[Tt]hat)\s+(?:[a-z][\w-]*\s+){{0,3}}({ROLE_NOUNS})$"
 )
 _ANONYMOUS = re.compile(
     rf"^(?:a|an|one|two|three|several|some)\s+(?:[\w-]+\s+){{0,4}}?({ROLE_NOUNS}|sources|officials|"
@@ -108,7 +108,7 @@ class Mention:
 
 def _is_name_token(token: str) -> bool:
     bare = token.strip(".,;:")
-    if not bare or bare.lower() in NOT_NAMES:
+    if not bare or bare.lower() in NOT_NAMES or bare.lower() in HONORIFICS:
         return False
     if bare.lower() in NAME_PARTICLES or re.match(r"^(?:al|el)-[A-Z]", bare):
         return True

@@ -44,8 +44,9 @@ _INVERTIBLE = re.compile(
 _INDIRECT = re.compile(
     r"\b(believes|believed|agrees|agreed|argues|argued|said|says|thinks|thought|warned|warns|"
     r"noted|notes|added|stressed|insisted|insists|maintains|contends|suggested|suggests|"
-    r"predicted|predicts|acknowledged|explained|claimed|claims|told [^,.;]{1,40}?|feels|"
-    r"expects|estimated|reckons|concluded|cautioned|emphasised|emphasized|stated)\s+that\s",
+    r"predicted|predicts|acknowledged|explained|claimed|claims|told|feels|"
+    r"expects|estimated|reckons|concluded|cautioned|emphasised|emphasized|stated)\b"
+    r"(?:\s+[\w’'-]+){0,4}?\s+that\s",
     re.I,
 )
 _ACCORDING = re.compile(r"\baccording to\s+", re.I)
@@ -228,8 +229,12 @@ class _Extractor:
         attributed_sentences: set[int] = set()
         last: Entity | None = None
         last_sentence = -1
+        tracked = 0
         for index, span in enumerate(spans):
             s_index = next((i for i, (a, b) in enumerate(sentences) if a <= span.open_at < b), 0)
+            while tracked <= s_index and tracked < len(sentences):
+                self._track_subject(masked, *sentences[tracked])
+                tracked += 1
             s_start, s_end = sentences[s_index] if sentences else (0, len(text))
             prev_close = spans[index - 1].close_at if index else None
             left_start = s_start
@@ -243,7 +248,8 @@ class _Extractor:
                     right_end = min(right_end, spans[index + 1].open_at)
                 right = text[span.close_at + 1 : right_end]
             inner = text[span.inner_start : span.inner_end]
-            short = _word_count(inner) <= SCARE_MAX_WORDS
+            short = _word_count(inner) <= SCARE_MAX_WORDS and not re.match(
+                r"^[A-Z].*[.!?]$", inner)
             attribution = attribute_right(right)
             if attribution is None:
                 attribution = attribute_left(left)
@@ -272,6 +278,8 @@ class _Extractor:
                 last, last_sentence = entity, s_index
                 self.registry.spoke(entity)
             attributed_sentences.add(s_index)
+        for start, end in sentences[tracked:]:
+            self._track_subject(masked, start, end)
         self._indirect_and_facts(paragraph, sentences, masked, attributed_sentences)
         if spans:
             self.chain = last
@@ -281,6 +289,38 @@ class _Extractor:
             self.chain_open = False
         else:
             self.chain, self.chain_open = None, False
+
+    def _track_subject(self, masked: str, start: int, end: int) -> None:
+        """Make the named subject of a narrative sentence the most recent person.
+
+        Pronouns usually refer to the last person named as a subject ("Mr Lee was
+        charged. ... he said"); objects and people inside quotes do not count.
+        """
+        sentence = masked[start:end]
+        if not sentence[:1].isupper():
+            return
+        words = sentence.split()
+        for size in range(min(len(words), 7), 0, -1):
+            phrase = " ".join(words[:size])
+            if "," in phrase[:-1]:
+                continue
+            phrase = phrase.rstrip(",")
+            mention = parse_mention(phrase)
+            if mention is None or mention.kind not in {"person", "group"}:
+                continue
+            rest = sentence[len(phrase):]
+            appositive = None
+            if rest.startswith(", "):
+                appositive = split_appositive(phrase + rest.split(", ", 2)[0] + ", " +
+                                              rest.split(", ", 2)[1])[1] if rest.count(", ") >= 2 else None
+            known = self.registry.find(mention)
+            if known is None and not (mention.honorific or appositive
+                                      or mention.kind == "group" and size > 1):
+                return
+            entity = self.registry.resolve(mention, appositive)
+            if entity is not None:
+                self.registry.mentioned(entity)
+            return
 
     @staticmethod
     def _kind(left: str, attribution: Attribution | None, continued: bool) -> QuoteKind:

@@ -71,6 +71,16 @@ class Registry:
             self._recent.remove(entity)
         self._recent.append(entity)
 
+    def mentioned(self, entity: Entity) -> None:
+        """Record that ``entity`` was just named as a sentence subject."""
+        if entity in self._recent:
+            self._recent.remove(entity)
+        self._recent.append(entity)
+
+    def find(self, mention: Mention) -> Entity | None:
+        """The known entity a named mention refers to, if any."""
+        return self._find(mention)
+
     def _find(self, mention: Mention) -> Entity | None:
         name = mention.name.lower()
         for entity in self.entities:

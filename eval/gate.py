@@ -1,0 +1,33 @@
+"""Quality gate: compare figures with the thresholds checked into eval/thresholds.json."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+DEFAULT_THRESHOLDS = Path(__file__).parent / "thresholds.json"
+
+
+def lookup(figures: dict[str, Any], dotted: str) -> float | None:
+    value: Any = figures
+    for part in dotted.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return None
+        value = value[part]
+    return float(value) if isinstance(value, (int, float)) else None
+
+
+def check(figures: dict[str, Any], path: Path = DEFAULT_THRESHOLDS) -> list[str]:
+    """Failures as readable lines; empty when every gated figure meets its threshold."""
+    thresholds = json.loads(path.read_text(encoding="utf-8"))
+    failures = []
+    for key, rule in thresholds.items():
+        value = lookup(figures, key)
+        if value is None:
+            failures.append(f"{key}: missing from the results")
+        elif "min" in rule and value < rule["min"]:
+            failures.append(f"{key} = {value:.3f}, below the minimum {rule['min']}")
+        elif "max" in rule and value > rule["max"]:
+            failures.append(f"{key} = {value:.3f}, above the maximum {rule['max']}")
+    return failures

@@ -1,0 +1,65 @@
+"""Multi-turn conversations: follow-ups resolved against the previous answer."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from rag.question import find_person
+from rag.types import Answer
+
+if TYPE_CHECKING:
+    from rag.bot import QuoteBot
+
+_PRONOUN = re.compile(r"\b(she|he|her|him|his|they|them)\b", re.I)
+_ELSE = re.compile(r"\b(else|more|other|another|too|also|again)\b", re.I)
+_AND_PERSON = re.compile(r"^\s*(?:and|what about|how about|and what about)\s+(.+?)\s*\??\s*$", re.I)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    question: str
+    exclude: frozenset[tuple[str, int]] = frozenset()  # (doc_id, start) already cited
+
+
+def resolve(bot: QuoteBot, question: str, history: list[Answer]) -> Resolved:
+    """Rewrite a follow-up ("What else did she say?", "and Karim?") as a full question."""
+    if not history:
+        return Resolved(question)
+    previous = history[-1]
+    cited = frozenset((c.doc_id, c.start) for c in previous.citations)
+    short = _AND_PERSON.match(question)
+    if short:
+        person = find_person(short.group(1), bot.speakers())
+        if person is not None:
+            name = person[0].name
+            if previous.speaker:
+                old = bot.find_speaker(previous.speaker)
+                forms = sorted({old.name, *old.aliases}, key=len, reverse=True) if old else []
+                for form in forms:
+                    if re.search(re.escape(form), previous.question, re.I):
+                        return Resolved(re.sub(re.escape(form), name, previous.question,
+                                               flags=re.I))
+            return Resolved(f"What did {name} say about {previous.question.rstrip('?')}?")
+    if previous.speaker and _PRONOUN.search(question) and \
+            find_person(question, bot.speakers()) is None:
+        rewritten = _PRONOUN.sub(previous.speaker, question, count=1)
+        exclude = cited if _ELSE.search(question) else frozenset()
+        return Resolved(rewritten, exclude)
+    if _ELSE.search(question) and len(question.split()) <= 5 and previous.speaker:
+        return Resolved(f"What did {previous.speaker} say?", cited)
+    return Resolved(question)
+
+
+@dataclass
+class Conversation:
+    """A chat session: each question is answered in the light of the previous turns."""
+
+    bot: QuoteBot
+    history: list[Answer] = field(default_factory=list)
+
+    def ask(self, question: str) -> Answer:
+        answer = self.bot.ask(question, history=self.history)
+        self.history.append(answer)
+        return answer

@@ -1,0 +1,110 @@
+"""Question understanding without a language model: intent, person and topic."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from index.types import Speaker
+from rag.text import content_words, words
+
+Intent = Literal["author", "people", "identity", "who_said", "speaker", "opinion", "fact"]
+
+_AUTHOR = re.compile(r"\bwho (?:wrote|is the author|authored)\b|\bauthor\b|\bwritten by\b|"
+                     r"\bwho(?:'s| is) (?:the )?writer\b", re.I)
+_PEOPLE = re.compile(
+    r"\b(?:which|what|list (?:the|all)?|name the)\s*(?:experts?|analysts?|people|speakers|"
+    r"sources|scholars|officials|voices|specialists)\b|\bwho (?:is|are|was|were|gets?|got) "
+    r"(?:quoted|interviewed|cited)\b|\bwho (?:speaks|spoke|comments?|commented)\b|"
+    r"\bhow many (?:experts|people|analysts|speakers)\b", re.I)
+_IDENTITY = re.compile(r"^\s*(?:who|what) (?:is|was) (.+?)\??\s*$", re.I)
+_WHO_SAID = re.compile(
+    r"^\s*(?:who|which (?:expert|analyst|person|official|scholar|one))\s+(?:said|says|called|"
+    r"described|warned|argued|argues|believes|thinks|noted|told|claimed|stated|observed|"
+    r"condemned|asserted|added|agreed|agrees|labelled|dubbed|referred|suggested|spoke of|"
+    r"talked about|was|is|thought)\b(.*)$", re.I)
+_OPINION = re.compile(
+    r"^\s*(?:why|how (?!many|much|long|old|far))|\b(?:think|thinks|view|views|opinion|expect|"
+    r"expects|impact|effect|effects|consequence|consequences|mean|means|reason|reasons|likely|"
+    r"future|will|would|could|should|might|assess|assessment|analysis|argue|believe|explain|"
+    r"react|reaction|significance|motive|motives|goal|hope)\b", re.I)
+_PERSON_NOUNS = {
+    "expert", "analyst", "scholar", "researcher", "academic", "director", "head", "fellow",
+    "member", "official", "minister", "professor", "specialist", "commentator", "person",
+    "woman", "man", "spokesman", "spokeswoman", "economist", "adviser", "advisor", "chief",
+    "diplomat", "one",
+}
+_GENERIC_TITLE_WORDS = {
+    "the", "of", "at", "in", "and", "for", "a", "an", "director", "head", "member", "fellow",
+    "associate", "senior", "national", "research", "centre", "center", "institute",
+    "programme", "program", "project", "international", "studies", "policy",
+}
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    intent: Intent
+    speaker: Speaker | None
+    topic: str  # the question without the person's name
+    target: str = ""  # for who_said: the words someone said
+
+
+def _mentions(question: str, speaker: Speaker) -> str | None:
+    """The name form of ``speaker`` that occurs in ``question``, longest first."""
+    forms = sorted({speaker.name, *speaker.aliases}, key=len, reverse=True)
+    for form in forms:
+        if len(form) < 3:
+            continue
+        if re.search(rf"(?<![\w]){re.escape(form)}(?![\w])", question, re.I):
+            return form
+    return None
+
+
+def _by_description(question: str, speakers: list[Speaker]) -> Speaker | None:
+    qwords = set(words(question))
+    if not qwords & _PERSON_NOUNS:
+        return None
+    title_words = {s.name: set(words(s.title or "")) - _GENERIC_TITLE_WORDS for s in speakers}
+    best: tuple[int, Speaker] | None = None
+    for s in speakers:
+        overlap = len(qwords & title_words[s.name])
+        others = [len(qwords & w) for n, w in title_words.items() if n != s.name]
+        if overlap and overlap > max(others, default=0) and (best is None or overlap > best[0]):
+            best = (overlap, s)
+    return best[1] if best else None
+
+
+def find_person(question: str, speakers: list[Speaker]) -> tuple[Speaker, str] | None:
+    """The speaker a question names or describes, and the words that named them."""
+    named = [(s, form) for s in speakers if (form := _mentions(question, s))]
+    if named:
+        return max(named, key=lambda pair: len(pair[1]))
+    described = _by_description(question, speakers)
+    if described is not None:
+        return described, ""
+    return None
+
+
+def understand(question: str, speakers: list[Speaker]) -> Question:
+    """Classify ``question`` and resolve the person it is about."""
+    text = question.strip()
+    if _AUTHOR.search(text):
+        return Question(text, "author", None, text)
+    if _PEOPLE.search(text):
+        return Question(text, "people", None, text)
+    person = find_person(text, speakers)
+    who_said = _WHO_SAID.match(text)
+    if who_said and person is None:
+        return Question(text, "who_said", None, text, target=who_said.group(1).strip(" ?"))
+    if person is not None:
+        speaker, form = person
+        topic = re.sub(re.escape(form), " ", text, flags=re.I) if form else text
+        identity = _IDENTITY.match(text)
+        if identity and form and len(content_words(identity.group(1))) <= len(form.split()) + 1:
+            return Question(text, "identity", speaker, topic)
+        return Question(text, "speaker", speaker, topic)
+    if _OPINION.search(text):
+        return Question(text, "opinion", None, text)
+    return Question(text, "fact", None, text)
