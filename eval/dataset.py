@@ -32,17 +32,23 @@ def load_questions(path: Path = DEFAULT_QUESTIONS) -> list[EvalQuestion]:
             continue
         try:
             row = json.loads(line)
-            questions.append(EvalQuestion(
-                id=str(row["id"]), question=row["question"], kind=row.get("kind", ""),
-                answerable=bool(row["answerable"]),
-                gold_paragraphs=tuple(row.get("gold_paragraphs", [])),
-                gold_speakers=tuple(row.get("gold_speakers", [])),
-                key_phrases=tuple(row.get("key_phrases", [])),
-                previous=row.get("previous"),
-            ))
+            questions.append(
+                EvalQuestion(
+                    id=str(row["id"]),
+                    question=row["question"],
+                    kind=row.get("kind", ""),
+                    answerable=bool(row["answerable"]),
+                    gold_paragraphs=tuple(row.get("gold_paragraphs", [])),
+                    gold_speakers=tuple(row.get("gold_speakers", [])),
+                    key_phrases=tuple(row.get("key_phrases", [])),
+                    previous=row.get("previous"),
+                )
+            )
         except (json.JSONDecodeError, KeyError, TypeError) as err:
-            raise QuotebotError(f"{path}:{number}: bad question line ({err}): see the format "
-                                "in the README's Evaluation section.") from None
+            raise QuotebotError(
+                f"{path}:{number}: bad question line ({err}): see the format "
+                "in the README's Evaluation section."
+            ) from None
     return questions
 
 
@@ -50,7 +56,7 @@ def load_questions(path: Path = DEFAULT_QUESTIONS) -> list[EvalQuestion]:
 class QuoteSet:
     name: str
     article: Path
-    expected: dict  # type: ignore[type-arg]
+    expected: dict
 
 
 def load_quote_sets(directory: Path = DEFAULT_QUOTE_SETS) -> list[QuoteSet]:

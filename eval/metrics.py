@@ -36,7 +36,7 @@ def _words(text: str) -> set[str]:
     return set(re.findall(r"\w+", norm(text)))
 
 
-def same_quote(predicted: Quote, expected: dict) -> bool:  # type: ignore[type-arg]
+def same_quote(predicted: Quote, expected: dict) -> bool:
     """Same paragraph and the same words (one text contains the other, or 80% overlap)."""
     if predicted.paragraph != expected["paragraph"]:
         return False
@@ -55,7 +55,7 @@ def same_speaker(predicted: str | None, expected: str | None) -> bool:
     return a == b or (len(a) > 3 and len(b) > 3 and (a in b or b in a))
 
 
-def match_quotes(predicted: list[Quote], expected: list[dict]) -> list[tuple[Quote, dict]]:  # type: ignore[type-arg]
+def match_quotes(predicted: list[Quote], expected: list[dict]) -> list[tuple[Quote, dict]]:
     """Greedy one-to-one pairs of predicted and expected quotes."""
     pairs = []
     free = list(expected)

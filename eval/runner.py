@@ -8,6 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from eval.dataset import EvalQuestion, QuoteSet, load_quote_sets
+from eval.metrics import match_quotes, norm, percentile, recall_at, reciprocal_rank, same_speaker
 from index.config import Config, bundled_article
 from index.paragraphs import build_paragraphs
 from index.quotes import extract
@@ -15,21 +17,21 @@ from index.reader import read_source
 from rag import QuoteBot
 from rag.verify import violations
 
-from eval.dataset import EvalQuestion, QuoteSet, load_quote_sets
-from eval.metrics import match_quotes, norm, percentile, reciprocal_rank, recall_at, same_speaker
-
 Progress = Callable[[str], None]
 
 
 def evaluate_retrieval(bot: QuoteBot, questions: list[EvalQuestion]) -> dict[str, Any]:
     """recall@1/3/5 and MRR of gold paragraphs for dense, keyword and hybrid search."""
-    usable = [q for q in questions if q.answerable and q.gold_paragraphs and not q.previous
-              and q.kind != "people"]
+    usable = [
+        q
+        for q in questions
+        if q.answerable and q.gold_paragraphs and not q.previous and q.kind != "people"
+    ]
     out: dict[str, Any] = {"questions": len(usable)}
     for mode in ("dense", "keyword", "hybrid"):
         r1 = r3 = r5 = mrr = 0.0
         for q in usable:
-            ranked = [h.paragraph for h in bot.search(q.question, k=10, mode=mode)]  # type: ignore[arg-type]
+            ranked = [h.paragraph for h in bot.search(q.question, k=10, mode=mode)]
             r1 += recall_at(ranked, q.gold_paragraphs, 1)
             r3 += recall_at(ranked, q.gold_paragraphs, 3)
             r5 += recall_at(ranked, q.gold_paragraphs, 5)
@@ -44,8 +46,9 @@ def _statement_lines(text: str) -> list[str]:
     return [line for line in lines if not line.endswith(":")]
 
 
-def evaluate_answers(bot: QuoteBot, questions: list[EvalQuestion],
-                     progress: Progress | None = None) -> dict[str, Any]:
+def evaluate_answers(
+    bot: QuoteBot, questions: list[EvalQuestion], progress: Progress | None = None
+) -> dict[str, Any]:
     """Correctness, citation precision/recall, verbatim violations, speakers, abstention."""
     rows = []
     latencies = []
@@ -58,20 +61,27 @@ def evaluate_answers(bot: QuoteBot, questions: list[EvalQuestion],
         cited = [c.paragraph for c in answer.citations]
         problems = violations(bot, answer)
         row: dict[str, Any] = {
-            "id": q.id, "kind": q.kind, "answerable": q.answerable,
-            "abstained": answer.abstained, "cited": cited, "violations": problems,
+            "id": q.id,
+            "kind": q.kind,
+            "answerable": q.answerable,
+            "abstained": answer.abstained,
+            "cited": cited,
+            "violations": problems,
         }
         if q.answerable:
             row["gold_cited"] = bool(set(cited) & set(q.gold_paragraphs))
             row["phrases"] = all(norm(p) in text for p in q.key_phrases)
             row["speakers"] = all(norm(s) in text for s in q.gold_speakers)
-            row["correct"] = (not answer.abstained and row["gold_cited"] and row["phrases"]
-                              and row["speakers"])
-            row["citation_precision"] = (sum(c in q.gold_paragraphs for c in cited) / len(cited)
-                                         if cited else 0.0)
+            row["correct"] = (
+                not answer.abstained and row["gold_cited"] and row["phrases"] and row["speakers"]
+            )
+            row["citation_precision"] = (
+                sum(c in q.gold_paragraphs for c in cited) / len(cited) if cited else 0.0
+            )
             lines = _statement_lines(answer.text)
-            row["citation_recall"] = (sum("[" in line for line in lines) / len(lines)
-                                      if lines else 0.0)
+            row["citation_recall"] = (
+                sum("[" in line for line in lines) / len(lines) if lines else 0.0
+            )
         else:
             row["correct"] = answer.abstained
         rows.append(row)
@@ -80,8 +90,9 @@ def evaluate_answers(bot: QuoteBot, questions: list[EvalQuestion],
     answerable = [r for r in rows if r["answerable"]]
     unanswerable = [r for r in rows if not r["answerable"]]
     abstained = [r for r in rows if r["abstained"]]
-    with_speakers = [r for r, q in zip(rows, questions, strict=True) if q.answerable
-                     and q.gold_speakers]
+    with_speakers = [
+        r for r, q in zip(rows, questions, strict=True) if q.answerable and q.gold_speakers
+    ]
 
     def mean(values: list[float]) -> float:
         return sum(values) / len(values) if values else 0.0
@@ -90,14 +101,15 @@ def evaluate_answers(bot: QuoteBot, questions: list[EvalQuestion],
         "questions": len(rows),
         "unanswerable": len(unanswerable),
         "correctness": mean([float(r["correct"]) for r in answerable]),
-        "citation_precision": mean([r["citation_precision"] for r in answerable
-                                    if not r["abstained"]]),
-        "citation_recall": mean([r["citation_recall"] for r in answerable
-                                 if not r["abstained"]]),
+        "citation_precision": mean(
+            [r["citation_precision"] for r in answerable if not r["abstained"]]
+        ),
+        "citation_recall": mean([r["citation_recall"] for r in answerable if not r["abstained"]]),
         "verbatim_violations": sum(len(r["violations"]) for r in rows),
         "speaker_accuracy": mean([float(r["speakers"]) for r in with_speakers]),
-        "abstention_precision": (sum(not r["answerable"] for r in abstained) / len(abstained)
-                                 if abstained else 1.0),
+        "abstention_precision": (
+            sum(not r["answerable"] for r in abstained) / len(abstained) if abstained else 1.0
+        ),
         "abstention_recall": mean([float(r["abstained"]) for r in unanswerable]),
         "latency_ms": {"p50": percentile(latencies, 50), "p95": percentile(latencies, 95)},
         "by_kind": {
@@ -130,7 +142,9 @@ def evaluate_extraction(sets: list[QuoteSet]) -> dict[str, Any]:
             got = pulls.get(item["paragraph"])
             pull_right += bool(got and same_speaker(got.speaker, item["speaker"]))
         per_article[qs.name] = {
-            "predicted": len(predicted), "expected": len(expected), "matched": len(pairs),
+            "predicted": len(predicted),
+            "expected": len(expected),
+            "matched": len(pairs),
             "speaker_correct": speakers_ok,
         }
     return {
@@ -155,8 +169,12 @@ def build_time(config: Config) -> float:
     return elapsed
 
 
-def run(bot: QuoteBot, questions: list[EvalQuestion], quote_dir: Path | None,
-        progress: Progress | None = None) -> dict[str, Any]:
+def run(
+    bot: QuoteBot,
+    questions: list[EvalQuestion],
+    quote_dir: Path | None,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
     """Every figure of the evaluation, in one JSON-ready dict."""
     sets = load_quote_sets(quote_dir) if quote_dir and quote_dir.exists() else []
     return {

@@ -52,6 +52,15 @@ def chunk_document(
                     continue
                 start, end = found, found + len(text)
             chunk_id = hashlib.sha256(f"{document.doc_id}|{start}|{end}".encode()).hexdigest()[:16]
-            chunks.append(Chunk(chunk_id, document.doc_id, paragraph.number, start, end, text,
-                                (paragraph.number,)))
+            chunks.append(
+                Chunk(
+                    chunk_id,
+                    document.doc_id,
+                    paragraph.number,
+                    start,
+                    end,
+                    text,
+                    (paragraph.number,),
+                )
+            )
     return chunks

@@ -40,8 +40,9 @@ class Config:
     k: int = 5
     candidates: int = 40  # per ranking, before fusion
     rrf_k: int = 60
-    dense_weight: float = 1.0
-    keyword_weight: float = 1.0
+    keyword_weight: float = 0.2  # paragraph fusion: cosine + weight * normalised BM25
+    quote_boost: float = 0.2  # opinion questions: paragraphs with attributed quotes
+    speaker_boost: float = 0.15  # paragraphs quoting the person a question names
     max_file_bytes: int = 2_000_000
     answer_max_quotes: int = 3
     answer_max_facts: int = 2

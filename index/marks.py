@@ -27,7 +27,7 @@ def _is_straight_double_opener(text: str, i: int) -> bool:
 
 
 def _is_single_opener(text: str, i: int) -> bool:
-    before_ok = i == 0 or text[i - 1] in OPENERS_BEFORE or text[i - 1] in "“\""
+    before_ok = i == 0 or text[i - 1] in OPENERS_BEFORE or text[i - 1] in '“"'
     after_ok = i + 1 < len(text) and not text[i + 1].isspace()
     return before_ok and after_ok
 

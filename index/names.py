@@ -13,32 +13,167 @@ from typing import Literal
 MentionKind = Literal["person", "group", "pronoun", "description", "anonymous"]
 
 HONORIFICS = {
-    "dr", "dr.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "mx", "prof", "prof.",
-    "professor", "sir", "dame", "lord", "lady",
+    "dr",
+    "dr.",
+    "mr",
+    "mr.",
+    "mrs",
+    "mrs.",
+    "ms",
+    "ms.",
+    "miss",
+    "mx",
+    "prof",
+    "prof.",
+    "professor",
+    "sir",
+    "dame",
+    "lord",
+    "lady",
 }
 FEMALE_HONORIFICS = {"mrs", "mrs.", "ms", "ms.", "miss", "dame", "lady"}
 MALE_HONORIFICS = {"mr", "mr.", "sir", "lord"}
 TITLE_WORDS = {
-    "president", "vice", "prime", "minister", "foreign", "finance", "defence", "defense",
-    "interior", "health", "economy", "trade", "justice", "education", "secretary", "general",
-    "senator", "sen.", "governor", "gov.", "mayor", "chancellor", "ambassador", "chief",
-    "executive", "director", "judge", "coach", "captain", "commissioner", "chairman",
-    "chairwoman", "chair", "spokesman", "spokeswoman", "spokesperson", "deputy", "head",
-    "sheikh", "king", "queen", "prince", "princess", "pope", "cardinal", "bishop", "rabbi",
-    "imam", "colonel", "col.", "major", "lieutenant", "lt.", "sergeant", "admiral",
-    "commander", "detective", "inspector", "representative", "rep.", "gen.", "superintendent",
-    "ceo", "cfo", "manager", "premier", "speaker", "attorney", "auditor", "state", "interim",
-    "acting", "former", "new", "opposition", "leader", "envoy", "officer", "chief-executive",
+    "president",
+    "vice",
+    "prime",
+    "minister",
+    "foreign",
+    "finance",
+    "defence",
+    "defense",
+    "interior",
+    "health",
+    "economy",
+    "trade",
+    "justice",
+    "education",
+    "secretary",
+    "general",
+    "senator",
+    "sen.",
+    "governor",
+    "gov.",
+    "mayor",
+    "chancellor",
+    "ambassador",
+    "chief",
+    "executive",
+    "director",
+    "judge",
+    "coach",
+    "captain",
+    "commissioner",
+    "chairman",
+    "chairwoman",
+    "chair",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "deputy",
+    "head",
+    "sheikh",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "pope",
+    "cardinal",
+    "bishop",
+    "rabbi",
+    "imam",
+    "colonel",
+    "col.",
+    "major",
+    "lieutenant",
+    "lt.",
+    "sergeant",
+    "admiral",
+    "commander",
+    "detective",
+    "inspector",
+    "representative",
+    "rep.",
+    "gen.",
+    "superintendent",
+    "ceo",
+    "cfo",
+    "manager",
+    "premier",
+    "speaker",
+    "attorney",
+    "auditor",
+    "state",
+    "interim",
+    "acting",
+    "former",
+    "new",
+    "opposition",
+    "leader",
+    "envoy",
+    "officer",
+    "chief-executive",
 }
 ORG_WORDS = {
-    "ministry", "council", "government", "agency", "bank", "fund", "organisation",
-    "organization", "office", "committee", "commission", "university", "institute",
-    "company", "corp", "corporation", "group", "party", "court", "department", "association",
-    "union", "federation", "board", "police", "army", "times", "post", "news", "club",
-    "authority", "service", "foundation", "centre", "center", "inc", "ltd", "league",
-    "parliament", "assembly", "senate", "congress", "cabinet", "embassy", "network",
-    "coalition", "alliance", "team", "secretariat", "observatory", "nations", "guard",
-    "forces", "command", "tribunal", "watch", "society", "trust", "press",
+    "ministry",
+    "council",
+    "government",
+    "agency",
+    "bank",
+    "fund",
+    "organisation",
+    "organization",
+    "office",
+    "committee",
+    "commission",
+    "university",
+    "institute",
+    "company",
+    "corp",
+    "corporation",
+    "group",
+    "party",
+    "court",
+    "department",
+    "association",
+    "union",
+    "federation",
+    "board",
+    "police",
+    "army",
+    "times",
+    "post",
+    "news",
+    "club",
+    "authority",
+    "service",
+    "foundation",
+    "centre",
+    "center",
+    "inc",
+    "ltd",
+    "league",
+    "parliament",
+    "assembly",
+    "senate",
+    "congress",
+    "cabinet",
+    "embassy",
+    "network",
+    "coalition",
+    "alliance",
+    "team",
+    "secretariat",
+    "observatory",
+    "nations",
+    "guard",
+    "forces",
+    "command",
+    "tribunal",
+    "watch",
+    "society",
+    "trust",
+    "press",
 }
 GROUP_HEADS = (
     "members|officials|leaders|representatives|spokesmen|spokeswomen|ministers|lawmakers|"
@@ -56,20 +191,133 @@ ROLE_NOUNS = (
     "midfielder|defender|goalkeeper|surgeon|engineer|founder|owner|investor|trader|strategist"
 )
 NAME_PARTICLES = {
-    "al", "al-", "el", "bin", "ibn", "bint", "abu", "van", "von", "de", "da", "di", "du",
-    "la", "le", "der", "den", "ter", "dos", "das", "del", "della", "y", "st", "st.", "mac",
+    "al",
+    "al-",
+    "el",
+    "bin",
+    "ibn",
+    "bint",
+    "abu",
+    "van",
+    "von",
+    "de",
+    "da",
+    "di",
+    "du",
+    "la",
+    "le",
+    "der",
+    "den",
+    "ter",
+    "dos",
+    "das",
+    "del",
+    "della",
+    "y",
+    "st",
+    "st.",
+    "mac",
 }
 NOT_NAMES = {
-    "the", "a", "an", "this", "that", "these", "those", "it", "its", "he", "she", "they",
-    "we", "i", "you", "there", "here", "in", "on", "at", "for", "but", "and", "or", "so",
-    "yet", "as", "if", "when", "while", "after", "before", "since", "although", "though",
-    "however", "meanwhile", "still", "also", "then", "now", "today", "yesterday", "monday",
-    "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
-    "march", "april", "may", "june", "july", "august", "september", "october", "november",
-    "december", "what", "which", "who", "why", "how", "where", "first", "second", "third",
-    "finally", "last", "next", "one", "two", "both", "all", "some", "many", "most", "such",
-    "our", "his", "her", "their", "my", "your", "not", "no", "yes", "with", "by", "from",
-    "to", "of", "said", "says", "told",
+    "the",
+    "a",
+    "an",
+    "this",
+    "that",
+    "these",
+    "those",
+    "it",
+    "its",
+    "he",
+    "she",
+    "they",
+    "we",
+    "i",
+    "you",
+    "there",
+    "here",
+    "in",
+    "on",
+    "at",
+    "for",
+    "but",
+    "and",
+    "or",
+    "so",
+    "yet",
+    "as",
+    "if",
+    "when",
+    "while",
+    "after",
+    "before",
+    "since",
+    "although",
+    "though",
+    "however",
+    "meanwhile",
+    "still",
+    "also",
+    "then",
+    "now",
+    "today",
+    "yesterday",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "what",
+    "which",
+    "who",
+    "why",
+    "how",
+    "where",
+    "first",
+    "second",
+    "third",
+    "finally",
+    "last",
+    "next",
+    "one",
+    "two",
+    "both",
+    "all",
+    "some",
+    "many",
+    "most",
+    "such",
+    "our",
+    "his",
+    "her",
+    "their",
+    "my",
+    "your",
+    "not",
+    "no",
+    "yes",
+    "with",
+    "by",
+    "from",
+    "to",
+    "of",
+    "said",
+    "says",
+    "told",
 }
 PRONOUNS = {"he": "m", "she": "f", "they": "p"}
 _TOKEN = re.compile(r"[^\s]+")
@@ -118,8 +366,12 @@ def _is_name_token(token: str) -> bool:
 def parse_mention(phrase: str) -> Mention | None:
     """Parse a whole phrase as a speaker; None when it is not one (precision first)."""
     text = phrase.strip(" ,;:—–-\n\t")
-    text = re.sub(r"^(?:however|but|and|meanwhile|still|yet|instead|also|which|who|that)\b,?\s+",
-                  "", text, flags=re.I)
+    text = re.sub(
+        r"^(?:however|but|and|meanwhile|still|yet|instead|also|which|who|that)\b,?\s+",
+        "",
+        text,
+        flags=re.I,
+    )
     if not text or len(text.split()) > 12:
         return None
     lower = text.lower()
@@ -132,7 +384,9 @@ def parse_mention(phrase: str) -> Mention | None:
         return Mention("group", text, text, gender="p")
     if _ADJ_GROUP.match(text):
         return Mention("group", text, re.sub(r"^the\s+", "", text, flags=re.I), gender="p")
-    if _ANONYMOUS.match(text) and not text[0].isupper() or _ANONYMOUS.match(text) and lower.startswith(("a ", "an ")):
+    if (_ANONYMOUS.match(text) and not text[0].isupper()) or (
+        _ANONYMOUS.match(text) and lower.startswith(("a ", "an "))
+    ):
         anon = re.split(r"\s+(?:who|familiar|close|speaking)\b", text, maxsplit=1)[0]
         return Mention("anonymous", text, anon)
     return _parse_named(text)
@@ -140,8 +394,11 @@ def parse_mention(phrase: str) -> Mention | None:
 
 def _capitalised_run(text: str) -> bool:
     tokens = text.split()
-    return bool(tokens) and all(_is_name_token(t) or t.lower() in {"of", "and", "for", "the"}
-                                for t in tokens) and any(t[:1].isupper() for t in tokens)
+    return (
+        bool(tokens)
+        and all(_is_name_token(t) or t.lower() in {"of", "and", "for", "the"} for t in tokens)
+        and any(t[:1].isupper() for t in tokens)
+    )
 
 
 def _parse_named(text: str) -> Mention | None:
@@ -160,7 +417,9 @@ def _parse_named(text: str) -> Mention | None:
     if not tokens or len(tokens) > 7:
         return None
     if any(t.lower().strip(".") in ORG_WORDS for t in tokens) and honorific is None:
-        if _is_name_token(tokens[0]) and all(_is_name_token(t) or t.lower() in {"of", "and", "for", "the", "on"} for t in tokens):
+        if _is_name_token(tokens[0]) and all(
+            _is_name_token(t) or t.lower() in {"of", "and", "for", "the", "on"} for t in tokens
+        ):
             return Mention("group", text, " ".join(tokens), gender="p")
         return None
     if lead_the or not all(_is_name_token(t) for t in tokens):
@@ -174,7 +433,9 @@ def _parse_named(text: str) -> Mention | None:
         h = honorific.lower()
         gender = "f" if h in FEMALE_HONORIFICS else "m" if h in MALE_HONORIFICS else None
     title = " ".join(title_tokens) or None
-    return Mention("person", text, " ".join(tokens), honorific=honorific, title=title, gender=gender)
+    return Mention(
+        "person", text, " ".join(tokens), honorific=honorific, title=title, gender=gender
+    )
 
 
 def longest_suffix_mention(words_before: str, max_words: int = 10) -> tuple[Mention, int] | None:
@@ -189,7 +450,7 @@ def longest_suffix_mention(words_before: str, max_words: int = 10) -> tuple[Ment
         if first.group().endswith((",", ";", ":", ")")) and size > 1:
             break
         mention = parse_mention(words_before[first.start() :])
-        if mention is not None and mention.kind != "description" or (
+        if (mention is not None and mention.kind != "description") or (
             mention is not None and size <= 4
         ):
             best = (mention, first.start()) if mention else best

@@ -19,17 +19,20 @@ _MONTHS = (
 _BOILERPLATE_LINES = [
     re.compile(r"^\d+\s*(?:min|mins|minute|minutes)\.?\s+read$", re.I),
     re.compile(rf"^(?:\w+day,?\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS}),?\s+\d{{4}}$", re.I),
-    re.compile(rf"^(?:\w+day,?\s+)?(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}$", re.I),
+    re.compile(
+        rf"^(?:\w+day,?\s+)?(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}$", re.I
+    ),
     re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T][\d:]+)?$"),
-    re.compile(r"^(?:live story|read more|related|advertisement|share this( article)?|"
-               r"subscribe.*|sign up.*|listen to this article.*|most read|watch:.*|"
-               r"updated:?.*|published:?.*|copyright.*|©.*)$", re.I),
+    re.compile(
+        r"^(?:live story|read more|related|advertisement|share this( article)?|"
+        r"subscribe.*|sign up.*|listen to this article.*|most read|watch:.*|"
+        r"updated:?.*|published:?.*|copyright.*|©.*)$",
+        re.I,
+    ),
     re.compile(r"^follow (?:him|her|them|us|me)\b.*$", re.I),
     re.compile(r"^by [A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}$"),
 ]
-_CREDIT = re.compile(
-    r"[\[(]([^\[\]()]{1,60})[\])]\s*$"
-)
+_CREDIT = re.compile(r"[\[(]([^\[\]()]{1,60})[\])]\s*$")
 _CREDIT_WORDS = re.compile(
     r"\b(?:getty|afp|reuters|ap|epa|anadolu|photo|photograph|image|picture|credit|via|"
     r"file|courtesy|xinhua|shutterstock|alamy|press association|pa)\b",
@@ -93,8 +96,8 @@ def is_caption(block: str) -> bool:
     if _CREDIT_WORDS.search(inner):
         return True
     words = inner.split()
-    return block.rstrip().endswith("]") and 0 < len(words) <= 3 and all(
-        w[:1].isupper() for w in words
+    return (
+        block.rstrip().endswith("]") and 0 < len(words) <= 3 and all(w[:1].isupper() for w in words)
     )
 
 
@@ -122,7 +125,7 @@ def is_pull_quote(block: str, others: list[str]) -> bool:
         return False
     span = spans[0]
     tail = block[span.close_at + 1 :] if span.close_at is not None else ""
-    if tail.strip(" .,!?\"”"):
+    if tail.strip(' .,!?"”'):
         return False
     words = _words(block[span.inner_start : span.inner_end])
     if len(words) < 5:

@@ -46,12 +46,16 @@ def make_document(text: str, source: str) -> Document:
     title_para = next((p for p in paragraphs if p.kind == "title"), None)
     title = title_para.text.lstrip("# ").strip() if title_para else Path(source).stem
     return Document(
-        doc_id=document_id(text), text=text, title=title, source=source,
-        paragraphs=paragraphs, author=_author(paragraphs),
+        doc_id=document_id(text),
+        text=text,
+        title=title,
+        source=source,
+        paragraphs=paragraphs,
+        author=_author(paragraphs),
     )
 
 
-def _author(paragraphs: tuple) -> str | None:  # type: ignore[type-arg]
+def _author(paragraphs: tuple) -> str | None:
     for p in paragraphs[:6]:
         m = _BYLINE.match(p.text)
         if m:
@@ -73,20 +77,44 @@ def prepare(text: str, source: str, embedder: Embedder, config: Config) -> Prepa
         if q.speaker and q.speaker not in speakers_by_paragraph.setdefault(q.paragraph, []):
             speakers_by_paragraph[q.paragraph].append(q.speaker)
     units: list[Unit] = []
-    for chunk in chunk_document(document, embedder, config.chunk_tokens,
-                                config.chunk_overlap_tokens):
+    for chunk in chunk_document(
+        document, embedder, config.chunk_tokens, config.chunk_overlap_tokens
+    ):
         names = speakers_by_paragraph.get(chunk.paragraph, [])
         label = f"{', '.join(names)}: " if names else ""
-        units.append(Unit("paragraph", chunk.chunk_id, chunk.doc_id, chunk.paragraph,
-                          chunk.start, chunk.end, chunk.text, label + chunk.text))
+        units.append(
+            Unit(
+                "paragraph",
+                chunk.chunk_id,
+                chunk.doc_id,
+                chunk.paragraph,
+                chunk.start,
+                chunk.end,
+                chunk.text,
+                label + chunk.text,
+            )
+        )
     for q in extraction.quotes:
         if q.repeats is not None:
             continue
-        label = f"{q.speaker}, {q.speaker_title}: " if q.speaker_title else (
-            f"{q.speaker}: " if q.speaker else "")
-        units.append(Unit("quote", q.quote_id, q.doc_id, q.paragraph, q.start, q.end, q.text,
-                          label + q.text, q.speaker))
+        label = (
+            f"{q.speaker}, {q.speaker_title}: "
+            if q.speaker_title
+            else (f"{q.speaker}: " if q.speaker else "")
+        )
+        units.append(
+            Unit(
+                "quote",
+                q.quote_id,
+                q.doc_id,
+                q.paragraph,
+                q.start,
+                q.end,
+                q.text,
+                label + q.text,
+                q.speaker,
+            )
+        )
     for f in extraction.facts:
-        units.append(Unit("fact", f.fact_id, f.doc_id, f.paragraph, f.start, f.end, f.text,
-                          f.text))
+        units.append(Unit("fact", f.fact_id, f.doc_id, f.paragraph, f.start, f.end, f.text, f.text))
     return PreparedDocument(document, extraction, tuple(units))

@@ -98,8 +98,9 @@ def _subject_before(segment: str, anchored: bool) -> tuple[Mention, str | None] 
         body = seg[:-1]
         for match in re.finditer(r", ", body):
             head, appositive = body[: match.start()], body[match.end() :].strip()
-            if not appositive or not (appositive[0].islower()
-                                      or appositive.split()[0] in {"The", "A", "An"}):
+            if not appositive or not (
+                appositive[0].islower() or appositive.split()[0] in {"The", "A", "An"}
+            ):
                 continue
             if len(appositive.split()) > 40:
                 continue
@@ -248,8 +249,7 @@ class _Extractor:
                     right_end = min(right_end, spans[index + 1].open_at)
                 right = text[span.close_at + 1 : right_end]
             inner = text[span.inner_start : span.inner_end]
-            short = _word_count(inner) <= SCARE_MAX_WORDS and not re.match(
-                r"^[A-Z].*[.!?]$", inner)
+            short = _word_count(inner) <= SCARE_MAX_WORDS and not re.match(r"^[A-Z].*[.!?]$", inner)
             attribution = attribute_right(right)
             if attribution is None:
                 attribution = attribute_left(left)
@@ -264,8 +264,11 @@ class _Extractor:
             if attribution is not None:
                 entity = self._resolve(attribution)
                 cue = attribution.cue
-            elif index == 0 and span.open_at == 0 and self.chain is not None and (
-                self.chain_open or not short
+            elif (
+                index == 0
+                and span.open_at == 0
+                and self.chain is not None
+                and (self.chain_open or not short)
             ):
                 entity = self.chain
             elif last is not None and (last_sentence == s_index or not short):
@@ -308,16 +311,22 @@ class _Extractor:
             mention = parse_mention(phrase)
             if mention is None or mention.kind not in {"person", "group"}:
                 continue
-            rest = sentence[len(phrase):]
+            rest = sentence[len(phrase) :]
             appositive = None
             if rest.startswith(", "):
-                appositive = split_appositive(phrase + rest.split(", ", 2)[0] + ", " +
-                                              rest.split(", ", 2)[1])[1] if rest.count(", ") >= 2 else None
+                appositive = (
+                    split_appositive(
+                        phrase + rest.split(", ", 2)[0] + ", " + rest.split(", ", 2)[1]
+                    )[1]
+                    if rest.count(", ") >= 2
+                    else None
+                )
             known = self.registry.find(mention)
-            if known is None and not (mention.honorific or appositive
-                                      or mention.kind == "group" and size > 1):
+            if known is None and not (
+                mention.honorific or appositive or (mention.kind == "group" and size > 1)
+            ):
                 return
-            entity = self.registry.resolve(mention, appositive)
+            entity = self.registry.resolve(mention, appositive, tentative=True)
             if entity is not None:
                 self.registry.mentioned(entity)
             return
@@ -325,7 +334,7 @@ class _Extractor:
     @staticmethod
     def _kind(left: str, attribution: Attribution | None, continued: bool) -> QuoteKind:
         stripped = left.strip(" \t,;—–-")
-        if not stripped or continued and not stripped:
+        if not stripped or (continued and not stripped):
             return "direct"
         if stripped.endswith(":"):
             return "direct"
@@ -347,22 +356,26 @@ class _Extractor:
                 continue
             sentence = paragraph.text[start:end]
             if masked[start:end].strip() != sentence.strip():
-                quoted = len(sentence) - len(masked[start:end].replace(" ", "")) - sentence.count(" ")
+                quoted = (
+                    len(sentence) - len(masked[start:end].replace(" ", "")) - sentence.count(" ")
+                )
                 if quoted > len(sentence) / 2:
                     continue
             if self._indirect(paragraph, start, end, masked):
                 continue
             source = attribute_according(masked[start:end])
             fact_start = paragraph.start + start
-            self.facts.append(Fact(
-                fact_id=_id(self.doc_id, "fact", fact_start),
-                doc_id=self.doc_id,
-                paragraph=paragraph.number,
-                start=fact_start,
-                end=paragraph.start + end,
-                text=sentence,
-                source=source.mention.text if source else None,
-            ))
+            self.facts.append(
+                Fact(
+                    fact_id=_id(self.doc_id, "fact", fact_start),
+                    doc_id=self.doc_id,
+                    paragraph=paragraph.number,
+                    start=fact_start,
+                    end=paragraph.start + end,
+                    text=sentence,
+                    source=source.mention.text if source else None,
+                )
+            )
 
     def _indirect(self, paragraph: Paragraph, start: int, end: int, masked: str) -> bool:
         sentence = masked[start:end]
@@ -384,8 +397,9 @@ class _Extractor:
         if entity is None:
             return False
         span = QuoteSpan(clause_start - 1, clause_end, clause_start, clause_end)
-        self.found.append(_Found(span, paragraph, entity, match.group(1).split()[0].lower(),
-                                 "indirect"))
+        self.found.append(
+            _Found(span, paragraph, entity, match.group(1).split()[0].lower(), "indirect")
+        )
         self.chain = entity
         return True
 
@@ -408,12 +422,21 @@ class _Extractor:
             )
             if best is None or not grams & _ngrams(_words(best.text), 4):
                 continue
-            pulled.append(Quote(
-                quote_id=_id(self.doc_id, start, end), doc_id=self.doc_id,
-                paragraph=paragraph.number, start=start, end=end, text=self.text[start:end],
-                speaker=best.speaker, speaker_title=best.speaker_title, cue=None,
-                kind="direct", repeats=best.quote_id,
-            ))
+            pulled.append(
+                Quote(
+                    quote_id=_id(self.doc_id, start, end),
+                    doc_id=self.doc_id,
+                    paragraph=paragraph.number,
+                    start=start,
+                    end=end,
+                    text=self.text[start:end],
+                    speaker=best.speaker,
+                    speaker_title=best.speaker_title,
+                    cue=None,
+                    kind="direct",
+                    repeats=best.quote_id,
+                )
+            )
         return pulled
 
 

@@ -58,5 +58,7 @@ def read_source(path: str | Path, max_bytes: int) -> str:
     try:
         data = file.read_bytes()
     except OSError as err:
-        raise InputFileError(f"{file} cannot be read ({err.strerror}): check its permissions.") from None
+        raise InputFileError(
+            f"{file} cannot be read ({err.strerror}): check its permissions."
+        ) from None
     return decode(data, file.name, max_bytes)

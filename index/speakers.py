@@ -21,6 +21,7 @@ class Entity:
     title: str | None = None
     gender: str | None = None
     aliases: set[str] = field(default_factory=set)
+    title_is_tentative: bool = False  # from a narrative sentence, not an attribution
 
     @property
     def surname(self) -> str:
@@ -34,7 +35,9 @@ class Registry:
         self.entities: list[Entity] = []
         self._recent: list[Entity] = []
 
-    def resolve(self, mention: Mention, title: str | None = None) -> Entity | None:
+    def resolve(
+        self, mention: Mention, title: str | None = None, tentative: bool = False
+    ) -> Entity | None:
         """The entity a mention refers to, creating it for a new name."""
         if mention.kind == "pronoun":
             return self._by_pronoun(mention.gender)
@@ -44,11 +47,17 @@ class Registry:
             entity = Entity(name=mention.name, is_person=True)
             self.entities.append(entity)
             return entity
-        entity = self._find(mention)
-        if entity is None:
+        found = self._find(mention)
+        if found is None:
             entity = Entity(name=mention.name, is_person=mention.kind == "person")
             self.entities.append(entity)
-        elif len(mention.name.split()) > len(entity.name.split()) and entity.is_person:
+        else:
+            entity = found
+        if (
+            found is not None
+            and len(mention.name.split()) > len(entity.name.split())
+            and entity.is_person
+        ):
             entity.aliases.add(entity.name)
             entity.name = mention.name
         entity.aliases.add(mention.name)
@@ -59,8 +68,9 @@ class Registry:
             entity.aliases.add(mention.surname)
         entity.gender = entity.gender or mention.gender
         new_title = title or mention.title
-        if new_title and not entity.title:
+        if new_title and (not entity.title or (entity.title_is_tentative and not tentative)):
             entity.title = new_title
+            entity.title_is_tentative = tentative
         return entity
 
     def spoke(self, entity: Entity, pronoun_gender: str | None = None) -> None:
@@ -90,9 +100,12 @@ class Registry:
             return None
         surname = mention.surname.lower()
         matches = [
-            e for e in self.entities
-            if e.is_person and (e.surname.lower() == surname
-                                or mention.name.lower().endswith(" " + e.name.lower()))
+            e
+            for e in self.entities
+            if e.is_person
+            and (
+                e.surname.lower() == surname or mention.name.lower().endswith(" " + e.name.lower())
+            )
         ]
         return matches[-1] if len(matches) == 1 else None
 
@@ -123,8 +136,9 @@ def to_speakers(entities: list[Entity], counts: dict[str, int]) -> list[Speaker]
         if counts.get(entity.name, 0) == 0:
             continue
         aliases = tuple(sorted({a for a in entity.aliases if a != entity.name}))
-        speakers.append(Speaker(entity.name, entity.title, aliases, counts[entity.name],
-                                entity.is_person))
+        speakers.append(
+            Speaker(entity.name, entity.title, aliases, counts[entity.name], entity.is_person)
+        )
     return speakers
 
 
@@ -138,7 +152,10 @@ def merge_speakers(speakers: list[Speaker]) -> list[Speaker]:
             continue
         old = merged[key]
         merged[key] = Speaker(
-            old.name, old.title or s.title, tuple(sorted(set(old.aliases) | set(s.aliases))),
-            old.quote_count + s.quote_count, old.is_person and s.is_person,
+            old.name,
+            old.title or s.title,
+            tuple(sorted(set(old.aliases) | set(s.aliases))),
+            old.quote_count + s.quote_count,
+            old.is_person and s.is_person,
         )
     return sorted(merged.values(), key=lambda s: (-s.quote_count, s.name))

@@ -46,7 +46,8 @@ CREATE TABLE speakers (doc_id TEXT, name TEXT, title TEXT, aliases TEXT,
     quote_count INTEGER, is_person INTEGER);
 CREATE TABLE units (row INTEGER PRIMARY KEY, kind TEXT, unit_id TEXT, doc_id TEXT,
     paragraph INTEGER, start INTEGER, "end" INTEGER, text TEXT, index_text TEXT, speaker TEXT);
-CREATE VIRTUAL TABLE units_fts USING fts5(index_text, tokenize='porter unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE units_fts USING fts5(index_text,
+    tokenize='porter unicode61 remove_diacritics 2');
 """
 
 
@@ -151,30 +152,52 @@ class IndexStore:
     def _read_rows(self, conn: sqlite3.Connection) -> None:
         paragraphs: dict[str, list[Paragraph]] = {}
         for doc_id, number, start, end, kind, text in conn.execute(
-            'SELECT doc_id, number, start, "end", kind, text FROM paragraphs ORDER BY doc_id, number'
+            'SELECT doc_id, number, start, "end", kind, text FROM paragraphs '
+            "ORDER BY doc_id, number"
         ):
             paragraphs.setdefault(doc_id, []).append(Paragraph(number, start, end, text, kind))
         for doc_id, title, source, author, date, text in conn.execute(
             "SELECT doc_id, title, source, author, date, text FROM documents ORDER BY added_at"
         ):
-            self.documents[doc_id] = Document(doc_id, text, title, source,
-                                              tuple(paragraphs.get(doc_id, [])), author, date)
+            self.documents[doc_id] = Document(
+                doc_id, text, title, source, tuple(paragraphs.get(doc_id, [])), author, date
+            )
         self.units = [
             Unit(kind, unit_id, doc_id, paragraph, start, end, text, index_text, speaker)
-            for (kind, unit_id, doc_id, paragraph, start, end, text, index_text, speaker)
-            in conn.execute('SELECT kind, unit_id, doc_id, paragraph, start, "end", text, '
-                            "index_text, speaker FROM units ORDER BY row")
+            for (
+                kind,
+                unit_id,
+                doc_id,
+                paragraph,
+                start,
+                end,
+                text,
+                index_text,
+                speaker,
+            ) in conn.execute(
+                'SELECT kind, unit_id, doc_id, paragraph, start, "end", text, '
+                "index_text, speaker FROM units ORDER BY row"
+            )
         ]
-        self.quotes = [Quote(*row) for row in conn.execute(
-            'SELECT quote_id, doc_id, paragraph, start, "end", text, speaker, speaker_title, '
-            "cue, kind, repeats FROM quotes ORDER BY doc_id, start")]
-        self.facts = [Fact(*row) for row in conn.execute(
-            'SELECT fact_id, doc_id, paragraph, start, "end", text, source FROM facts '
-            "ORDER BY doc_id, start")]
+        self.quotes = [
+            Quote(*row)
+            for row in conn.execute(
+                'SELECT quote_id, doc_id, paragraph, start, "end", text, speaker, speaker_title, '
+                "cue, kind, repeats FROM quotes ORDER BY doc_id, start"
+            )
+        ]
+        self.facts = [
+            Fact(*row)
+            for row in conn.execute(
+                'SELECT fact_id, doc_id, paragraph, start, "end", text, source FROM facts '
+                "ORDER BY doc_id, start"
+            )
+        ]
         self.doc_speakers = [
             Speaker(name, title, tuple(json.loads(aliases)), count, bool(person))
             for name, title, aliases, count, person in conn.execute(
-                "SELECT name, title, aliases, quote_count, is_person FROM speakers")
+                "SELECT name, title, aliases, quote_count, is_person FROM speakers"
+            )
         ]
 
     def close(self) -> None:
@@ -192,9 +215,12 @@ class IndexStore:
         """Nearest units by inner product (cosine on normalised vectors)."""
         if self.size == 0:
             return []
-        scores, rows = self._vectors.search(query.reshape(1, -1).astype(np.float32),
-                                            min(k, self.size))
-        return [(self.units[r], float(s)) for s, r in zip(scores[0], rows[0], strict=True) if r >= 0]
+        scores, rows = self._vectors.search(
+            query.reshape(1, -1).astype(np.float32), min(k, self.size)
+        )
+        return [
+            (self.units[r], float(s)) for s, r in zip(scores[0], rows[0], strict=True) if r >= 0
+        ]
 
     def keyword(self, terms: list[str], k: int) -> list[tuple[Unit, float]]:
         """BM25 (FTS5) ranking of units for any of ``terms``; higher score is better."""
@@ -204,7 +230,9 @@ class IndexStore:
         with self._lock:
             rows = self._conn.execute(
                 "SELECT rowid, bm25(units_fts) FROM units_fts WHERE units_fts MATCH ? "
-                "ORDER BY bm25(units_fts) LIMIT ?", (query, k)).fetchall()
+                "ORDER BY bm25(units_fts) LIMIT ?",
+                (query, k),
+            ).fetchall()
         return [(self.units[rowid - 1], -float(score)) for rowid, score in rows]
 
     def vocabulary_has(self, term: str) -> bool:
@@ -212,8 +240,10 @@ class IndexStore:
         if self._conn is None:
             return False
         with self._lock:
-            row = self._conn.execute("SELECT 1 FROM units_fts WHERE units_fts MATCH ? LIMIT 1",
-                                     ('"' + term.replace('"', "") + '"',)).fetchone()
+            row = self._conn.execute(
+                "SELECT 1 FROM units_fts WHERE units_fts MATCH ? LIMIT 1",
+                ('"' + term.replace('"', "") + '"',),
+            ).fetchone()
         return row is not None
 
     # -- writing ---------------------------------------------------------------------
@@ -259,8 +289,9 @@ class IndexStore:
         self._remove_stale({db_name, vec_name})
         return manifest
 
-    def _manifest(self, db_path: Path, vec_path: Path, embedder_name: str, dimension: int,
-                  config: Config) -> Manifest:
+    def _manifest(
+        self, db_path: Path, vec_path: Path, embedder_name: str, dimension: int, config: Config
+    ) -> Manifest:
         conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
         counts = {
             table: conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
@@ -270,49 +301,101 @@ class IndexStore:
         counts["vectors"] = counts.pop("units")
         now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         created = self.manifest.data.get("created", now) if self.manifest else now
-        return Manifest({
-            "format": FORMAT_NAME,
-            "format_version": FORMAT_VERSION,
-            "package_version": PACKAGE_VERSION,
-            "created": created,
-            "updated": now,
-            "embedder": {"kind": config.embedder, "name": embedder_name, "dimension": dimension},
-            "metric": "inner_product",
-            "config": config.to_dict(),
-            "counts": counts,
-            "files": {"database": db_path.name, "vectors": vec_path.name},
-            "checksums": {db_path.name: _sha256(db_path), vec_path.name: _sha256(vec_path)},
-        })
+        return Manifest(
+            {
+                "format": FORMAT_NAME,
+                "format_version": FORMAT_VERSION,
+                "package_version": PACKAGE_VERSION,
+                "created": created,
+                "updated": now,
+                "embedder": {
+                    "kind": config.embedder,
+                    "name": embedder_name,
+                    "dimension": dimension,
+                },
+                "metric": "inner_product",
+                "config": config.to_dict(),
+                "counts": counts,
+                "files": {"database": db_path.name, "vectors": vec_path.name},
+                "checksums": {db_path.name: _sha256(db_path), vec_path.name: _sha256(vec_path)},
+            }
+        )
 
     def _remove_stale(self, keep: set[str]) -> None:
         for path in self.directory.iterdir():
-            if re.fullmatch(r"(data|vectors)-[\w-]+\.(sqlite|faiss)", path.name) and \
-                    path.name not in keep:
+            if (
+                re.fullmatch(r"(data|vectors)-[\w-]+\.(sqlite|faiss)", path.name)
+                and path.name not in keep
+            ):
                 with contextlib.suppress(OSError):
                     path.unlink()
 
 
 def _insert(conn: sqlite3.Connection, prepared: PreparedDocument, start_row: int) -> None:
     doc = prepared.document
-    conn.execute("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?)",
-                 (doc.doc_id, doc.title, doc.source, doc.author, doc.date, doc.text, time.time()))
-    conn.executemany("INSERT INTO paragraphs VALUES (?, ?, ?, ?, ?, ?)",
-                     [(doc.doc_id, p.number, p.start, p.end, p.kind, p.text)
-                      for p in doc.paragraphs])
+    conn.execute(
+        "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (doc.doc_id, doc.title, doc.source, doc.author, doc.date, doc.text, time.time()),
+    )
+    conn.executemany(
+        "INSERT INTO paragraphs VALUES (?, ?, ?, ?, ?, ?)",
+        [(doc.doc_id, p.number, p.start, p.end, p.kind, p.text) for p in doc.paragraphs],
+    )
     ex = prepared.extraction
-    conn.executemany("INSERT INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                     [(q.quote_id, q.doc_id, q.paragraph, q.start, q.end, q.text, q.speaker,
-                       q.speaker_title, q.cue, q.kind, q.repeats) for q in ex.quotes])
-    conn.executemany("INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?)",
-                     [(f.fact_id, f.doc_id, f.paragraph, f.start, f.end, f.text, f.source)
-                      for f in ex.facts])
-    conn.executemany("INSERT INTO speakers VALUES (?, ?, ?, ?, ?, ?)",
-                     [(doc.doc_id, s.name, s.title, json.dumps(list(s.aliases)), s.quote_count,
-                       int(s.is_person)) for s in ex.speakers])
+    conn.executemany(
+        "INSERT INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                q.quote_id,
+                q.doc_id,
+                q.paragraph,
+                q.start,
+                q.end,
+                q.text,
+                q.speaker,
+                q.speaker_title,
+                q.cue,
+                q.kind,
+                q.repeats,
+            )
+            for q in ex.quotes
+        ],
+    )
+    conn.executemany(
+        "INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(f.fact_id, f.doc_id, f.paragraph, f.start, f.end, f.text, f.source) for f in ex.facts],
+    )
+    conn.executemany(
+        "INSERT INTO speakers VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (
+                doc.doc_id,
+                s.name,
+                s.title,
+                json.dumps(list(s.aliases)),
+                s.quote_count,
+                int(s.is_person),
+            )
+            for s in ex.speakers
+        ],
+    )
     for offset, unit in enumerate(prepared.units):
         row = start_row + offset
-        conn.execute("INSERT INTO units VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                     (row, unit.kind, unit.unit_id, unit.doc_id, unit.paragraph, unit.start,
-                      unit.end, unit.text, unit.index_text, unit.speaker))
-        conn.execute("INSERT INTO units_fts (rowid, index_text) VALUES (?, ?)",
-                     (row, unit.index_text))
+        conn.execute(
+            "INSERT INTO units VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                row,
+                unit.kind,
+                unit.unit_id,
+                unit.doc_id,
+                unit.paragraph,
+                unit.start,
+                unit.end,
+                unit.text,
+                unit.index_text,
+                unit.speaker,
+            ),
+        )
+        conn.execute(
+            "INSERT INTO units_fts (rowid, index_text) VALUES (?, ?)", (row, unit.index_text)
+        )

@@ -24,9 +24,35 @@ if TYPE_CHECKING:
 
 NOT_FOUND = "The indexed articles don't answer this."
 _CAPITALISED = re.compile(r"(?<![\w’'])([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*)")
-_QUESTION_WORDS = {"what", "who", "why", "how", "when", "where", "which", "did", "does", "is",
-                   "are", "was", "were", "will", "would", "could", "should", "can", "do", "and",
-                   "tell", "has", "have", "give", "list", "name", "according"}
+_QUESTION_WORDS = {
+    "what",
+    "who",
+    "why",
+    "how",
+    "when",
+    "where",
+    "which",
+    "did",
+    "does",
+    "is",
+    "are",
+    "was",
+    "were",
+    "will",
+    "would",
+    "could",
+    "should",
+    "can",
+    "do",
+    "and",
+    "tell",
+    "has",
+    "have",
+    "give",
+    "list",
+    "name",
+    "according",
+}
 
 
 def _stem(word: str) -> str:
@@ -56,15 +82,26 @@ class Answerer:
         q = understand(resolved.question, self.speakers)
         limit = max_quotes or self.config.answer_max_quotes
         handlers = {
-            "author": self._author, "people": self._people, "identity": self._identity,
-            "who_said": self._who_said, "speaker": self._speaker,
+            "author": self._author,
+            "people": self._people,
+            "identity": self._identity,
+            "who_said": self._who_said,
+            "speaker": self._speaker,
         }
         if q.intent in handlers:
             answer = handlers[q.intent](q, limit, resolved.exclude)
         else:
             answer = self._general(q, limit, resolved.exclude)
-        return Answer(question, answer.text, answer.citations, answer.abstained, answer.quotes,
-                      answer.related, q.intent, answer.speaker)
+        return Answer(
+            question,
+            answer.text,
+            answer.citations,
+            answer.abstained,
+            answer.quotes,
+            answer.related,
+            q.intent,
+            answer.speaker,
+        )
 
     # -- shared helpers --------------------------------------------------------------
     def _idf(self, word: str) -> float:
@@ -88,8 +125,12 @@ class Answerer:
             tokens = [t for t in phrase.split() if t.lower() not in _QUESTION_WORDS]
             if not tokens or " ".join(tokens).lower() in aliases:
                 continue
-            absent = [t for t in tokens if t.lower().strip("’'s") not in STOPWORDS
-                      and not self.store.vocabulary_has(re.sub(r"[’']s$", "", t))]
+            absent = [
+                t
+                for t in tokens
+                if t.lower().strip("’'s") not in STOPWORDS
+                and not self.store.vocabulary_has(re.sub(r"[’']s$", "", t))
+            ]
             if absent:
                 missing.append(" ".join(tokens))
         return missing
@@ -97,17 +138,22 @@ class Answerer:
     def _speaker(self, q: Question, limit: int, exclude: frozenset[tuple[str, int]]) -> Answer:
         speaker = q.speaker
         assert speaker is not None
-        own = [x for x in self.quotes if x.speaker == speaker.name
-               and (x.doc_id, x.start) not in exclude]
+        own = [
+            x
+            for x in self.quotes
+            if x.speaker == speaker.name and (x.doc_id, x.start) not in exclude
+        ]
         terms = content_words(q.topic)
         name = display_name(speaker, speaker.name)
         missing = self._unknown_entities(q.topic)
         if not own:
-            return self._abstain(q, f"{name} has nothing more quoted in the indexed articles.",
-                                 speaker.name)
-        if missing or terms and not self._speaker_on_topic(q.topic, terms, own):
-            return self._abstain(q, f"{name} is quoted in the indexed articles, but not on that.",
-                                 speaker.name)
+            return self._abstain(
+                q, f"{name} has nothing more quoted in the indexed articles.", speaker.name
+            )
+        if missing or (terms and not self._speaker_on_topic(q.topic, terms, own)):
+            return self._abstain(
+                q, f"{name} is quoted in the indexed articles, but not on that.", speaker.name
+            )
         ranked = self._rank_quotes(q.topic, own) if terms else own
         return self._quote_answer(q, ranked[:limit], speaker.name)
 
@@ -127,8 +173,10 @@ class Answerer:
     def _rank_quotes(self, topic: str, quotes: list[Quote]) -> list[Quote]:
         sims = self._similarity(topic, [self._sentence_of(x) for x in quotes])
         terms = content_words(topic)
-        scores = [s + 0.5 * self._coverage(terms, self._sentence_of(x))
-                  for s, x in zip(sims, quotes, strict=True)]
+        scores = [
+            s + 0.5 * self._coverage(terms, self._sentence_of(x))
+            for s, x in zip(sims, quotes, strict=True)
+        ]
         order = np.argsort(-np.asarray(scores), kind="stable")
         return [quotes[i] for i in order]
 
@@ -157,8 +205,9 @@ class Answerer:
         if quote.kind == "direct":
             return Statement(lead, quote.text, quote_citation(quote), quoted=True)
         start, end = self._sentence_bounds(quote)
-        citation = Citation(quote.doc_id, quote.paragraph, start, end, doc.text[start:end],
-                            quote.speaker)
+        citation = Citation(
+            quote.doc_id, quote.paragraph, start, end, doc.text[start:end], quote.speaker
+        )
         return Statement(lead, citation.text, citation)
 
     def _quote_answer(self, q: Question, quotes: list[Quote], speaker: str | None) -> Answer:
@@ -169,8 +218,14 @@ class Answerer:
         return Answer(q.text, text, citations, False, quotes, [], q.intent, speaker)
 
     def _abstain(self, q: Question, message: str, speaker: str | None = None) -> Answer:
-        related = [Citation(h.doc_id, h.paragraph, h.start, h.end, h.text)
-                   for h in self.retriever.paragraphs(q.text, 2)] if self.store.size else []
+        related = (
+            [
+                Citation(h.doc_id, h.paragraph, h.start, h.end, h.text)
+                for h in self.retriever.paragraphs(q.text, 2)
+            ]
+            if self.store.size
+            else []
+        )
         return Answer(q.text, message, [], True, [], related, q.intent, speaker)
 
     # -- intents ---------------------------------------------------------------------
@@ -182,8 +237,11 @@ class Answerer:
             for p in reversed(doc.paragraphs):
                 if doc.author in p.text and p.kind in {"body", "boilerplate"}:
                     citation = Citation(doc.doc_id, p.number, p.start, p.end, p.text, doc.author)
-                    statements.append(Statement(f"“{doc.title}” was written by **{doc.author}**. ",
-                                                p.text, citation))
+                    statements.append(
+                        Statement(
+                            f"The article was written by **{doc.author}**. ", p.text, citation
+                        )
+                    )
                     break
         statements = verified(self.bot, statements)
         if not statements:
@@ -198,15 +256,24 @@ class Answerer:
                 at = doc.text.find(speaker.title)
                 if at >= 0:
                     p = next(p for p in doc.paragraphs if p.start <= at < p.end)
-                    return Citation(doc.doc_id, p.number, at, at + len(speaker.title),
-                                    speaker.title, speaker.name)
+                    return Citation(
+                        doc.doc_id,
+                        p.number,
+                        at,
+                        at + len(speaker.title),
+                        speaker.title,
+                        speaker.name,
+                    )
         first = next((x for x in self.quotes if x.speaker == speaker.name), None)
         return quote_citation(first) if first else None
 
     def _people(self, q: Question, limit: int, exclude: frozenset[tuple[str, int]]) -> Answer:
         statements = []
-        people = [s for s in self.speakers if s.is_person and " " in s.name.strip()
-                  and not s.name[0].islower()]
+        people = [
+            s
+            for s in self.speakers
+            if s.is_person and " " in s.name.strip() and not s.name[0].islower()
+        ]
         order = {x.speaker: i for i, x in reversed(list(enumerate(self.quotes)))}
         for s in sorted(people, key=lambda s: order.get(s.name, 0)):
             citation = self._first_mention(s)
@@ -228,22 +295,26 @@ class Answerer:
         citation = self._first_mention(speaker)
         if citation is None or not speaker.title:
             return self._speaker(q, limit, exclude)
-        statement = Statement(f"**{display_name(speaker, speaker.name)}** is ", speaker.title,
-                              citation)
+        statement = Statement(
+            f"**{display_name(speaker, speaker.name)}** is ", speaker.title, citation
+        )
         statements = verified(self.bot, [statement])
         first = next((x for x in self.quotes if x.speaker == speaker.name), None)
         if first is not None:
             statements += verified(self.bot, [self._quote_statement(first)])
         text, citations = render("", statements)
-        return Answer(q.text, text, citations, False, [first] if first else [], [], q.intent,
-                      speaker.name)
+        return Answer(
+            q.text, text, citations, False, [first] if first else [], [], q.intent, speaker.name
+        )
 
     def _who_said(self, q: Question, limit: int, exclude: frozenset[tuple[str, int]]) -> Answer:
         terms = content_words(q.target)
         if self._unknown_entities(q.target) or not terms:
             return self._abstain(q, NOT_FOUND)
-        scored = sorted(((self._coverage(terms, self._sentence_of(x)), i)
-                         for i, x in enumerate(self.quotes)), reverse=True)
+        scored = sorted(
+            ((self._coverage(terms, self._sentence_of(x)), i) for i, x in enumerate(self.quotes)),
+            reverse=True,
+        )
         best = [self.quotes[i] for cov, i in scored if cov >= 0.6 and cov >= scored[0][0] - 0.05]
         if not best:
             units = self.retriever.units(q.target, kinds=("quote",))
@@ -252,7 +323,9 @@ class Answerer:
             best = [x for x in self.quotes if x.quote_id == units[0].unit.unit_id]
         best = [x for x in best if x.speaker][:limit]
         if not best:
-            return self._abstain(q, "The words are quoted, but the text does not say who said them.")
+            return self._abstain(
+                q, "The words are quoted, but the text does not say who said them."
+            )
         return self._quote_answer(q, best, best[0].speaker)
 
     def _answerable(self, q: Question, top: Scored | None) -> bool:
@@ -260,16 +333,28 @@ class Answerer:
             return False
         terms = content_words(q.text)
         coverage = self._coverage(terms, top.unit.text)
-        return top.dense >= self.config.min_dense_score and coverage >= 0.34 or \
-            top.dense >= 0.55 or coverage >= 0.6
+        return (
+            (top.dense >= self.config.min_dense_score and coverage >= 0.34)
+            or top.dense >= 0.55
+            or coverage >= 0.6
+        )
 
     def _general(self, q: Question, limit: int, exclude: frozenset[tuple[str, int]]) -> Answer:
         missing = self._unknown_entities(q.text)
         if missing:
             return self._abstain(q, f"The indexed articles don't mention {', '.join(missing)}.")
-        kinds = ("quote", "fact") if q.intent == "opinion" else ("fact", "quote")
-        ranked = [s for s in self.retriever.units(q.text, kinds=kinds)
-                  if (s.unit.doc_id, s.unit.start) not in exclude]
+        kinds = ("quote",) if q.intent == "opinion" else ("fact", "quote")
+        ranked = [
+            s
+            for s in self.retriever.units(q.text, kinds=kinds)
+            if (s.unit.doc_id, s.unit.start) not in exclude
+        ]
+        if not ranked and q.intent == "opinion":
+            ranked = [
+                s
+                for s in self.retriever.units(q.text, kinds=("fact",))
+                if (s.unit.doc_id, s.unit.start) not in exclude
+            ]
         top = max(ranked[:3], key=lambda s: s.dense, default=None)
         if not self._answerable(q, top):
             return self._abstain(q, NOT_FOUND)
@@ -295,11 +380,12 @@ class Answerer:
                 used.append(quote)
             else:
                 u = s.unit
-                statements.append(Statement("", u.text, Citation(u.doc_id, u.paragraph, u.start,
-                                                                 u.end, u.text)))
+                statements.append(
+                    Statement("", u.text, Citation(u.doc_id, u.paragraph, u.start, u.end, u.text))
+                )
         statements = verified(self.bot, statements)
         if not statements:
             return self._abstain(q, NOT_FOUND)
         text, citations = render("", statements)
-        speaker = used[0].speaker if used and len({x.speaker for x in used}) == 1 else None
-        return Answer(q.text, text, citations, False, used, [], q.intent, speaker)
+        who = used[0].speaker if used and len({x.speaker for x in used}) == 1 else None
+        return Answer(q.text, text, citations, False, used, [], q.intent, who)

@@ -17,11 +17,16 @@ from rag.retrieval import Mode, Retriever
 from rag.types import Answer, Hit
 
 
+def _describe(config: Config) -> str:
+    return "the hashing embedder" if config.embedder == "hashing" else config.model
+
+
 class QuoteBot:
     """Answers questions about the documents of one index directory."""
 
-    def __init__(self, directory: Path, store: IndexStore, config: Config,
-                 embedder: Embedder) -> None:
+    def __init__(
+        self, directory: Path, store: IndexStore, config: Config, embedder: Embedder
+    ) -> None:
         self.directory = directory
         self.config = config
         self.embedder = embedder
@@ -31,8 +36,13 @@ class QuoteBot:
 
     # -- opening ---------------------------------------------------------------------
     @classmethod
-    def open(cls, path: str | Path | None = None, config: Config | None = None,
-             embedder: Embedder | None = None, verify: bool = True) -> QuoteBot:
+    def open(
+        cls,
+        path: str | Path | None = None,
+        config: Config | None = None,
+        embedder: Embedder | None = None,
+        verify: bool = True,
+    ) -> QuoteBot:
         """Open an index directory; with no path, the default index of the bundled article
         (built on first use). ``config``/``embedder`` default to what built the index."""
         directory = Path(path) if path is not None else default_index_dir()
@@ -52,10 +62,16 @@ class QuoteBot:
         if config is not None and (config.embedder, config.model) != (built.embedder, built.model):
             raise ModelMismatchError(
                 f"index {directory} was built with {manifest.embedder_name} "
-                f"(dim {manifest.dimension}); this config uses {config.model if config.embedder != 'hashing' else 'hashing'}: "
+                f"(dim {manifest.dimension}); this config uses {_describe(config)}: "
                 f"rebuild with `quotebot index FILE --index NEW_DIR` or open without a config."
             )
-        config = config or built
+        config = config or Config().replace(  # index-time settings from the manifest
+            embedder=built.embedder,
+            model=built.model,
+            hashing_dimension=built.hashing_dimension,
+            chunk_tokens=built.chunk_tokens,
+            chunk_overlap_tokens=built.chunk_overlap_tokens,
+        )
         embedder = embedder or make_embedder(config)
         if embedder.name != manifest.embedder_name:
             raise ModelMismatchError(
@@ -67,15 +83,17 @@ class QuoteBot:
         return cls(directory, store, config, embedder)
 
     @classmethod
-    def create(cls, path: str | Path, config: Config | None = None,
-               embedder: Embedder | None = None) -> QuoteBot:
+    def create(
+        cls, path: str | Path, config: Config | None = None, embedder: Embedder | None = None
+    ) -> QuoteBot:
         """A bot over a new, empty index directory (written on the first ``add``)."""
         directory = Path(path)
         if (directory / "manifest.json").exists():
             return cls.open(directory, config, embedder)
         config = config or Config()
-        return cls(directory, IndexStore.empty(directory), config,
-                   embedder or make_embedder(config))
+        return cls(
+            directory, IndexStore.empty(directory), config, embedder or make_embedder(config)
+        )
 
     def close(self) -> None:
         self._store.close()
@@ -91,8 +109,9 @@ class QuoteBot:
         if not name.lower().endswith((".txt", ".md")):
             from index.errors import InputFileError
 
-            raise InputFileError(f"{name} is not a .txt or .md file: upload the article as "
-                                 "plain text.")
+            raise InputFileError(
+                f"{name} is not a .txt or .md file: upload the article as plain text."
+            )
         return self.add_text(decode(data, name, self.config.max_file_bytes), source=name)
 
     def add_text(self, text: str, source: str = "text") -> str:
@@ -131,21 +150,50 @@ class QuoteBot:
         try:
             return self._store.documents[doc_id]
         except KeyError:
-            raise KeyError(f"no document {doc_id!r} in {self.directory}: see "
-                           "`bot.documents()` for the ids") from None
+            raise KeyError(
+                f"no document {doc_id!r} in {self.directory}: see `bot.documents()` for the ids"
+            ) from None
 
-    def search(self, query: str, k: int | None = None, kind: str | None = None,
-               mode: Mode = "hybrid") -> list[Hit]:
+    def search(
+        self, query: str, k: int | None = None, kind: str | None = None, mode: Mode = "hybrid"
+    ) -> list[Hit]:
         """Paragraph hits (``kind`` None or "paragraph"), or quote/fact hits."""
         k = k or self.config.k
         retriever = Retriever(self._store, self.embedder, self.config)
         if kind in (None, "paragraph"):
-            return retriever.paragraphs(query, k, mode)
+            return retriever.paragraphs(query, k, mode, self._boost(query))
         if kind not in ("quote", "fact"):
             raise ValueError(f"kind must be paragraph, quote or fact, not {kind!r}")
         scored = retriever.units(query, mode, kinds=(kind,))[:k]
-        return [Hit(s.unit.doc_id, s.unit.paragraph, s.unit.start, s.unit.end, s.unit.text,
-                    s.score, s.unit.kind, s.unit.speaker) for s in scored]
+        return [
+            Hit(
+                s.unit.doc_id,
+                s.unit.paragraph,
+                s.unit.start,
+                s.unit.end,
+                s.unit.text,
+                s.score,
+                s.unit.kind,
+                s.unit.speaker,
+            )
+            for s in scored
+        ]
+
+    def _boost(self, query: str) -> dict[str, float]:
+        """Question-aware preferences: the named person's paragraphs, quotes for opinions."""
+        from rag.question import understand
+
+        question = understand(query, self.speakers())
+        boost: dict[str, float] = {}
+        for q in self._store.quotes:
+            if q.speaker is None or q.repeats is not None:
+                continue
+            key = f"{q.doc_id}#{q.paragraph}"
+            if question.intent == "opinion":
+                boost[key] = self.config.quote_boost
+            if question.speaker is not None and q.speaker == question.speaker.name:
+                boost[key] = self.config.speaker_boost
+        return boost
 
     def quotes(self, speaker: str | None = None, include_repeats: bool = False) -> list[Quote]:
         """Attributed quotes, optionally of one speaker (name or alias, case-insensitive)."""
@@ -170,8 +218,9 @@ class QuoteBot:
         return None
 
     # -- answering -------------------------------------------------------------------
-    def ask(self, question: str, history: list[Answer] | None = None,
-            max_quotes: int | None = None) -> Answer:
+    def ask(
+        self, question: str, history: list[Answer] | None = None, max_quotes: int | None = None
+    ) -> Answer:
         """A grounded answer with verified citations, or an honest abstention."""
         from rag.answer import Answerer
 

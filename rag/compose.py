@@ -23,11 +23,14 @@ def speaker_lead(speaker: Speaker | None, name: str | None) -> str:
 
 
 def quote_citation(quote: Quote) -> Citation:
-    return Citation(quote.doc_id, quote.paragraph, quote.start, quote.end, quote.text,
-                    quote.speaker)
+    return Citation(
+        quote.doc_id, quote.paragraph, quote.start, quote.end, quote.text, quote.speaker
+    )
 
 
-def render(intro: str, statements: list[Statement], bullets: bool = False) -> tuple[str, list[Citation]]:
+def render(
+    intro: str, statements: list[Statement], bullets: bool = False
+) -> tuple[str, list[Citation]]:
     """Answer text and its citations; marker [n] refers to citations[n-1]."""
     lines = [intro] if intro else []
     citations: list[Citation] = []

@@ -39,11 +39,15 @@ def resolve(bot: QuoteBot, question: str, history: list[Answer]) -> Resolved:
                 forms = sorted({old.name, *old.aliases}, key=len, reverse=True) if old else []
                 for form in forms:
                     if re.search(re.escape(form), previous.question, re.I):
-                        return Resolved(re.sub(re.escape(form), name, previous.question,
-                                               flags=re.I))
+                        return Resolved(
+                            re.sub(re.escape(form), name, previous.question, flags=re.I)
+                        )
             return Resolved(f"What did {name} say about {previous.question.rstrip('?')}?")
-    if previous.speaker and _PRONOUN.search(question) and \
-            find_person(question, bot.speakers()) is None:
+    if (
+        previous.speaker
+        and _PRONOUN.search(question)
+        and find_person(question, bot.speakers()) is None
+    ):
         rewritten = _PRONOUN.sub(previous.speaker, question, count=1)
         exclude = cited if _ELSE.search(question) else frozenset()
         return Resolved(rewritten, exclude)

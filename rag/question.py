@@ -11,34 +11,87 @@ from rag.text import content_words, words
 
 Intent = Literal["author", "people", "identity", "who_said", "speaker", "opinion", "fact"]
 
-_AUTHOR = re.compile(r"\bwho (?:wrote|is the author|authored)\b|\bauthor\b|\bwritten by\b|"
-                     r"\bwho(?:'s| is) (?:the )?writer\b", re.I)
+_AUTHOR = re.compile(
+    r"\bwho (?:wrote|is the author|authored)\b|\bauthor\b|\bwritten by\b|"
+    r"\bwho(?:'s| is) (?:the )?writer\b",
+    re.I,
+)
 _PEOPLE = re.compile(
     r"\b(?:which|what|list (?:the|all)?|name the)\s*(?:experts?|analysts?|people|speakers|"
     r"sources|scholars|officials|voices|specialists)\b|\bwho (?:is|are|was|were|gets?|got) "
     r"(?:quoted|interviewed|cited)\b|\bwho (?:speaks|spoke|comments?|commented)\b|"
-    r"\bhow many (?:experts|people|analysts|speakers)\b", re.I)
+    r"\bhow many (?:experts|people|analysts|speakers) (?:are |were )?(?:quoted|interviewed|"
+    r"cited)\b",
+    re.I,
+)
 _IDENTITY = re.compile(r"^\s*(?:who|what) (?:is|was) (.+?)\??\s*$", re.I)
 _WHO_SAID = re.compile(
     r"^\s*(?:who|which (?:expert|analyst|person|official|scholar|one))\s+(?:said|says|called|"
     r"described|warned|argued|argues|believes|thinks|noted|told|claimed|stated|observed|"
     r"condemned|asserted|added|agreed|agrees|labelled|dubbed|referred|suggested|spoke of|"
-    r"talked about|was|is|thought)\b(.*)$", re.I)
+    r"talked about|was|is|thought)\b(.*)$",
+    re.I,
+)
 _OPINION = re.compile(
     r"^\s*(?:why|how (?!many|much|long|old|far))|\b(?:think|thinks|view|views|opinion|expect|"
     r"expects|impact|effect|effects|consequence|consequences|mean|means|reason|reasons|likely|"
     r"future|will|would|could|should|might|assess|assessment|analysis|argue|believe|explain|"
-    r"react|reaction|significance|motive|motives|goal|hope)\b", re.I)
+    r"react|reaction|significance|motive|motives|goal|hope)\b",
+    re.I,
+)
 _PERSON_NOUNS = {
-    "expert", "analyst", "scholar", "researcher", "academic", "director", "head", "fellow",
-    "member", "official", "minister", "professor", "specialist", "commentator", "person",
-    "woman", "man", "spokesman", "spokeswoman", "economist", "adviser", "advisor", "chief",
-    "diplomat", "one",
+    "expert",
+    "analyst",
+    "scholar",
+    "researcher",
+    "academic",
+    "director",
+    "head",
+    "fellow",
+    "member",
+    "official",
+    "minister",
+    "professor",
+    "specialist",
+    "commentator",
+    "person",
+    "woman",
+    "man",
+    "spokesman",
+    "spokeswoman",
+    "economist",
+    "adviser",
+    "advisor",
+    "chief",
+    "diplomat",
+    "one",
 }
 _GENERIC_TITLE_WORDS = {
-    "the", "of", "at", "in", "and", "for", "a", "an", "director", "head", "member", "fellow",
-    "associate", "senior", "national", "research", "centre", "center", "institute",
-    "programme", "program", "project", "international", "studies", "policy",
+    "the",
+    "of",
+    "at",
+    "in",
+    "and",
+    "for",
+    "a",
+    "an",
+    "director",
+    "head",
+    "member",
+    "fellow",
+    "associate",
+    "senior",
+    "national",
+    "research",
+    "centre",
+    "center",
+    "institute",
+    "programme",
+    "program",
+    "project",
+    "international",
+    "studies",
+    "policy",
 }
 
 

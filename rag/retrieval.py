@@ -41,8 +41,13 @@ class Retriever:
         self.embedder = embedder
         self.config = config
 
-    def units(self, query: str, mode: Mode = "hybrid", kinds: tuple[str, ...] | None = None,
-              extra_terms: tuple[str, ...] = ()) -> list[Scored]:
+    def units(
+        self,
+        query: str,
+        mode: Mode = "hybrid",
+        kinds: tuple[str, ...] | None = None,
+        extra_terms: tuple[str, ...] = (),
+    ) -> list[Scored]:
         """Units ranked for ``query``, best first (restricted to ``kinds`` when given)."""
         n = self.config.candidates
         dense: list[tuple[Unit, float]] = []
@@ -61,33 +66,63 @@ class Retriever:
         in_keyword = {u.unit_id for u, _ in keyword}
         fused = rrf(
             [[u.unit_id for u, _ in dense], [u.unit_id for u, _ in keyword]],
-            self.config.rrf_k, [self.config.dense_weight, self.config.keyword_weight],
+            self.config.rrf_k,
+            [1.0, 1.0],
         )
         ranked = sorted(fused.items(), key=lambda item: -item[1])
-        return [Scored(by_id[key], score, cosine.get(key, 0.0), key in in_keyword)
-                for key, score in ranked]
+        return [
+            Scored(by_id[key], score, cosine.get(key, 0.0), key in in_keyword)
+            for key, score in ranked
+        ]
 
-    def paragraphs(self, query: str, k: int, mode: Mode = "hybrid") -> list[Hit]:
-        """Paragraph-level hits: each ranking is collapsed to paragraphs, then fused."""
-        n = self.config.candidates
-        rankings: list[list[str]] = []
-        weights: list[float] = []
+    def paragraphs(
+        self, query: str, k: int, mode: Mode = "hybrid", boost: dict[str, float] | None = None
+    ) -> list[Hit]:
+        """Paragraph-level hits.
+
+        A paragraph scores the best cosine similarity of its units (chunk, quotes,
+        facts) plus ``keyword_weight`` times its best BM25 score, normalised by the top
+        BM25 score of the query, plus any ``boost`` (keyed ``doc_id#paragraph``).
+        """
+        n = self.config.candidates * 3
+        dense: dict[str, float] = {}
+        keyword: dict[str, float] = {}
         if mode in ("hybrid", "dense"):
             vector = self.embedder.embed([query])[0]
-            rankings.append(_paragraph_order(u for u, _ in self.store.dense(vector, n)))
-            weights.append(self.config.dense_weight)
+            for unit, score in self.store.dense(vector, n):
+                key = _key(unit)
+                dense[key] = max(dense.get(key, -1.0), score)
         if mode in ("hybrid", "keyword"):
             found = self.store.keyword(content_words(query), n)
-            rankings.append(_paragraph_order(u for u, _ in found))
-            weights.append(self.config.keyword_weight)
-        fused = rrf(rankings, self.config.rrf_k, weights)
+            top = max((s for _, s in found), default=0.0) or 1.0
+            for unit, score in found:
+                key = _key(unit)
+                keyword[key] = max(keyword.get(key, 0.0), score / top)
+        weight = self.config.keyword_weight if mode == "hybrid" else 1.0
+        fused = {
+            key: dense.get(key, 0.0) + weight * keyword.get(key, 0.0) + (boost or {}).get(key, 0.0)
+            for key in {*dense, *keyword}
+        }
         hits = []
         for key, score in sorted(fused.items(), key=lambda item: -item[1])[:k]:
             doc_id, number = key.rsplit("#", 1)
             paragraph = self.store.documents[doc_id].paragraph(int(number))
-            hits.append(Hit(doc_id, paragraph.number, paragraph.start, paragraph.end,
-                            paragraph.text, score, "paragraph"))
+            hits.append(
+                Hit(
+                    doc_id,
+                    paragraph.number,
+                    paragraph.start,
+                    paragraph.end,
+                    paragraph.text,
+                    score,
+                    "paragraph",
+                )
+            )
         return hits
+
+
+def _key(unit: Unit) -> str:
+    return f"{unit.doc_id}#{unit.paragraph}"
 
 
 def _paragraph_order(units: Iterable[Unit]) -> list[str]:

@@ -7,13 +7,13 @@ import os
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from pathlib import Path  # noqa: E402
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
-from index.config import Config, bundled_article  # noqa: E402
-from index.reader import read_source  # noqa: E402
-from rag import QuoteBot  # noqa: E402
+from index.config import Config, bundled_article
+from index.reader import read_source
+from rag import QuoteBot
 
 ARTICLES_DIR = Path(__file__).parent / "data" / "articles"
 

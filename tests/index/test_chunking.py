@@ -16,11 +16,48 @@ from index.reader import read_source
 from index.types import Document
 
 ARTICLES = sorted((Path(__file__).parents[1] / "data" / "articles").glob("*.txt"))
-_VOCAB = (
-    "the strike was an unforced error on Tehran's part and the episode damaged relations "
-    "between two neighbours who share a long border with militant groups on both sides "
-    "analysts said diplomacy could repair trust although officials were wary of escalation"
-).split()
+_VOCAB = [
+    "the",
+    "strike",
+    "was",
+    "an",
+    "unforced",
+    "error",
+    "on",
+    "Tehran's",
+    "part",
+    "and",
+    "the",
+    "episode",
+    "damaged",
+    "relations",
+    "between",
+    "two",
+    "neighbours",
+    "who",
+    "share",
+    "a",
+    "long",
+    "border",
+    "with",
+    "militant",
+    "groups",
+    "on",
+    "both",
+    "sides",
+    "analysts",
+    "said",
+    "diplomacy",
+    "could",
+    "repair",
+    "trust",
+    "although",
+    "officials",
+    "were",
+    "wary",
+    "of",
+    "escalation",
+]
 
 
 def long_paragraph(words: int, seed: int = 7) -> str:

@@ -60,8 +60,8 @@ def test_apostrophe_inside_a_quote_does_not_close_it() -> None:
     ("text", "inner"),
     [
         ("“He called it ‘a mistake’ today,” she said.", "He called it ‘a mistake’ today"),
-        ('"He called it \'a mistake\' today," she said.', "He called it 'a mistake' today"),
-        ('"They said ‘no’ and \'never\' again," he said.', "They said ‘no’ and 'never' again"),
+        ("\"He called it 'a mistake' today,\" she said.", "He called it 'a mistake' today"),
+        ("\"They said ‘no’ and 'never' again,\" he said.", "They said ‘no’ and 'never' again"),
         ("“‘Never,’ he told me,” she recalled.", "‘Never,’ he told me"),
     ],
 )

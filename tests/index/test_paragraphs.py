@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 
 from index.paragraphs import build_paragraphs, is_caption
 from index.reader import read_source
+
 ARTICLES = sorted((Path(__file__).parents[1] / "data" / "articles").glob("*.txt"))
 
 
@@ -26,7 +28,7 @@ def check_paragraphs(text: str) -> None:
     assert [p.text for p in paragraphs] == reference_blocks(text)
     starts = [p.start for p in paragraphs]
     assert starts == sorted(starts)
-    assert all(a.end <= b.start for a, b in zip(paragraphs, paragraphs[1:], strict=False))
+    assert all(a.end <= b.start for a, b in itertools.pairwise(paragraphs))
 
 
 def test_bundled_article_offsets_and_numbering(bundled_text: str) -> None:
@@ -141,7 +143,13 @@ def test_pull_quote_needs_the_words_elsewhere() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["First para.\n\nSecond para.", "First.\n \nSecond.", "AB\n\n\n\nC", "  lead\n\n\n", "\n\nX y\n"],
+    [
+        "First para.\n\nSecond para.",
+        "First.\n \nSecond.",
+        "AB\n\n\n\nC",
+        "  lead\n\n\n",
+        "\n\nX y\n",
+    ],
 )
 def test_blank_line_variants(text: str) -> None:
     check_paragraphs(text)

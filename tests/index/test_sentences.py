@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from index.marks import find_spans
@@ -65,10 +67,14 @@ def test_no_sentence_boundary_falls_inside_any_span() -> None:
     [
         ("Dr. Smith arrived. He spoke.", ["Dr. Smith arrived.", "He spoke."]),
         ("We met Dr. Smith today. He spoke.", ["We met Dr. Smith today.", "He spoke."]),
-        ("Mr. Jones and Mrs. Jones left. Prof. Lee stayed.",
-         ["Mr. Jones and Mrs. Jones left.", "Prof. Lee stayed."]),
-        ("The U.S. economy grew. It was 3.5 per cent.",
-         ["The U.S. economy grew.", "It was 3.5 per cent."]),
+        (
+            "Mr. Jones and Mrs. Jones left. Prof. Lee stayed.",
+            ["Mr. Jones and Mrs. Jones left.", "Prof. Lee stayed."],
+        ),
+        (
+            "The U.S. economy grew. It was 3.5 per cent.",
+            ["The U.S. economy grew.", "It was 3.5 per cent."],
+        ),
         ("J. R. Tolkien wrote it. Then he slept.", ["J. R. Tolkien wrote it.", "Then he slept."]),
         ("Prices rose, e.g. Bread and milk. Fine.", ["Prices rose, e.g. Bread and milk.", "Fine."]),
     ],
@@ -98,7 +104,7 @@ def test_spans_are_trimmed_ordered_and_within_text() -> None:
     result = sentence_spans(text, find_spans(text))
     assert [text[a:b] for a, b in result] == ["One.", "Two?", "“Three,” he said.", "Four!"]
     assert all(0 <= a < b <= len(text) for a, b in result)
-    assert all(x[1] <= y[0] for x, y in zip(result, result[1:], strict=False))
+    assert all(x[1] <= y[0] for x, y in itertools.pairwise(result))
 
 
 @pytest.mark.xfail(

@@ -1,0 +1,51 @@
+# quotebot: `make run` opens the chat UI on the bundled article; `make test` runs every check.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export GRADIO_ANALYTICS_ENABLED := False
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: install run test check lint typecheck unit eval bench chromium clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	# the local CPU build of torch first; unpinned torch would pull GBs of CUDA wheels
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(VENV)/bin/quotebot serve
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || test -x /usr/bin/chromium || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+lint: install
+	$(VENV)/bin/ruff check rag index ui eval tests
+	$(VENV)/bin/ruff format --check rag index ui eval tests
+
+typecheck: install
+	$(VENV)/bin/mypy
+
+unit: install chromium
+	$(PY) -m pytest -q
+
+eval: install
+	QUOTEBOT_HOME=$$(mktemp -d) $(VENV)/bin/quotebot eval --out eval/out
+
+bench: install
+	$(VENV)/bin/quotebot bench
+
+check: lint typecheck unit eval
+
+test: check
+
+clean:
+	rm -rf $(VENV) eval/out .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,248 @@
+"""The ``quotebot`` command line.
+
+Heavy libraries are imported only by the commands that need them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rag import Answer, QuoteBot
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="quotebot",
+        description="Answer questions about news articles with attributed expert quotes and "
+        "facts, cited to the exact paragraph.",
+    )
+    parser.add_argument(
+        "--index",
+        metavar="DIR",
+        help="index directory (default: the bundled "
+        "article's index in ~/.cache/quotebot, built on first use)",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("index", help="index .txt/.md articles")
+    p.add_argument("paths", nargs="+", type=Path)
+    p = sub.add_parser("search", help="hybrid search over paragraphs, quotes or facts")
+    p.add_argument("query")
+    p.add_argument("-k", type=int, default=None)
+    p.add_argument("--kind", choices=["paragraph", "quote", "fact"], default=None)
+    p.add_argument("--mode", choices=["hybrid", "dense", "keyword"], default="hybrid")
+    p.add_argument("--json", action="store_true")
+    p = sub.add_parser("ask", help="a grounded answer with citations")
+    p.add_argument("question", nargs="?")
+    p.add_argument("--file", type=Path, help="one question per line; one JSON object per answer")
+    p.add_argument("--json", action="store_true")
+    p = sub.add_parser("quotes", help="list attributed quotes")
+    p.add_argument("--speaker")
+    p.add_argument("--json", action="store_true")
+    p = sub.add_parser("speakers", help="list everyone quoted")
+    p.add_argument("--json", action="store_true")
+    sub.add_parser("chat", help="chat in the terminal (follow-ups work)")
+    p = sub.add_parser("serve", help="the chat UI in the browser")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=7860)
+    p = sub.add_parser("eval", help="measure retrieval, answers, extraction and speed")
+    p.add_argument("--set", type=Path, help="question set (JSONL); default eval/questions.jsonl")
+    p.add_argument("--quotes", type=Path, help="folder of NAME.txt + NAME.expected.json")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--out", type=Path, default=Path("eval/out"))
+    p.add_argument("--no-gate", action="store_true", help="report only; never fail")
+    p = sub.add_parser("bench", help="speed figures against a naive baseline")
+    p.add_argument("--queries", type=int, default=100)
+    p.add_argument("--json", action="store_true")
+    return parser
+
+
+def _open(args: argparse.Namespace) -> QuoteBot:
+    from rag import QuoteBot
+
+    return QuoteBot.open(args.index)
+
+
+def answer_json(answer: Answer) -> dict[str, Any]:
+    return {
+        "question": answer.question,
+        "answer": answer.text,
+        "abstained": answer.abstained,
+        "citations": [asdict(c) for c in answer.citations],
+        "related": [asdict(c) for c in answer.related],
+    }
+
+
+def _print_answer(answer: Answer) -> None:
+    print(answer.text)
+    for n, c in enumerate(answer.citations, start=1):
+        who = f" ({c.speaker})" if c.speaker else ""
+        print(f"  [{n}] ¶{c.paragraph}{who} {c.start}-{c.end}")
+    if answer.abstained and answer.related:
+        print("  related passages (not an answer):")
+        for c in answer.related:
+            print(f"   ¶{c.paragraph}: {c.text[:100]}")
+
+
+def _cmd_index(args: argparse.Namespace) -> int:
+    from rag import QuoteBot
+
+    bot = QuoteBot.create(args.index) if args.index else QuoteBot.open()
+    for path in args.paths:
+        known = len(bot.documents())
+        doc_id = bot.add(path)
+        state = "already indexed" if len(bot.documents()) == known else "indexed"
+        print(f"{path}: {state} as {doc_id}")
+    m = bot.store.manifest
+    if m is not None:
+        print("index:", bot.directory, json.dumps(m.data["counts"]))
+    return 0
+
+
+def _cmd_search(args: argparse.Namespace) -> int:
+    hits = _open(args).search(args.query, k=args.k, kind=args.kind, mode=args.mode)
+    if args.json:
+        print(json.dumps([asdict(h) for h in hits], ensure_ascii=False, indent=2))
+    else:
+        for h in hits:
+            who = f" [{h.speaker}]" if h.speaker else ""
+            print(f"¶{h.paragraph} {h.kind} {h.score:.4f}{who}: {h.text[:160]}")
+    return 0
+
+
+def _cmd_ask(args: argparse.Namespace) -> int:
+    bot = _open(args)
+    if args.file:
+        for line in args.file.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                print(json.dumps(answer_json(bot.ask(line.strip())), ensure_ascii=False))
+        return 0
+    if not args.question:
+        print("error: give a question, or --file questions.txt", file=sys.stderr)
+        return 2
+    answer = bot.ask(args.question)
+    if args.json:
+        print(json.dumps(answer_json(answer), ensure_ascii=False, indent=2))
+    else:
+        _print_answer(answer)
+    return 0
+
+
+def _cmd_quotes(args: argparse.Namespace) -> int:
+    bot = _open(args)
+    if args.speaker and bot.find_speaker(args.speaker) is None:
+        names = ", ".join(s.name for s in bot.speakers())
+        print(f"error: no speaker {args.speaker!r}; quoted are: {names}", file=sys.stderr)
+        return 2
+    quotes = bot.quotes(speaker=args.speaker)
+    if args.json:
+        print(json.dumps([asdict(q) for q in quotes], ensure_ascii=False, indent=2))
+    else:
+        for q in quotes:
+            print(f"¶{q.paragraph} {q.speaker or '(unattributed)'} [{q.kind}, {q.cue}]: “{q.text}”")
+    return 0
+
+
+def _cmd_speakers(args: argparse.Namespace) -> int:
+    people = _open(args).speakers()
+    if args.json:
+        print(json.dumps([asdict(s) for s in people], ensure_ascii=False, indent=2))
+    else:
+        for s in people:
+            print(f"{s.name} ({s.quote_count} quotes){': ' + s.title if s.title else ''}")
+    return 0
+
+
+def _cmd_chat(args: argparse.Namespace) -> int:
+    from rag.conversation import Conversation
+
+    chat = Conversation(_open(args))
+    print("Ask about the indexed articles (empty line or Ctrl-D to quit).")
+    while True:
+        try:
+            question = input("> ").strip()
+        except EOFError:
+            return 0
+        if not question:
+            return 0
+        _print_answer(chat.ask(question))
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from ui.app import launch
+
+    launch(_open(args), host=args.host, port=args.port)
+    return 0
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from eval import gate, report, runner
+    from eval.dataset import DEFAULT_QUESTIONS, DEFAULT_QUOTE_SETS, load_questions
+
+    questions = load_questions(args.set or DEFAULT_QUESTIONS)
+    bot = _open(args)
+    with tqdm(total=len(questions), desc="answers", file=sys.stderr, disable=args.json) as bar:
+        figures = runner.run(
+            bot, questions, args.quotes or DEFAULT_QUOTE_SETS, progress=lambda _id: bar.update()
+        )
+    failures = gate.check(figures)
+    report.write(figures, failures, args.out)
+    if args.json:
+        print(json.dumps(figures, ensure_ascii=False))
+    else:
+        print(report.markdown(figures, failures))
+        print(f"written: {args.out}/results.json, report.md, chart.png")
+    if failures and not args.no_gate:
+        print("quality gate failed:\n  " + "\n  ".join(failures), file=sys.stderr)
+        return 1
+    return 0
+
+
+def _cmd_bench(args: argparse.Namespace) -> int:
+    from eval import bench
+
+    result = bench.run(queries=args.queries)
+    print(json.dumps(result, indent=2) if args.json else bench.format_table(result))
+    return 0
+
+
+COMMANDS = {
+    "index": _cmd_index,
+    "search": _cmd_search,
+    "ask": _cmd_ask,
+    "quotes": _cmd_quotes,
+    "speakers": _cmd_speakers,
+    "chat": _cmd_chat,
+    "serve": _cmd_serve,
+    "eval": _cmd_eval,
+    "bench": _cmd_bench,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    from index.errors import QuotebotError
+
+    try:
+        return COMMANDS[args.command](args)
+    except QuotebotError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
