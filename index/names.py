@@ -457,6 +457,36 @@ def longest_suffix_mention(words_before: str, max_words: int = 10) -> tuple[Ment
     return best
 
 
+_NOT_TITLE_START = {
+    "who",
+    "which",
+    "whose",
+    "speaking",
+    "when",
+    "while",
+    "after",
+    "before",
+    "as",
+    "if",
+    "though",
+    "although",
+    "because",
+    "since",
+    "in",
+    "on",
+    "at",
+}
+
+
+def is_title_phrase(text: str) -> bool:
+    """Whether an appositive reads as a title ("the director of X"), not a clause."""
+    first = text.split()[0] if text.split() else ""
+    low = first.lower()
+    if low in _NOT_TITLE_START or (first.islower() and low.endswith(("ed", "ing"))):
+        return False
+    return True
+
+
 def split_appositive(segment: str) -> tuple[str, str | None]:
     """Split ``"Dr Jane Smith, the director of X, Y and Z"`` into name and appositive."""
     text = segment.strip(" ,")
@@ -466,6 +496,6 @@ def split_appositive(segment: str) -> tuple[str, str | None]:
     rest = rest.strip(" ,")
     if not rest or len(rest.split()) > 40:
         return text, None
-    if rest[0].islower() or rest.split()[0] in {"The", "A", "An"}:
+    if (rest[0].islower() or rest.split()[0] in {"The", "A", "An"}) and is_title_phrase(rest):
         return head, rest
     return text, None

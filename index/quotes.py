@@ -15,7 +15,13 @@ from collections import Counter
 from dataclasses import dataclass
 
 from index.marks import QuoteSpan, find_spans
-from index.names import Mention, longest_suffix_mention, parse_mention, split_appositive
+from index.names import (
+    Mention,
+    is_title_phrase,
+    longest_suffix_mention,
+    parse_mention,
+    split_appositive,
+)
 from index.paragraphs import _ngrams, _words
 from index.sentences import sentence_spans
 from index.speakers import Entity, Registry, to_speakers
@@ -102,7 +108,7 @@ def _subject_before(segment: str, anchored: bool) -> tuple[Mention, str | None] 
                 appositive[0].islower() or appositive.split()[0] in {"The", "A", "An"}
             ):
                 continue
-            if len(appositive.split()) > 40:
+            if len(appositive.split()) > 40 or not is_title_phrase(appositive):
                 continue
             found = _mention_ending(head, anchored)
             if found is not None:
