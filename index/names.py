@@ -482,9 +482,7 @@ def is_title_phrase(text: str) -> bool:
     """Whether an appositive reads as a title ("the director of X"), not a clause."""
     first = text.split()[0] if text.split() else ""
     low = first.lower()
-    if low in _NOT_TITLE_START or (first.islower() and low.endswith(("ed", "ing"))):
-        return False
-    return True
+    return not (low in _NOT_TITLE_START or (first.islower() and low.endswith(("ed", "ing"))))
 
 
 def split_appositive(segment: str) -> tuple[str, str | None]:

@@ -34,8 +34,11 @@ def test_every_expected_quote_is_found_with_its_speaker(qs: QuoteSet) -> None:
     extra = [p.text[:50] for p in predicted if all(p is not q for q, _ in pairs)]
     assert not missed, f"missed quotes: {missed}"
     assert not extra, f"quotes that are not in the expected list: {extra}"
-    wrong = [(p.text[:40], p.speaker, e["speaker"]) for p, e in pairs
-             if not same_speaker(p.speaker, e["speaker"])]
+    wrong = [
+        (p.text[:40], p.speaker, e["speaker"])
+        for p, e in pairs
+        if not same_speaker(p.speaker, e["speaker"])
+    ]
     assert not wrong, f"wrong speakers: {wrong}"
     for q in extraction.quotes:
         assert text[q.start : q.end] == q.text
@@ -77,9 +80,7 @@ def test_pull_quotes_are_linked_not_counted_and_scare_quotes_ignored(qs: QuoteSe
         assert original.repeats is None and original.speaker == quote.speaker
     counted = {s.name: s.quote_count for s in extraction.speakers}
     for name, count in counted.items():
-        assert count == sum(
-            1 for q in extraction.quotes if q.speaker == name and q.repeats is None
-        )
+        assert count == sum(1 for q in extraction.quotes if q.speaker == name and q.repeats is None)
     texts = [norm(q.text) for q in extraction.quotes]
     for scare in qs.expected.get("scare_quotes", []):
         assert norm(scare) not in texts
@@ -89,7 +90,9 @@ def test_bundled_article_experts_and_officials() -> None:
     qs = next(qs for qs in SETS if qs.name == "iran-pakistan-relationship")
     _, extraction = _extract(qs)
     titles = {s.name: s.title for s in extraction.speakers}
-    assert titles["Ali Vaez"] == "the director of the Iran Project at the International Crisis Group"
+    assert (
+        titles["Ali Vaez"] == "the director of the Iran Project at the International Crisis Group"
+    )
     assert titles["Rabia Akhtar"] == (
         "the director of the Centre for Security, Strategy and Policy Research at the "
         "University of Lahore"
