@@ -7,16 +7,16 @@ import os
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-import socket  # noqa: E402
-import urllib.request  # noqa: E402
-from collections.abc import Iterator  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
-from pathlib import Path  # noqa: E402
+import socket
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
-from index.config import Config, bundled_article  # noqa: E402
-from rag import QuoteBot  # noqa: E402
+from index.config import Config, bundled_article
+from rag import QuoteBot
 
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 
@@ -44,8 +44,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
     bot.add(bundled_article())
     demo = build_app(bot)
     port = free_port()
-    demo.launch(prevent_thread_lock=True, server_name="127.0.0.1", server_port=port,
-                quiet=True)
+    demo.launch(prevent_thread_lock=True, server_name="127.0.0.1", server_port=port, quiet=True)
     url = f"http://127.0.0.1:{port}/"
     with urllib.request.urlopen(url, timeout=30) as response:  # the server is up
         assert response.status == 200
