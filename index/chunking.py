@@ -29,7 +29,6 @@ def chunk_document(
         length_function=embedder.count_tokens,
         separators=["\n", ". ", "? ", "! ", "; ", ", ", " ", ""],
         keep_separator="end",
-        add_start_index=True,
         strip_whitespace=True,
     )
     chunks: list[Chunk] = []
@@ -37,20 +36,17 @@ def chunk_document(
         if paragraph.kind not in RETRIEVABLE_KINDS:
             continue
         if embedder.count_tokens(paragraph.text) <= size:
-            pieces = [(0, paragraph.text)]
+            pieces = [paragraph.text]
         else:
-            pieces = [
-                (int(d.metadata["start_index"]), d.page_content)
-                for d in splitter.create_documents([paragraph.text])
-            ]
-        for offset, text in pieces:
-            start = paragraph.start + offset
+            pieces = splitter.split_text(paragraph.text)
+        previous = (-1, 0)  # (start, end) of the previous chunk within the paragraph
+        for text in pieces:
+            found = _locate(paragraph.text, text, *previous)
+            if found < 0:  # never store an offset that does not slice back to the text
+                continue
+            previous = (found, found + len(text))
+            start = paragraph.start + found
             end = start + len(text)
-            if document.text[start:end] != text:  # defensive: never store a wrong offset
-                found = document.text.find(text, paragraph.start, paragraph.end)
-                if found < 0:
-                    continue
-                start, end = found, found + len(text)
             chunk_id = hashlib.sha256(f"{document.doc_id}|{start}|{end}".encode()).hexdigest()[:16]
             chunks.append(
                 Chunk(
@@ -64,3 +60,13 @@ def chunk_document(
                 )
             )
     return chunks
+
+
+def _locate(paragraph: str, piece: str, prev_start: int, prev_end: int) -> int:
+    """Where ``piece`` starts: overlapping the previous chunk if it can, else after it.
+
+    Chunks come in order; an overlapping chunk starts after the previous start and no
+    later than the previous end, so repeated text cannot pull it back to an earlier copy.
+    """
+    overlapping = paragraph.rfind(piece, prev_start + 1, prev_end + len(piece))
+    return overlapping if overlapping >= 0 else paragraph.find(piece, prev_end)

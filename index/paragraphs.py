@@ -11,7 +11,7 @@ import re
 from index.marks import find_spans
 from index.types import Paragraph, ParagraphKind
 
-_BLOCK = re.compile(r"\S(?:.*?\S)?(?=\n[ \t]*\n|\s*\Z)", re.DOTALL)
+_BLANK_LINES = re.compile(r"\n(?:[^\S\n]*\n)+")  # a line of only white space (any kind)
 _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december|"
     "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
@@ -30,7 +30,7 @@ _BOILERPLATE_LINES = [
         re.I,
     ),
     re.compile(r"^follow (?:him|her|them|us|me)\b.*$", re.I),
-    re.compile(r"^by [A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}$"),
+    re.compile(r"^[Bb]y [A-Z][\w.'’-]+(?: (?:[A-Z][\w.'’-]+|and|&))*$"),
 ]
 _CREDIT = re.compile(r"[\[(]([^\[\]()]{1,60})[\])]\s*$")
 _CREDIT_WORDS = re.compile(
@@ -42,8 +42,20 @@ _MD_HEADING = re.compile(r"^#{1,6}\s+\S")
 
 
 def split_paragraphs(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each non-empty block between blank lines, trimmed."""
-    return [(m.start(), m.end()) for m in _BLOCK.finditer(text)]
+    """(start, end) of each non-empty block between blank lines, trimmed of white space."""
+    spans = []
+    start = 0
+    for gap in [*_BLANK_LINES.finditer(text), None]:
+        end = gap.start() if gap else len(text)
+        s, e = start, end
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            spans.append((s, e))
+        start = gap.end() if gap else len(text)
+    return spans
 
 
 def build_paragraphs(text: str) -> tuple[Paragraph, ...]:

@@ -116,6 +116,8 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     if not word:
         return False
     token = word.group(1).lower().strip(".")
+    if token == "no":  # "No. 5" abbreviates; "said no." ends a sentence
+        return bool(re.match(r"\s*\d", text[dot + 1 :])) and text[dot - 2] == "N"
     return token in ABBREVIATIONS or (len(token) == 1 and text[dot - 1].isupper())
 
 

@@ -282,7 +282,7 @@ class IndexStore:
                 os.fsync(fh.fileno())
             os.replace(tmp, self.directory / MANIFEST)
         except BaseException:
-            for path in (db_path, vec_path):
+            for path in (db_path, vec_path, self.directory / f".{MANIFEST}.{gen}.tmp"):
                 with contextlib.suppress(OSError):
                     path.unlink()
             raise

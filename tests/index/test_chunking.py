@@ -189,13 +189,6 @@ def test_paragraph_without_spaces_is_bounded() -> None:
     assert_covers(document, chunks, 2)
 
 
-@pytest.mark.xfail(
-    reason="BUG index/chunking.py chunk_document: langchain's start_index subtracts "
-    "chunk_overlap (given in tokens) from character offsets, so start_index is wrong or -1; "
-    "the fallback text.find(...) then picks the first occurrence, so a chunk whose text "
-    "repeats earlier in the paragraph gets the earlier offsets (and a duplicate chunk_id)",
-    strict=True,
-)
 def test_repeated_text_chunks_keep_their_own_offsets() -> None:
     paragraph = "The cat sat on the mat. " * 40 + "The end came."
     document = make_document("Intro line here.\n\n" + paragraph.strip(), "rep.txt")

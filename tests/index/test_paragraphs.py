@@ -156,30 +156,15 @@ def test_blank_line_variants(text: str) -> None:
 
 
 # -- known bugs --------------------------------------------------------------------------
-@pytest.mark.xfail(
-    reason="BUG index/paragraphs.py _BLOCK: a line ending in spaces/tabs before a blank line "
-    "does not end the paragraph, so 'First para. \\n\\nSecond para.' is one paragraph",
-    strict=True,
-)
 @pytest.mark.parametrize("text", ["First para. \n\nSecond para.", "Hello.\t\n\nWorld."])
 def test_trailing_whitespace_before_blank_line_ends_paragraph(text: str) -> None:
     check_paragraphs(text)
 
 
-@pytest.mark.xfail(
-    reason="BUG index/paragraphs.py _BLOCK: a one-character block merges with the next "
-    "paragraph ('A\\n\\nB' gives one paragraph 'A\\n\\nB')",
-    strict=True,
-)
 @pytest.mark.parametrize("text", ["A\n\nB", "Title\n\n1\n\nBody text."])
 def test_one_character_paragraph(text: str) -> None:
     check_paragraphs(text)
 
 
-@pytest.mark.xfail(
-    reason="BUG index/paragraphs.py _BLOCK: a blank line holding only a no-break space "
-    "(U+00A0) does not separate paragraphs ('First.\\n\\xa0\\nSecond.' is one paragraph)",
-    strict=True,
-)
 def test_nbsp_only_line_is_blank() -> None:
     check_paragraphs("First.\n\u00a0\nSecond.")

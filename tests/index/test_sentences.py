@@ -107,11 +107,6 @@ def test_spans_are_trimmed_ordered_and_within_text() -> None:
     assert all(x[1] <= y[0] for x, y in itertools.pairwise(result))
 
 
-@pytest.mark.xfail(
-    reason="BUG index/sentences.py ABBREVIATIONS has 'no' (for 'No. 5'), so 'said no.' "
-    "never ends a sentence: 'Dr. Smith said no. Mr. Jones agreed.' is one sentence",
-    strict=True,
-)
 def test_no_at_sentence_end_is_a_boundary() -> None:
     assert sentences("Dr. Smith said no. Mr. Jones agreed.") == [
         "Dr. Smith said no.",

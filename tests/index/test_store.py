@@ -77,17 +77,20 @@ def test_save_load_round_trip(hash_bot: QuoteBot, hashing_config: Config) -> Non
         other.close()
 
 
-def test_loaded_content_equals_what_was_prepared(hash_bot: QuoteBot, bundled_text: str) -> None:
+def test_loaded_content_equals_what_was_prepared(
+    hash_bot: QuoteBot, bundled_text: str, bundled_path: Path
+) -> None:
     prepared = prepare(bundled_text, "x", HashingEmbedder(), Config(embedder="hashing"))
     [document] = hash_bot.documents()
     assert document.doc_id == prepared.document.doc_id
     assert document.text == bundled_text
     assert document.paragraphs == prepared.document.paragraphs
     assert document.title == prepared.document.title
-    assert document.source == str(index.config.bundled_article())
+    assert document.source == str(bundled_path)
     stored = hash_bot.store
-    key = lambda u: u.unit_id  # noqa: E731
-    assert sorted(stored.units, key=key) == sorted([u for u in prepared.units], key=key)
+    assert sorted(stored.units, key=lambda u: u.unit_id) == sorted(
+        prepared.units, key=lambda u: u.unit_id
+    )
     assert sorted(stored.quotes, key=lambda q: q.quote_id) == sorted(
         prepared.extraction.quotes, key=lambda q: q.quote_id
     )
@@ -367,12 +370,6 @@ def test_crash_at_manifest_replace_keeps_old_manifest(
     bot.close()
 
 
-@pytest.mark.xfail(
-    reason="BUG index/store.py IndexStore.write_with: when os.replace of the manifest fails, "
-    "the except clause removes the data/vectors files but not the '.manifest.json.<gen>.tmp' "
-    "file, and _remove_stale never removes such files later",
-    strict=True,
-)
 def test_crash_at_manifest_replace_leaves_no_files(
     hash_bot: QuoteBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
