@@ -39,9 +39,9 @@ class Config:
     chunk_overlap_tokens: int = 24
     k: int = 5
     candidates: int = 40  # per ranking, before fusion
-    rrf_k: int = 60
     keyword_weight: float = 0.2  # paragraph fusion: cosine + weight * normalised BM25
-    quote_boost: float = 0.2  # opinion questions: paragraphs with attributed quotes
+    quote_boost: float = 0.1  # opinion questions: paragraphs with attributed quotes
+    fact_boost: float = 0.03  # factual questions: narrative paragraphs
     speaker_boost: float = 0.15  # paragraphs quoting the person a question names
     max_file_bytes: int = 2_000_000
     answer_max_quotes: int = 3

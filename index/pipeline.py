@@ -81,40 +81,40 @@ def prepare(text: str, source: str, embedder: Embedder, config: Config) -> Prepa
         document, embedder, config.chunk_tokens, config.chunk_overlap_tokens
     ):
         names = speakers_by_paragraph.get(chunk.paragraph, [])
-        label = f"{', '.join(names)}: " if names else ""
-        units.append(
-            Unit(
-                "paragraph",
-                chunk.chunk_id,
-                chunk.doc_id,
-                chunk.paragraph,
-                chunk.start,
-                chunk.end,
-                chunk.text,
-                label + chunk.text,
+        # Two views of a quoted paragraph, one id: labelled with who speaks, and as written.
+        variants = [f"{', '.join(names)}: {chunk.text}", chunk.text] if names else [chunk.text]
+        for index_text in variants:
+            units.append(
+                Unit(
+                    "paragraph",
+                    chunk.chunk_id,
+                    chunk.doc_id,
+                    chunk.paragraph,
+                    chunk.start,
+                    chunk.end,
+                    chunk.text,
+                    index_text,
+                )
             )
-        )
     for q in extraction.quotes:
         if q.repeats is not None:
             continue
-        label = (
-            f"{q.speaker}, {q.speaker_title}: "
-            if q.speaker_title
-            else (f"{q.speaker}: " if q.speaker else "")
-        )
-        units.append(
-            Unit(
-                "quote",
-                q.quote_id,
-                q.doc_id,
-                q.paragraph,
-                q.start,
-                q.end,
-                q.text,
-                label + q.text,
-                q.speaker,
+        # Two views of each quote, one id: with the speaker's name and as said.
+        variants = [f"{q.speaker}: {q.text}", q.text] if q.speaker else [q.text]
+        for index_text in variants:
+            units.append(
+                Unit(
+                    "quote",
+                    q.quote_id,
+                    q.doc_id,
+                    q.paragraph,
+                    q.start,
+                    q.end,
+                    q.text,
+                    index_text,
+                    q.speaker,
+                )
             )
-        )
     for f in extraction.facts:
         units.append(Unit("fact", f.fact_id, f.doc_id, f.paragraph, f.start, f.end, f.text, f.text))
     return PreparedDocument(document, extraction, tuple(units))

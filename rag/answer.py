@@ -14,7 +14,7 @@ from index.types import Quote, Speaker
 from rag.compose import display_name, quote_citation, render, speaker_lead
 from rag.conversation import resolve
 from rag.question import Question, understand
-from rag.retrieval import Retriever, Scored
+from rag.retrieval import Scored
 from rag.text import STOPWORDS, content_words, words
 from rag.types import Answer, Citation
 from rag.verify import Statement, verified
@@ -66,7 +66,7 @@ class Answerer:
         self.bot = bot
         self.store = bot.store
         self.config = bot.config
-        self.retriever = Retriever(bot.store, bot.embedder, bot.config)
+        self.retriever = bot.retriever
         self.speakers = bot.speakers()
         self.quotes = [q for q in bot.store.quotes if q.repeats is None]
         paragraphs = [u.text for u in bot.store.units if u.kind == "paragraph"]

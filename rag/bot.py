@@ -31,6 +31,7 @@ class QuoteBot:
         self.config = config
         self.embedder = embedder
         self._store = store
+        self._retriever = Retriever(store, embedder, config)
         self._write_lock = threading.Lock()
         self._answerer: object | None = None
 
@@ -125,6 +126,7 @@ class QuoteBot:
             self._check_dimension(vectors.shape[1])
             self._store.write_with(prepared, vectors, self.embedder.name, self.config)
             old, self._store = self._store, IndexStore.open(self.directory, verify=False)
+            self._retriever = Retriever(self._store, self.embedder, self.config)
             old.close()
             self._answerer = None
         return doc_id
@@ -143,6 +145,10 @@ class QuoteBot:
     def store(self) -> IndexStore:
         return self._store
 
+    @property
+    def retriever(self) -> Retriever:
+        return self._retriever
+
     def documents(self) -> list[Document]:
         return list(self._store.documents.values())
 
@@ -159,7 +165,7 @@ class QuoteBot:
     ) -> list[Hit]:
         """Paragraph hits (``kind`` None or "paragraph"), or quote/fact hits."""
         k = k or self.config.k
-        retriever = Retriever(self._store, self.embedder, self.config)
+        retriever = self._retriever
         if kind in (None, "paragraph"):
             return retriever.paragraphs(query, k, mode, self._boost(query))
         if kind not in ("quote", "fact"):
@@ -180,19 +186,28 @@ class QuoteBot:
         ]
 
     def _boost(self, query: str) -> dict[str, float]:
-        """Question-aware preferences: the named person's paragraphs, quotes for opinions."""
+        """Question-aware preferences: the named person's paragraphs; quoted paragraphs
+        for opinion questions and narrative paragraphs for factual ones."""
         from rag.question import understand
 
         question = understand(query, self.speakers())
+        quoted: set[str] = set()
         boost: dict[str, float] = {}
         for q in self._store.quotes:
             if q.speaker is None or q.repeats is not None:
                 continue
             key = f"{q.doc_id}#{q.paragraph}"
-            if question.intent == "opinion":
+            quoted.add(key)
+            if question.intent in ("opinion", "open"):
                 boost[key] = self.config.quote_boost
             if question.speaker is not None and q.speaker == question.speaker.name:
                 boost[key] = self.config.speaker_boost
+        if question.intent == "fact":
+            for doc in self._store.documents.values():
+                for p in doc.paragraphs:
+                    key = f"{doc.doc_id}#{p.number}"
+                    if p.kind == "body" and key not in quoted:
+                        boost[key] = self.config.fact_boost
         return boost
 
     def quotes(self, speaker: str | None = None, include_repeats: bool = False) -> list[Quote]:

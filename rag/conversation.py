@@ -28,7 +28,10 @@ def resolve(bot: QuoteBot, question: str, history: list[Answer]) -> Resolved:
     if not history:
         return Resolved(question)
     previous = history[-1]
-    cited = frozenset((c.doc_id, c.start) for c in previous.citations)
+    cited = frozenset(
+        {(c.doc_id, c.start) for c in previous.citations}
+        | {(q.doc_id, q.start) for q in previous.quotes}
+    )
     short = _AND_PERSON.match(question)
     if short:
         person = find_person(short.group(1), bot.speakers())

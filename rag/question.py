@@ -9,7 +9,7 @@ from typing import Literal
 from index.types import Speaker
 from rag.text import content_words, words
 
-Intent = Literal["author", "people", "identity", "who_said", "speaker", "opinion", "fact"]
+Intent = Literal["author", "people", "identity", "who_said", "speaker", "opinion", "fact", "open"]
 
 _AUTHOR = re.compile(
     r"\bwho (?:wrote|is the author|authored)\b|\bauthor\b|\bwritten by\b|"
@@ -37,6 +37,11 @@ _OPINION = re.compile(
     r"expects|impact|effect|effects|consequence|consequences|mean|means|reason|reasons|likely|"
     r"future|will|would|could|should|might|assess|assessment|analysis|argue|believe|explain|"
     r"react|reaction|significance|motive|motives|goal|hope)\b",
+    re.I,
+)
+_FACTUAL = re.compile(
+    r"^\s*(?:when|where|how (?:many|much|long|old|far)|which|who|whom|whose|"
+    r"what (?:date|day|year|time|month|happened|is|was|were|are)|did|do|does|has|have|had)\b",
     re.I,
 )
 _PERSON_NOUNS = {
@@ -160,4 +165,6 @@ def understand(question: str, speakers: list[Speaker]) -> Question:
         return Question(text, "speaker", speaker, topic)
     if _OPINION.search(text):
         return Question(text, "opinion", None, text)
-    return Question(text, "fact", None, text)
+    if _FACTUAL.match(text):
+        return Question(text, "fact", None, text)
+    return Question(text, "open", None, text)  # analysis or yes/no: quotes and facts

@@ -1,10 +1,20 @@
-"""Hybrid retrieval: dense (FAISS) and keyword (FTS5 BM25) rankings fused by reciprocal rank."""
+"""Hybrid retrieval: dense (FAISS) and keyword (FTS5 BM25) scores fused per unit or paragraph.
+
+A candidate scores its best cosine similarity plus ``keyword_weight`` times its best
+BM25 score normalised by the query's top BM25 score, plus any question-aware boost.
+Units have several indexed views (e.g. a quote with and without its speaker's name);
+views share the unit id and the best view counts.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
+from threading import Lock
 from typing import Literal
+
+import numpy as np
 
 from index.config import Config
 from index.embedders.base import Embedder
@@ -14,95 +24,98 @@ from rag.text import content_words
 from rag.types import Hit
 
 Mode = Literal["hybrid", "dense", "keyword"]
+QUERY_CACHE_SIZE = 512
 
 
 @dataclass(frozen=True)
 class Scored:
     unit: Unit
     score: float
-    dense: float  # best cosine similarity seen for this unit (0 when not retrieved densely)
+    dense: float  # best cosine similarity of the unit's views (0 when not retrieved densely)
     keyword: bool
 
 
-def rrf(rankings: Iterable[list[str]], k: int, weights: Iterable[float]) -> dict[str, float]:
-    """Reciprocal rank fusion: sum of weight / (k + rank) over the rankings."""
-    fused: dict[str, float] = {}
-    for ranking, weight in zip(rankings, weights, strict=True):
-        for rank, key in enumerate(ranking, start=1):
-            fused[key] = fused.get(key, 0.0) + weight / (k + rank)
-    return fused
+def _key(unit: Unit) -> str:
+    return f"{unit.doc_id}#{unit.paragraph}"
 
 
 class Retriever:
-    """Ranks the units of one store for a query."""
+    """Ranks the units and paragraphs of one store for a query."""
 
     def __init__(self, store: IndexStore, embedder: Embedder, config: Config) -> None:
         self.store = store
         self.embedder = embedder
         self.config = config
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = Lock()
 
-    def units(
+    def embed_query(self, query: str) -> np.ndarray:
+        """The query's vector, cached: one question is embedded once per answer."""
+        with self._lock:
+            if query in self._cache:
+                self._cache.move_to_end(query)
+                return self._cache[query]
+        vector = self.embedder.embed([query])[0]
+        with self._lock:
+            self._cache[query] = vector
+            if len(self._cache) > QUERY_CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return vector
+
+    def clear_cache(self) -> None:
+        with self._lock:
+            self._cache.clear()
+
+    def _fused(
         self,
         query: str,
-        mode: Mode = "hybrid",
+        mode: Mode,
+        n: int,
+        key: Callable[[Unit], str],
         kinds: tuple[str, ...] | None = None,
-        extra_terms: tuple[str, ...] = (),
+    ) -> tuple[dict[str, float], dict[str, float], dict[str, float], dict[str, Unit]]:
+        dense: dict[str, float] = {}
+        keyword: dict[str, float] = {}
+        first: dict[str, Unit] = {}
+        if mode in ("hybrid", "dense"):
+            for unit, score in self.store.dense(self.embed_query(query), n):
+                if kinds and unit.kind not in kinds:
+                    continue
+                k = key(unit)
+                first.setdefault(k, unit)
+                dense[k] = max(dense.get(k, -1.0), score)
+        if mode in ("hybrid", "keyword"):
+            found = [
+                (u, s)
+                for u, s in self.store.keyword(content_words(query), n)
+                if not kinds or u.kind in kinds
+            ]
+            top = max((s for _, s in found), default=0.0) or 1.0
+            for unit, score in found:
+                k = key(unit)
+                first.setdefault(k, unit)
+                keyword[k] = max(keyword.get(k, 0.0), score / top)
+        weight = self.config.keyword_weight if mode == "hybrid" else 1.0
+        fused = {k: dense.get(k, 0.0) + weight * keyword.get(k, 0.0) for k in first}
+        return fused, dense, keyword, first
+
+    def units(
+        self, query: str, mode: Mode = "hybrid", kinds: tuple[str, ...] | None = None
     ) -> list[Scored]:
         """Units ranked for ``query``, best first (restricted to ``kinds`` when given)."""
-        n = self.config.candidates
-        dense: list[tuple[Unit, float]] = []
-        keyword: list[tuple[Unit, float]] = []
-        if mode in ("hybrid", "dense"):
-            vector = self.embedder.embed([query])[0]
-            dense = self.store.dense(vector, n * 3 if kinds else n)
-        if mode in ("hybrid", "keyword"):
-            terms = [*content_words(query), *extra_terms]
-            keyword = self.store.keyword(terms, n * 3 if kinds else n)
-        if kinds:
-            dense = [(u, s) for u, s in dense if u.kind in kinds]
-            keyword = [(u, s) for u, s in keyword if u.kind in kinds]
-        by_id = {u.unit_id: u for u, _ in [*dense, *keyword]}
-        cosine = {u.unit_id: s for u, s in dense}
-        in_keyword = {u.unit_id for u, _ in keyword}
-        fused = rrf(
-            [[u.unit_id for u, _ in dense], [u.unit_id for u, _ in keyword]],
-            self.config.rrf_k,
-            [1.0, 1.0],
-        )
+        n = self.config.candidates * (6 if kinds else 3)
+        fused, dense, keyword, first = self._fused(query, mode, n, lambda u: u.unit_id, kinds)
         ranked = sorted(fused.items(), key=lambda item: -item[1])
-        return [
-            Scored(by_id[key], score, cosine.get(key, 0.0), key in in_keyword)
-            for key, score in ranked
-        ]
+        return [Scored(first[k], s, dense.get(k, 0.0), k in keyword) for k, s in ranked]
 
     def paragraphs(
         self, query: str, k: int, mode: Mode = "hybrid", boost: dict[str, float] | None = None
     ) -> list[Hit]:
-        """Paragraph-level hits.
-
-        A paragraph scores the best cosine similarity of its units (chunk, quotes,
-        facts) plus ``keyword_weight`` times its best BM25 score, normalised by the top
-        BM25 score of the query, plus any ``boost`` (keyed ``doc_id#paragraph``).
-        """
-        n = self.config.candidates * 3
-        dense: dict[str, float] = {}
-        keyword: dict[str, float] = {}
-        if mode in ("hybrid", "dense"):
-            vector = self.embedder.embed([query])[0]
-            for unit, score in self.store.dense(vector, n):
-                key = _key(unit)
-                dense[key] = max(dense.get(key, -1.0), score)
-        if mode in ("hybrid", "keyword"):
-            found = self.store.keyword(content_words(query), n)
-            top = max((s for _, s in found), default=0.0) or 1.0
-            for unit, score in found:
-                key = _key(unit)
-                keyword[key] = max(keyword.get(key, 0.0), score / top)
-        weight = self.config.keyword_weight if mode == "hybrid" else 1.0
-        fused = {
-            key: dense.get(key, 0.0) + weight * keyword.get(key, 0.0) + (boost or {}).get(key, 0.0)
-            for key in {*dense, *keyword}
-        }
+        """Paragraph hits; ``boost`` is keyed ``doc_id#paragraph``."""
+        fused, _, _, _ = self._fused(query, mode, self.config.candidates * 3, _key)
+        for key, extra in (boost or {}).items():
+            if key in fused:
+                fused[key] += extra
         hits = []
         for key, score in sorted(fused.items(), key=lambda item: -item[1])[:k]:
             doc_id, number = key.rsplit("#", 1)
@@ -119,16 +132,3 @@ class Retriever:
                 )
             )
         return hits
-
-
-def _key(unit: Unit) -> str:
-    return f"{unit.doc_id}#{unit.paragraph}"
-
-
-def _paragraph_order(units: Iterable[Unit]) -> list[str]:
-    order: list[str] = []
-    for unit in units:
-        key = f"{unit.doc_id}#{unit.paragraph}"
-        if key not in order:
-            order.append(key)
-    return order

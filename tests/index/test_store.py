@@ -21,7 +21,7 @@ from index.errors import (
     QuotebotError,
     UnknownFormatError,
 )
-from index.pipeline import prepare
+from index.pipeline import Unit, prepare
 from index.store import IndexStore, read_manifest
 from rag import QuoteBot
 
@@ -122,7 +122,12 @@ def brute_force(bot: QuoteBot, query: str) -> list[tuple[str, float]]:
     q = q / (np.linalg.norm(q) or 1.0)
     scores = matrix @ q
     order = np.argsort(-scores, kind="stable")
-    return [(units[i].unit_id, float(scores[i])) for i in order]
+    return [(view_id(units[i]), float(scores[i])) for i in order]
+
+
+def view_id(unit: Unit) -> str:
+    """A unit can be indexed in several views (same unit id, different index text)."""
+    return f"{unit.unit_id}|{unit.index_text}"
 
 
 def assert_same_ranking(dense: list[tuple[str, float]], brute: list[tuple[str, float]]) -> None:
@@ -152,7 +157,7 @@ def test_faiss_equals_brute_force(hash_bot: QuoteBot, query: str, extra: Path | 
     if extra is not None:
         hash_bot.add(extra)
     q = hash_bot.embedder.embed([query])[0]
-    dense = [(u.unit_id, s) for u, s in hash_bot.store.dense(q, 10)]
+    dense = [(view_id(u), s) for u, s in hash_bot.store.dense(q, 10)]
     assert len(dense) == 10
     assert_same_ranking(dense, brute_force(hash_bot, query))
 
@@ -164,7 +169,7 @@ def test_faiss_equals_brute_force_on_fixture_only(
     bot = QuoteBot.create(tmp_path / "idx", hashing_config)
     bot.add(COURT)
     q = bot.embedder.embed([query])[0]
-    dense = [(u.unit_id, s) for u, s in bot.store.dense(q, 10)]
+    dense = [(view_id(u), s) for u, s in bot.store.dense(q, 10)]
     assert_same_ranking(dense, brute_force(bot, query))
     # k larger than the index gives every unit once
     everything = bot.store.dense(q, 10_000)
@@ -175,7 +180,7 @@ def test_faiss_equals_brute_force_on_fixture_only(
 @pytest.mark.parametrize("query", QUERIES[:3])
 def test_faiss_equals_brute_force_real_model(real_bot: QuoteBot, query: str) -> None:
     q = real_bot.embedder.embed([query])[0]
-    dense = [(u.unit_id, s) for u, s in real_bot.store.dense(q, 10)]
+    dense = [(view_id(u), s) for u, s in real_bot.store.dense(q, 10)]
     assert_same_ranking(dense, brute_force(real_bot, query))
 
 
