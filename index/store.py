@@ -222,6 +222,12 @@ class IndexStore:
             (self.units[r], float(s)) for s, r in zip(scores[0], rows[0], strict=True) if r >= 0
         ]
 
+    def view_vectors(self) -> np.ndarray:
+        """The stored vector of every indexed view, aligned with ``self.units``."""
+        if self.size == 0:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.asarray(self._vectors.reconstruct_n(0, self.size), dtype=np.float32)
+
     def keyword(self, terms: list[str], k: int) -> list[tuple[Unit, float]]:
         """BM25 (FTS5) ranking of units for any of ``terms``; higher score is better."""
         if not terms or self._conn is None:

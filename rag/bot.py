@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 from pathlib import Path
 
 from index.config import Config, bundled_article, default_index_dir
@@ -15,6 +16,9 @@ from index.store import IndexStore, read_manifest
 from index.types import Document, Quote, Speaker
 from rag.retrieval import Mode, Retriever
 from rag.types import Answer, Hit
+
+if TYPE_CHECKING:
+    from rag.answer import Answerer
 
 
 def _describe(config: Config) -> str:
@@ -33,7 +37,7 @@ class QuoteBot:
         self._store = store
         self._retriever = Retriever(store, embedder, config)
         self._write_lock = threading.Lock()
-        self._answerer: object | None = None
+        self._answerer: Answerer | None = None
 
     # -- opening ---------------------------------------------------------------------
     @classmethod
@@ -167,7 +171,7 @@ class QuoteBot:
         k = k or self.config.k
         retriever = self._retriever
         if kind in (None, "paragraph"):
-            return retriever.paragraphs(query, k, mode, self._boost(query))
+            return retriever.paragraphs(query, k, mode, self.boosts(query))
         if kind not in ("quote", "fact"):
             raise ValueError(f"kind must be paragraph, quote or fact, not {kind!r}")
         scored = retriever.units(query, mode, kinds=(kind,))[:k]
@@ -185,12 +189,12 @@ class QuoteBot:
             for s in scored
         ]
 
-    def _boost(self, query: str) -> dict[str, float]:
+    def boosts(self, query: str) -> dict[str, float]:
         """Question-aware preferences: the named person's paragraphs; quoted paragraphs
         for opinion questions and narrative paragraphs for factual ones."""
         from rag.question import understand
 
-        question = understand(query, self.speakers())
+        question = understand(query, self.speakers(), self.answerer.evidence.common)
         quoted: set[str] = set()
         boost: dict[str, float] = {}
         for q in self._store.quotes:
@@ -237,10 +241,14 @@ class QuoteBot:
         self, question: str, history: list[Answer] | None = None, max_quotes: int | None = None
     ) -> Answer:
         """A grounded answer with verified citations, or an honest abstention."""
+        return self.answerer.ask(question, history or [], max_quotes)
+
+    @property
+    def answerer(self) -> Answerer:
+        """The answer composer for the current index (rebuilt after ``add``)."""
         from rag.answer import Answerer
 
-        answerer = self._answerer
-        if not isinstance(answerer, Answerer):
-            answerer = Answerer(self)
-            self._answerer = answerer
-        return answerer.ask(question, history or [], max_quotes)
+        with self._write_lock:
+            if self._answerer is None:
+                self._answerer = Answerer(self)
+            return self._answerer

@@ -120,11 +120,19 @@ def _mentions(question: str, speaker: Speaker) -> str | None:
     return None
 
 
-def _by_description(question: str, speakers: list[Speaker]) -> Speaker | None:
-    qwords = set(words(question))
+def _plain_words(text: str) -> set[str]:
+    return {w for word in words(text) for w in re.split(r"[\W_]+", word) if w}
+
+
+def _by_description(
+    question: str, speakers: list[Speaker], common: frozenset[str] = frozenset()
+) -> Speaker | None:
+    qwords = _plain_words(question)
     if not qwords & _PERSON_NOUNS:
         return None
-    title_words = {s.name: set(words(s.title or "")) - _GENERIC_TITLE_WORDS for s in speakers}
+    title_words = {
+        s.name: _plain_words(s.title or "") - _GENERIC_TITLE_WORDS - common for s in speakers
+    }
     best: tuple[int, Speaker] | None = None
     for s in speakers:
         overlap = len(qwords & title_words[s.name])
@@ -134,31 +142,40 @@ def _by_description(question: str, speakers: list[Speaker]) -> Speaker | None:
     return best[1] if best else None
 
 
-def find_person(question: str, speakers: list[Speaker]) -> tuple[Speaker, str] | None:
+def find_person(
+    question: str, speakers: list[Speaker], common: frozenset[str] = frozenset()
+) -> tuple[Speaker, str] | None:
     """The speaker a question names or describes, and the words that named them."""
     named = [(s, form) for s in speakers if (form := _mentions(question, s))]
     if named:
         return max(named, key=lambda pair: len(pair[1]))
-    described = _by_description(question, speakers)
+    described = _by_description(question, speakers, common)
     if described is not None:
         return described, ""
     return None
 
 
-def understand(question: str, speakers: list[Speaker]) -> Question:
-    """Classify ``question`` and resolve the person it is about."""
+def understand(
+    question: str, speakers: list[Speaker], common: frozenset[str] = frozenset()
+) -> Question:
+    """Classify ``question`` and resolve the person it is about (``common``: words found
+    on many pages, which do not identify anyone)."""
     text = question.strip()
     if _AUTHOR.search(text):
         return Question(text, "author", None, text)
     if _PEOPLE.search(text):
         return Question(text, "people", None, text)
-    person = find_person(text, speakers)
+    person = find_person(text, speakers, common)
     who_said = _WHO_SAID.match(text)
     if who_said and person is None:
         return Question(text, "who_said", None, text, target=who_said.group(1).strip(" ?"))
     if person is not None:
         speaker, form = person
-        topic = re.sub(re.escape(form), " ", text, flags=re.I) if form else text
+        if form:
+            topic = re.sub(re.escape(form), " ", text, flags=re.I)
+        else:  # described by title: the title's words are not the topic
+            described = _plain_words(speaker.title or "") | _PERSON_NOUNS
+            topic = " ".join(w for w in re.split(r"(\W+)", text) if w.lower() not in described)
         identity = _IDENTITY.match(text)
         if identity and form and len(content_words(identity.group(1))) <= len(form.split()) + 1:
             return Question(text, "identity", speaker, topic)
@@ -168,3 +185,51 @@ def understand(question: str, speakers: list[Speaker]) -> Question:
     if _FACTUAL.match(text):
         return Question(text, "fact", None, text)
     return Question(text, "open", None, text)  # analysis or yes/no: quotes and facts
+
+
+_ATTRIBUTE = re.compile(
+    r"^\s*what (?:is|was|are|were) the ((?:[a-z-]+ )?[a-z-]+) of\b|"
+    r"^\s*how (?:many|much) (?:people |more )?([a-z-]+)|"
+    r"^\s*how many [a-z-]+ (?:were|was|have been|had been) ([a-z-]+)|"
+    r"^\s*when (?:was|were|did) .+? (founded|established|created|formed|born|built|killed|"
+    r"elected|appointed|launched|signed)\b|"
+    r"^\s*who (leads|led|heads|headed|runs|ran|founded|owns|chairs|commands)\b",
+    re.I,
+)
+_NOT_FOCUS = {
+    "people",
+    "many",
+    "much",
+    "times",
+    "more",
+    "of",
+    "were",
+    "was",
+    "have",
+    "had",
+    "been",
+    "did",
+    "do",
+    "does",
+    "the",
+    "main",
+    "exact",
+    "total",
+}
+
+
+def focus_terms(question: str) -> list[str]:
+    """The attribute a factual question asks for ("population", "founded", "injured"):
+    evidence that never mentions it does not answer the question."""
+    match = _ATTRIBUTE.search(question)
+    if match is None:
+        return []
+    groups = [w.lower() for g in match.groups() if g for w in g.split()]
+    terms = [w for w in groups if w not in _NOT_FOCUS]
+    if re.match(r"^\s*how many (?:people )?[a-z-]+ (?:were|was)", question, re.I):
+        tail = re.match(
+            r"^\s*how many (?:people )?[a-z-]+ (?:were|was|have been) ([a-z-]+)", question, re.I
+        )
+        if tail:
+            terms.append(tail.group(1).lower())
+    return list(dict.fromkeys(t for t in terms if t not in _NOT_FOCUS))

@@ -183,3 +183,21 @@ def content_words(text: str) -> list[str]:
         if w not in STOPWORDS and len(w) > 1 and w not in seen:
             seen.append(w)
     return seen
+
+
+# Word families that news text uses interchangeably for the same fact.
+_FAMILIES = [
+    "die died dies dying dead death deaths killed kill kills killing lives life lost toll "
+    "fatalities casualties",
+    "injure injured injuries injury wounded wounding wound hurt",
+    "lead leads led leader leaders leadership head heads headed chief",
+    "found founded founder founding establish established formed created",
+    "cost costs price value worth worth",
+]
+_FAMILY_OF = {w: i for i, line in enumerate(_FAMILIES) for w in line.split()}
+
+
+def family(word: str) -> str:
+    """A word's family key ("killed" and "deaths" share one); the word itself otherwise."""
+    index = _FAMILY_OF.get(word.lower())
+    return f"#{index}" if index is not None else word.lower()

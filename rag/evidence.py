@@ -1,0 +1,111 @@
+"""How well the indexed text supports a question: lexical coverage, unknown names and
+semantic similarity of stored units, computed without re-embedding the sources."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+from index.store import IndexStore
+from index.types import Speaker
+from rag.retrieval import Retriever
+from rag.text import STOPWORDS, words
+
+_CAPITALISED = re.compile(r"(?<![\w’'-])([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*)")
+_QUESTION_WORDS = {
+    "what", "who", "why", "how", "when", "where", "which", "did", "does", "is", "are", "was",
+    "were", "will", "would", "could", "should", "can", "do", "and", "tell", "has", "have",
+    "give", "list", "name", "according", "dr", "mr", "ms", "mrs", "prof",
+}  # fmt: skip
+
+
+def stem(word: str) -> str:
+    """A crude stem: enough to match "escalate"/"escalation", "reputation"/"repute"."""
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    return word[:5]
+
+
+class Evidence:
+    """Support measures over one loaded store."""
+
+    def __init__(self, store: IndexStore, retriever: Retriever, speakers: list[Speaker]) -> None:
+        self.store = store
+        self.retriever = retriever
+        self.speakers = speakers
+        paragraphs = {(u.doc_id, u.paragraph): u.text for u in store.units if u.kind == "paragraph"}
+        df: Counter[str] = Counter()
+        for text in paragraphs.values():
+            df.update({stem(w) for w in words(text)})
+        self._df = df
+        self._n = max(1, len(paragraphs))
+        self.common = frozenset(
+            w
+            for w in {w for text in paragraphs.values() for w in words(text)}
+            if not self.is_specific(w)
+        )  # words on many pages (the story's countries): they tell no passage apart
+        self._vectors = store.view_vectors()
+        self._unit_ids = [u.unit_id for u in store.units]
+
+    def idf(self, word: str) -> float:
+        return math.log((self._n + 1) / (self._df.get(stem(word), 0) + 0.5))
+
+    def is_specific(self, word: str) -> bool:
+        """Rare enough to tell passages apart: in under a fifth of the paragraphs (or none)."""
+        return self._df.get(stem(word), 0) < 0.2 * self._n
+
+    def known(self, word: str) -> bool:
+        return stem(word) in self._df
+
+    def coverage(self, terms: list[str], text: str) -> float:
+        """Share of the known ``terms`` (idf-weighted) that occur in ``text``."""
+        known = [t for t in terms if self.known(t)]
+        if not known:
+            return 0.0
+        have = {stem(w) for w in words(text)}
+        total = sum(self.idf(t) for t in known)
+        return sum(self.idf(t) for t in known if stem(t) in have) / total
+
+    def unit_similarity(self, query: str) -> dict[str, float]:
+        """Cosine similarity of ``query`` to every unit (its best indexed view)."""
+        if not self._unit_ids:
+            return {}
+        scores = self._vectors @ self.retriever.embed_query(query)
+        best: dict[str, float] = {}
+        for unit_id, score in zip(self._unit_ids, scores.tolist(), strict=True):
+            if score > best.get(unit_id, -1.0):
+                best[unit_id] = score
+        return best
+
+    def names(self, text: str) -> list[str]:
+        """Capitalised words of ``text`` that name something specific (not question words,
+        not words found on many pages such as the countries of the story)."""
+        found = []
+        for match in _CAPITALISED.finditer(text):
+            for token in match.group(1).split():
+                word = re.sub(r"[’']s$", "", token).lower()
+                if (
+                    word not in _QUESTION_WORDS
+                    and word not in STOPWORDS
+                    and word not in self.common
+                ):
+                    found.append(word)
+        return found
+
+    def unknown_entities(self, text: str) -> list[str]:
+        """Capitalised names in ``text`` that occur nowhere in the index."""
+        missing = []
+        aliases = {a.lower() for s in self.speakers for a in (s.name, *s.aliases)}
+        for match in _CAPITALISED.finditer(text):
+            tokens = [t for t in match.group(1).split() if t.lower() not in _QUESTION_WORDS]
+            if not tokens or " ".join(tokens).lower() in aliases:
+                continue
+            absent = [
+                t for t in tokens
+                if t.lower().strip("’'s") not in STOPWORDS
+                and not self.store.vocabulary_has(re.sub(r"[’']s$", "", t))
+            ]  # fmt: skip
+            if absent:
+                missing.append(" ".join(tokens))
+        return missing
