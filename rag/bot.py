@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from index.config import Config, bundled_article, default_index_dir
 from index.embedders import Embedder, make_embedder

@@ -10,17 +10,17 @@ import os
 
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 
-import logging  # noqa: E402
-from collections.abc import Sequence  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import Any  # noqa: E402
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
-import gradio as gr  # noqa: E402
+import gradio as gr
 
-from index.errors import QuotebotError  # noqa: E402
-from index.types import Document, Speaker  # noqa: E402
-from rag import Answer, QuoteBot  # noqa: E402
-from ui import render  # noqa: E402
+from index.errors import QuotebotError
+from index.types import Document, Speaker
+from rag import Answer, QuoteBot
+from ui import render
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ a.qb-cite:hover, a.qb-cite:focus-visible { background: var(--color-accent, #ea58
 .qb-related-head { margin: 0; font-weight: 600; }
 .qb-loc { font-weight: 700; }
 .qb-doc-title { font-style: italic; }
-q.qb-cited { color: var(--body-text-color, inherit); }
+.qb-cited { color: var(--body-text-color, inherit); }
 .qb-sources h3 { margin: 0 0 .4em 0; }
 .qb-sources-q { font-weight: 600; margin: .2em 0 .4em 0; }
 .qb-source { border: 1px solid var(--border-color-primary, #e5e7eb); border-radius: 8px;
@@ -109,7 +109,9 @@ if (!window.__qbCiteHandler) {
     if (!a) return;
     ev.preventDefault();
     ev.stopPropagation();
-    const el = document.getElementById(a.dataset.target);
+    // the chat window's sanitizer drops data-* attributes, so the target comes from href
+    const id = a.dataset.target || (a.getAttribute('href') || '').replace(/^#/, '');
+    const el = id ? document.getElementById(id) : null;
     if (!el) return;
     document.querySelectorAll('.qb-source.qb-active').forEach(function (e) {
       e.classList.remove('qb-active');
@@ -192,8 +194,9 @@ def build_app(bot: QuoteBot, max_upload_bytes: int = 2_000_000) -> gr.Blocks:
         messages: list[dict[str, str]] = []
         for turn, answer in enumerate(answers):
             messages.append({"role": "user", "content": render.user_html(answer.question)})
-            messages.append({"role": "assistant",
-                             "content": render.answer_html(answer, turn, docs, people)})
+            messages.append(
+                {"role": "assistant", "content": render.answer_html(answer, turn, docs, people)}
+            )
         return messages
 
     def respond(question: str, answers: list[Answer] | None) -> tuple[Any, ...]:
@@ -212,8 +215,12 @@ def build_app(bot: QuoteBot, max_upload_bytes: int = 2_000_000) -> gr.Blocks:
             gr.Warning("Something went wrong while answering; please try again.")
             return gr.skip(), answers, gr.skip(), question
         answers.append(answer)
-        return (transcript(answers), answers,
-                render.sources_html(answers, documents(), speakers()), "")
+        return (
+            transcript(answers),
+            answers,
+            render.sources_html(answers, documents(), speakers()),
+            "",
+        )
 
     def reset() -> tuple[Any, ...]:
         return [], [], render.sources_html([]), ""
@@ -227,8 +234,9 @@ def build_app(bot: QuoteBot, max_upload_bytes: int = 2_000_000) -> gr.Blocks:
         quotes = {s.name: bot.quotes(speaker=s.name) for s in people}
         return render.experts_html(people, quotes, documents())
 
-    def article_view(doc_id: str | None, focus: int | None = None,
-                     span: render.Span | None = None) -> str:
+    def article_view(
+        doc_id: str | None, focus: int | None = None, span: render.Span | None = None
+    ) -> str:
         docs = documents()
         doc = docs.get(doc_id or "") or next(iter(docs.values()), None)
         return render.article_html(doc, focus, span)
@@ -240,10 +248,17 @@ def build_app(bot: QuoteBot, max_upload_bytes: int = 2_000_000) -> gr.Blocks:
         names = speaker_choices()
         if choice not in names:
             choice = ALL_SPEAKERS
-        return (gr.Dropdown(choices=doc_choices(docs), value=doc_id),
-                article_view(doc_id),
-                gr.Dropdown(choices=names, value=choice),
-                experts_view(choice))
+        return (
+            gr.Dropdown(choices=doc_choices(docs), value=doc_id),
+            article_view(doc_id),
+            gr.Dropdown(choices=names, value=choice),
+            experts_view(choice),
+        )
+
+    def refresh_experts(choice: str | None) -> tuple[Any, ...]:
+        names = speaker_choices()
+        choice = choice if choice in names else ALL_SPEAKERS
+        return gr.Dropdown(choices=names, value=choice), experts_view(choice)
 
     def goto(evt: gr.EventData) -> tuple[Any, ...]:
         """Open the Article view at a paragraph (from a ¶N or "open in Article" link)."""
@@ -262,9 +277,11 @@ def build_app(bot: QuoteBot, max_upload_bytes: int = 2_000_000) -> gr.Blocks:
         if not 1 <= paragraph <= len(doc.paragraphs):
             paragraph = 0
         span = render.Span(start, end) if 0 <= start < end <= len(doc.text) else None
-        return (gr.Tabs(selected="article"),
-                gr.Dropdown(choices=doc_choices(docs), value=doc_id),
-                render.article_html(doc, paragraph or None, span if paragraph else None))
+        return (
+            gr.Tabs(selected="article"),
+            gr.Dropdown(choices=doc_choices(docs), value=doc_id),
+            render.article_html(doc, paragraph or None, span if paragraph else None),
+        )
 
     # -- adding an article -----------------------------------------------------------
     def add_article(path: str | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
@@ -275,16 +292,21 @@ def build_app(bot: QuoteBot, max_upload_bytes: int = 2_000_000) -> gr.Blocks:
             return (render.status_html(message, "error"), None, *unchanged)
 
         if not path:
-            return (render.status_html("Choose a .txt or .md file to add.", "info"), None,
-                    *unchanged)
+            return (
+                render.status_html("Choose a .txt or .md file to add.", "info"),
+                None,
+                *unchanged,
+            )
         name = Path(path).name
         try:
             size = os.path.getsize(path)
         except OSError:
             return fail(f"{name} could not be read; please upload it again.")
         if size > max_upload_bytes:
-            return fail(f"{name} is {_human_size(size)}, over the {_human_size(max_upload_bytes)} "
-                        "upload limit: upload a shorter plain-text article.")
+            return fail(
+                f"{name} is {_human_size(size)}, over the {_human_size(max_upload_bytes)} "
+                "upload limit: upload a shorter plain-text article."
+            )
         progress(0.05, desc=f"Reading {name}")
         try:
             data = Path(path).read_bytes()
@@ -295,16 +317,19 @@ def build_app(bot: QuoteBot, max_upload_bytes: int = 2_000_000) -> gr.Blocks:
             return fail(str(err))
         except Exception:
             log.exception("indexing upload %s failed", name)
-            return fail(f"{name} could not be indexed because of an internal error; the index "
-                        "is unchanged.")
+            return fail(
+                f"{name} could not be indexed because of an internal error; the index is unchanged."
+            )
         progress(0.9, desc="Refreshing views")
         doc = bot.document(doc_id)
         quotes = sum(1 for q in bot.quotes() if q.doc_id == doc_id)
         if doc_id in known:
-            message = f"“{doc.title}” is already indexed; you can ask about it."
+            message = f"{name}: “{doc.title}” is already indexed; you can ask about it."
         else:
-            message = (f"Indexed “{doc.title}”: {len(doc.paragraphs)} paragraphs, {quotes} "
-                       "quotes. You can ask about it in the Chat tab now.")
+            message = (
+                f"Indexed {name}: “{doc.title}”, {len(doc.paragraphs)} paragraphs, "
+                f"{quotes} quotes. You can ask about it in the Chat tab now."
+            )
         progress(1.0, desc="Done")
         return (render.status_html(message, "ok"), None, *refresh(doc_id, ALL_SPEAKERS))
 
@@ -312,63 +337,118 @@ def build_app(bot: QuoteBot, max_upload_bytes: int = 2_000_000) -> gr.Blocks:
     docs0 = documents()
     first_doc = next(iter(docs0), None)
     with gr.Blocks(title="quotebot", analytics_enabled=False) as demo:
-        gr.Markdown("## quotebot\nAnswers about the indexed news articles, with every quote "
-                    "and fact cited to its paragraph. Click a marker like **[1]** to see the "
-                    "cited passage.")
+        gr.Markdown(
+            "## quotebot\nAnswers about the indexed news articles, with every quote "
+            "and fact cited to its paragraph. Click a marker like **[1]** to see the "
+            "cited passage."
+        )
         answers_state = gr.State([])
         with gr.Tabs(selected="chat") as tabs:
-            with gr.Tab("Chat", id="chat"):
-                with gr.Row(equal_height=False):
-                    with gr.Column(scale=3):
-                        chatbot = gr.Chatbot(value=[], label="Conversation", height=520,
-                                             latex_delimiters=[], sanitize_html=True,
-                                             feedback_options=None, elem_id="qb-chat",
-                                             buttons=["copy"])
-                        with gr.Row():
-                            question = gr.Textbox(placeholder="Ask about the articles, e.g. "
-                                                  "What did Ali Vaez say about escalation?",
-                                                  show_label=False, scale=5, max_lines=3,
-                                                  elem_id="qb-question", submit_btn=False)
-                            send = gr.Button("Ask", variant="primary", scale=1,
-                                             elem_id="qb-send")
-                        gr.Markdown("**Examples**")
-                        with gr.Row():
-                            example_buttons = [gr.Button(q, size="sm", elem_classes="qb-example")
-                                               for q in EXAMPLE_QUESTIONS]
-                        new_chat = gr.Button("New conversation", size="sm", variant="secondary")
-                    with gr.Column(scale=2):
-                        sources = gr.HTML(render.sources_html([]), elem_id="qb-sources",
-                                          head=STYLE, js_on_load=_CITE_JS + _GOTO_JS,
-                                          container=True, padding=True, max_height=640)
+            with gr.Tab("Chat", id="chat"), gr.Row(equal_height=False):
+                with gr.Column(scale=3):
+                    chatbot = gr.Chatbot(
+                        value=[],
+                        label="Conversation",
+                        height=520,
+                        latex_delimiters=[],
+                        sanitize_html=True,
+                        feedback_options=None,
+                        elem_id="qb-chat",
+                        buttons=["copy"],
+                    )
+                    with gr.Row():
+                        question = gr.Textbox(
+                            placeholder="Ask about the articles, e.g. "
+                            "What did Ali Vaez say about escalation?",
+                            show_label=False,
+                            scale=5,
+                            max_lines=3,
+                            elem_id="qb-question",
+                            submit_btn=False,
+                        )
+                        send = gr.Button("Ask", variant="primary", scale=1, elem_id="qb-send")
+                    gr.Markdown("**Examples**")
+                    with gr.Row():
+                        example_buttons = [
+                            gr.Button(q, size="sm", elem_classes="qb-example")
+                            for q in EXAMPLE_QUESTIONS
+                        ]
+                    new_chat = gr.Button("New conversation", size="sm", variant="secondary")
+                with gr.Column(scale=2):
+                    sources = gr.HTML(
+                        render.sources_html([]),
+                        elem_id="qb-sources",
+                        head=STYLE,
+                        js_on_load=_CITE_JS + _GOTO_JS,
+                        container=True,
+                        padding=True,
+                        max_height=640,
+                    )
             with gr.Tab("Experts", id="experts") as experts_tab:
-                speaker_filter = gr.Dropdown(choices=speaker_choices(), value=ALL_SPEAKERS,
-                                             label="Speaker", filterable=True,
-                                             elem_id="qb-speaker-filter")
-                experts = gr.HTML(experts_view(ALL_SPEAKERS), elem_id="qb-experts",
-                                  js_on_load=_GOTO_JS, container=True, padding=True)
+                speaker_filter = gr.Dropdown(
+                    choices=speaker_choices(),
+                    value=ALL_SPEAKERS,
+                    label="Speaker",
+                    filterable=True,
+                    elem_id="qb-speaker-filter",
+                )
+                experts = gr.HTML(
+                    experts_view(ALL_SPEAKERS),
+                    elem_id="qb-experts",
+                    js_on_load=_GOTO_JS,
+                    container=True,
+                    padding=True,
+                )
             with gr.Tab("Article", id="article") as article_tab:
-                doc_select = gr.Dropdown(choices=doc_choices(docs0), value=first_doc,
-                                         label="Document", elem_id="qb-doc-select")
-                article = gr.HTML(article_view(first_doc), elem_id="qb-article",
-                                  js_on_load=_ARTICLE_JS, container=True, padding=True)
+                doc_select = gr.Dropdown(
+                    choices=doc_choices(docs0),
+                    value=first_doc,
+                    label="Document",
+                    elem_id="qb-doc-select",
+                )
+                article = gr.HTML(
+                    article_view(first_doc),
+                    elem_id="qb-article",
+                    js_on_load=_ARTICLE_JS,
+                    container=True,
+                    padding=True,
+                )
             with gr.Tab("Add an article", id="add"):
-                gr.Markdown(f"Upload a news article as a UTF-8 **.txt** or **.md** file (up to "
-                            f"{_human_size(max_upload_bytes)}). It is indexed at once and can "
-                            "be asked about in the Chat tab.")
-                upload = gr.File(label="Article file (.txt or .md)", file_count="single",
-                                 type="filepath", elem_id="qb-upload")
-                status = gr.HTML(render.status_html("No file added yet.", "info"),
-                                 elem_id="qb-upload-status")
+                gr.Markdown(
+                    f"Upload a news article as a UTF-8 **.txt** or **.md** file (up to "
+                    f"{_human_size(max_upload_bytes)}). It is indexed at once and can "
+                    "be asked about in the Chat tab."
+                )
+                upload = gr.File(
+                    label="Article file (.txt or .md)",
+                    file_count="single",
+                    type="filepath",
+                    elem_id="qb-upload",
+                )
+                status = gr.HTML(
+                    render.status_html("No file added yet.", "info"), elem_id="qb-upload-status"
+                )
 
         # -- events ----------------------------------------------------------------------
         chat_io: dict[str, Any] = {"outputs": [chatbot, answers_state, sources, question]}
-        send.click(respond, [question, answers_state], api_name="ask",
-                   concurrency_id="chat", **chat_io)
-        question.submit(respond, [question, answers_state], api_visibility="private",
-                        concurrency_id="chat", **chat_io)
+        send.click(
+            respond, [question, answers_state], api_name="ask", concurrency_id="chat", **chat_io
+        )
+        question.submit(
+            respond,
+            [question, answers_state],
+            api_visibility="private",
+            concurrency_id="chat",
+            **chat_io,
+        )
         for button, text in zip(example_buttons, EXAMPLE_QUESTIONS, strict=True):
-            button.click(lambda answers, text=text: respond(text, answers), [answers_state],
-                         api_visibility="private", concurrency_id="chat", **chat_io)
+            button.click(
+                lambda answers, text=text: respond(text, answers),
+                [answers_state],
+                api_visibility="private",
+                concurrency_id="chat",
+                **chat_io,
+            )
         new_chat.click(reset, None, api_visibility="private", **chat_io)
         chatbot.clear(reset, None, api_visibility="private", **chat_io)
 
@@ -379,18 +459,36 @@ def build_app(bot: QuoteBot, max_upload_bytes: int = 2_000_000) -> gr.Blocks:
         doc_select.input(article_view, doc_select, article, api_visibility="private")
 
         views = [doc_select, article, speaker_filter, experts]
-        for tab in (experts_tab, article_tab):  # pick up articles added in other sessions
-            tab.select(refresh, [doc_select, speaker_filter], views, api_visibility="private")
+        # pick up articles added in other sessions (without re-rendering a landed citation)
+        experts_tab.select(
+            refresh_experts, speaker_filter, [speaker_filter, experts], api_visibility="private"
+        )
+        article_tab.select(
+            lambda: gr.Dropdown(choices=doc_choices(documents())),
+            None,
+            doc_select,
+            api_visibility="private",
+        )
         demo.load(refresh, [doc_select, speaker_filter], views, api_visibility="private")
-        upload.upload(add_article, upload, [status, upload, *views],
-                      api_visibility="private", concurrency_limit=1)
+        upload.upload(
+            add_article,
+            upload,
+            [status, upload, *views],
+            api_visibility="private",
+            concurrency_limit=1,
+        )
 
     demo.queue(default_concurrency_limit=CONCURRENCY)
     return demo
 
 
-def launch(bot: QuoteBot, host: str = "127.0.0.1", port: int = 7860,
-           max_upload_bytes: int = 2_000_000, **kwargs: Any) -> gr.Blocks:
+def launch(
+    bot: QuoteBot,
+    host: str = "127.0.0.1",
+    port: int = 7860,
+    max_upload_bytes: int = 2_000_000,
+    **kwargs: Any,
+) -> gr.Blocks:
     """Build the UI over ``bot`` and serve it (blocking unless ``prevent_thread_lock``)."""
     demo = build_app(bot, max_upload_bytes)
     kwargs.setdefault("max_file_size", max(4 * max_upload_bytes, 8_000_000))

@@ -57,6 +57,14 @@ def inline_markup(text: str) -> str:
     return _BOLD.sub(r"<strong>\1</strong>", esc(text))
 
 
+def _cited(text: str) -> str:
+    """Cited text in quotation marks (unless it already opens with one), escaped."""
+    body = esc(text)
+    if not text.lstrip().startswith(("“", '"', "‘", "'", "«")):
+        body = f"“{body}”"
+    return f'<span class="qb-cited">{body}</span>'
+
+
 def _safe_id(value: str) -> str:
     return _ID_SAFE.sub("_", value)
 
@@ -90,21 +98,23 @@ def _goto_attrs(doc_id: str, paragraph: int, span: Span | None = None) -> str:
 
 
 # -- answers ---------------------------------------------------------------------------
-def marker_link(turn: int, number: int, citation: Citation,
-                speakers: Mapping[str, Speaker] | None = None) -> str:
+def marker_link(
+    turn: int, number: int, citation: Citation, speakers: Mapping[str, Speaker] | None = None
+) -> str:
     """Marker ``[n]`` as a link to its entry in the Sources panel, with a tooltip."""
     who = _speaker_label(citation.speaker, speakers)
     tip = f"¶{citation.paragraph}" + (f" · {who}" if who else "") + f": {citation.text}"
     target = source_id(turn, number)
     return (
         f'<a class="qb-cite" href="#{target}" data-target="{target}" data-cite="{number}" '
-        f'{_goto_attrs(citation.doc_id, citation.paragraph, Span(citation.start, citation.end))}'
+        f"{_goto_attrs(citation.doc_id, citation.paragraph, Span(citation.start, citation.end))}"
         f' title="{esc(tip)}" role="button">[{number}]</a>'
     )
 
 
-def _link_markers(escaped: str, turn: int, citations: Sequence[Citation],
-                  speakers: Mapping[str, Speaker] | None) -> str:
+def _link_markers(
+    escaped: str, turn: int, citations: Sequence[Citation], speakers: Mapping[str, Speaker] | None
+) -> str:
     def replace(match: re.Match[str]) -> str:
         number = int(match.group(1))
         if 1 <= number <= len(citations):
@@ -124,8 +134,9 @@ def _blocks(text: str) -> list[list[str]]:
     return blocks
 
 
-def _text_html(text: str, turn: int, citations: Sequence[Citation],
-               speakers: Mapping[str, Speaker] | None) -> str:
+def _text_html(
+    text: str, turn: int, citations: Sequence[Citation], speakers: Mapping[str, Speaker] | None
+) -> str:
     parts: list[str] = []
     for lines in _blocks(text):
         items: list[str] = []
@@ -143,20 +154,24 @@ def _text_html(text: str, turn: int, citations: Sequence[Citation],
     return "".join(parts)
 
 
-def _citation_line(c: Citation, documents: Mapping[str, Document] | None,
-                   speakers: Mapping[str, Speaker] | None) -> str:
+def _citation_line(
+    c: Citation, documents: Mapping[str, Document] | None, speakers: Mapping[str, Speaker] | None
+) -> str:
     who = _speaker_label(c.speaker, speakers)
     return (
         f'<span class="qb-loc">¶{c.paragraph}</span> '
         f'<span class="qb-doc-title">{esc(_doc_title(c.doc_id, documents))}</span>'
         + (f' · <span class="qb-speaker">{esc(who)}</span>' if who else "")
-        + f' <q class="qb-cited">{esc(c.text)}</q>'
+        + f" {_cited(c.text)}"
     )
 
 
-def answer_html(answer: Answer, turn: int = 0,
-                documents: Mapping[str, Document] | None = None,
-                speakers: Mapping[str, Speaker] | None = None) -> str:
+def answer_html(
+    answer: Answer,
+    turn: int = 0,
+    documents: Mapping[str, Document] | None = None,
+    speakers: Mapping[str, Speaker] | None = None,
+) -> str:
     """One answer as HTML: markers ``[n]`` link to ``source_id(turn, n)``.
 
     An abstention is shown as a muted "Not in the sources" note followed by the related
@@ -174,9 +189,11 @@ def answer_html(answer: Answer, turn: int = 0,
             f'<p class="qb-muted">{inline_markup(answer.text)}</p>'
         )
         if related:
-            body += ('<div class="qb-related"><p class="qb-related-head">Related passages '
-                     '(not an answer):</p>'
-                     f'<ul>{related}</ul></div>')
+            body += (
+                '<div class="qb-related"><p class="qb-related-head">Related passages '
+                "(not an answer):</p>"
+                f"<ul>{related}</ul></div>"
+            )
         return body + "</div>"
     inner = _text_html(answer.text, turn, answer.citations, speakers)
     return f'<div class="qb-answer" data-turn="{turn}">{inner}</div>'
@@ -195,19 +212,27 @@ def _paragraph_body(paragraph: Paragraph, span: Span | None) -> str:
         start = max(span.start, paragraph.start) - paragraph.start
         end = min(span.end, paragraph.end) - paragraph.start
         if 0 <= start < end <= len(text):
-            return (esc(text[:start]) + f'<mark class="qb-mark">{esc(text[start:end])}</mark>'
-                    + esc(text[end:])).replace("\n", "<br>")
+            return (
+                esc(text[:start])
+                + f'<mark class="qb-mark">{esc(text[start:end])}</mark>'
+                + esc(text[end:])
+            ).replace("\n", "<br>")
     return esc(text).replace("\n", "<br>")
 
 
-def paragraph_html(document: Document, number: int, span: Span | None = None,
-                   element_id: str | None = None, focus: bool | None = None) -> str:
+def paragraph_html(
+    document: Document,
+    number: int,
+    span: Span | None = None,
+    element_id: str | None = None,
+    focus: bool | None = None,
+) -> str:
     """Paragraph ¶``number`` of ``document`` with an optional highlighted span.
 
     ``focus`` (default: whether a span is given) adds the ``qb-focus`` class."""
     paragraph = document.paragraph(number)
     id_attr = f' id="{esc(element_id)}"' if element_id else ""
-    focus = " qb-focus" if (span is not None if focus is None else focus) else ""
+    focus = " qb-focus" if (span is not None if focus is None else focus) else ""  # type: ignore[assignment]
     return (
         f'<p class="qb-para qb-kind-{esc(paragraph.kind)}{focus}"{id_attr} '
         f'data-paragraph="{number}"><span class="qb-pnum">¶{number}</span> '
@@ -215,25 +240,32 @@ def paragraph_html(document: Document, number: int, span: Span | None = None,
     )
 
 
-def _source_entry(turn: int, number: int, citation: Citation,
-                  documents: Mapping[str, Document] | None,
-                  speakers: Mapping[str, Speaker] | None, open_: bool = False) -> str:
+def _source_entry(
+    turn: int,
+    number: int,
+    citation: Citation,
+    documents: Mapping[str, Document] | None,
+    speakers: Mapping[str, Speaker] | None,
+    open_: bool = False,
+) -> str:
     doc = (documents or {}).get(citation.doc_id)
     span = Span(citation.start, citation.end)
     if doc is not None and 1 <= citation.paragraph <= len(doc.paragraphs):
         para = paragraph_html(doc, citation.paragraph, span)
     else:  # the document is gone from the index: show what the citation carries
-        para = (f'<p class="qb-para qb-focus"><span class="qb-pnum">¶{citation.paragraph}'
-                f'</span> <mark class="qb-mark">{esc(citation.text)}</mark></p>')
+        para = (
+            f'<p class="qb-para qb-focus"><span class="qb-pnum">¶{citation.paragraph}'
+            f'</span> <mark class="qb-mark">{esc(citation.text)}</mark></p>'
+        )
     who = _speaker_label(citation.speaker, speakers)
     title = _doc_title(citation.doc_id, documents)
     return (
         f'<details class="qb-source" id="{source_id(turn, number)}" data-cite="{number}" '
-        f'{_goto_attrs(citation.doc_id, citation.paragraph, span)}{" open" if open_ else ""}>'
+        f"{_goto_attrs(citation.doc_id, citation.paragraph, span)}{' open' if open_ else ''}>"
         f'<summary><span class="qb-num">[{number}]</span> '
         f'<span class="qb-loc">¶{citation.paragraph}</span>'
         + (f' · <span class="qb-speaker">{esc(who)}</span>' if who else "")
-        + f' <q class="qb-cited">{esc(citation.text)}</q></summary>'
+        + f" {_cited(citation.text)}</summary>"
         f'<div class="qb-source-body"><div class="qb-source-doc">'
         f'<span class="qb-doc-title">{esc(title)}</span>, ¶{citation.paragraph} · '
         f'<a class="qb-goto" href="#" {_goto_attrs(citation.doc_id, citation.paragraph, span)}>'
@@ -241,35 +273,52 @@ def _source_entry(turn: int, number: int, citation: Citation,
     )
 
 
-def _turn_sources(turn: int, answer: Answer, documents: Mapping[str, Document] | None,
-                  speakers: Mapping[str, Speaker] | None) -> str:
+def _turn_sources(
+    turn: int,
+    answer: Answer,
+    documents: Mapping[str, Document] | None,
+    speakers: Mapping[str, Speaker] | None,
+) -> str:
     head = f'<div class="qb-sources-q">Q: {esc(answer.question)}</div>'
     if answer.abstained:
         if not answer.related:
             return head + '<p class="qb-muted">Not in the sources; nothing related found.</p>'
         items = "".join(
             f'<li class="qb-related-item">{_citation_line(c, documents, speakers)}</li>'
-            for c in answer.related)
-        return (head + '<p class="qb-muted">Not in the sources. Related passages '
-                f'(not an answer):</p><ul class="qb-related">{items}</ul>')
+            for c in answer.related
+        )
+        return (
+            head + '<p class="qb-muted">Not in the sources. Related passages '
+            f'(not an answer):</p><ul class="qb-related">{items}</ul>'
+        )
     if not answer.citations:
         return head + '<p class="qb-muted">This answer cites no passages.</p>'
-    entries = "".join(_source_entry(turn, n, c, documents, speakers)
-                      for n, c in enumerate(answer.citations, start=1))
+    entries = "".join(
+        _source_entry(turn, n, c, documents, speakers)
+        for n, c in enumerate(answer.citations, start=1)
+    )
     return head + f'<div class="qb-source-list">{entries}</div>'
 
 
-def sources_html(answers: Sequence[Answer], documents: Mapping[str, Document] | None = None,
-                 speakers: Mapping[str, Speaker] | None = None) -> str:
+def sources_html(
+    answers: Sequence[Answer],
+    documents: Mapping[str, Document] | None = None,
+    speakers: Mapping[str, Speaker] | None = None,
+) -> str:
     """The Sources panel: every citation of the latest answer, earlier turns folded away."""
     if not answers:
-        return ('<div class="qb-sources qb-empty"><h3>Sources</h3><p class="qb-muted">'
-                "Ask a question: each citation marker [n] of the answer will be listed here "
-                "with its paragraph. Click a marker to show the cited passage.</p></div>")
+        return (
+            '<div class="qb-sources qb-empty"><h3>Sources</h3><p class="qb-muted">'
+            "Ask a question: each citation marker [n] of the answer will be listed here "
+            "with its paragraph. Click a marker to show the cited passage.</p></div>"
+        )
     last = len(answers) - 1
-    out = ['<div class="qb-sources"><h3>Sources</h3>',
-           f'<div class="qb-turn qb-current" data-turn="{last}">',
-           _turn_sources(last, answers[last], documents, speakers), "</div>"]
+    out = [
+        '<div class="qb-sources"><h3>Sources</h3>',
+        f'<div class="qb-turn qb-current" data-turn="{last}">',
+        _turn_sources(last, answers[last], documents, speakers),
+        "</div>",
+    ]
     if last > 0:
         out.append(f'<details class="qb-earlier"><summary>Earlier answers ({last})</summary>')
         for turn in range(last - 1, -1, -1):
@@ -282,8 +331,9 @@ def sources_html(answers: Sequence[Answer], documents: Mapping[str, Document] | 
 
 
 # -- article view ----------------------------------------------------------------------
-def article_html(document: Document | None, focus: int | None = None,
-                 span: Span | None = None) -> str:
+def article_html(
+    document: Document | None, focus: int | None = None, span: Span | None = None
+) -> str:
     """The full text of a document, one ``<p>`` per paragraph with its ¶N and an anchor.
 
     ``focus`` marks paragraph ¶focus (scrolled to by the page) and ``span`` highlights
@@ -297,24 +347,31 @@ def article_html(document: Document | None, focus: int | None = None,
     if document.date:
         meta.insert(1 if document.author else 0, document.date)
     paragraphs = [
-        paragraph_html(document, p.number, span if p.number == focus else None,
-                       element_id=paragraph_id(document.doc_id, p.number),
-                       focus=p.number == focus)
+        paragraph_html(
+            document,
+            p.number,
+            span if p.number == focus else None,
+            element_id=paragraph_id(document.doc_id, p.number),
+            focus=p.number == focus,
+        )
         for p in document.paragraphs
     ]
     return (
         f'<article class="qb-article" data-doc="{esc(document.doc_id)}"'
-        + (f' data-focus="{focus}"' if focus else "") + ">"
+        + (f' data-focus="{focus}"' if focus else "")
+        + ">"
         f'<header><h2 class="qb-article-title">{esc(document.title)}</h2>'
         f'<p class="qb-muted">{esc(" · ".join(meta))} · {len(document.paragraphs)} paragraphs'
-        f" · id {esc(document.doc_id)}</p></header>"
-        + "".join(paragraphs) + "</article>"
+        f" · id {esc(document.doc_id)}</p></header>" + "".join(paragraphs) + "</article>"
     )
 
 
 # -- experts ---------------------------------------------------------------------------
-def experts_html(speakers: Iterable[Speaker], quotes: Mapping[str, Sequence[Quote]],
-                 documents: Mapping[str, Document] | None = None) -> str:
+def experts_html(
+    speakers: Iterable[Speaker],
+    quotes: Mapping[str, Sequence[Quote]],
+    documents: Mapping[str, Document] | None = None,
+) -> str:
     """A table of speakers (name with honorific, title, quote count), then their quotes,
     each with a ¶N link to the Article view."""
     speakers = list(speakers)
@@ -332,9 +389,9 @@ def experts_html(speakers: Iterable[Speaker], quotes: Mapping[str, Sequence[Quot
         items = []
         for q in quotes.get(s.name, ()):
             items.append(
-                f'<li class="qb-quote"><q>{esc(q.text)}</q> '
+                f'<li class="qb-quote">{_cited(q.text)} '
                 f'<a class="qb-goto" href="#" '
-                f'{_goto_attrs(q.doc_id, q.paragraph, Span(q.start, q.end))} '
+                f"{_goto_attrs(q.doc_id, q.paragraph, Span(q.start, q.end))} "
                 f'title="Open ¶{q.paragraph} in the Article view">¶{q.paragraph}</a> '
                 f'<span class="qb-muted">{esc(_doc_title(q.doc_id, documents))}</span></li>'
             )
@@ -342,14 +399,20 @@ def experts_html(speakers: Iterable[Speaker], quotes: Mapping[str, Sequence[Quot
             f'<section class="qb-expert" id="{anchor}" data-speaker="{esc(s.name)}">'
             f"<h3>{esc(name)}</h3>"
             + (f'<p class="qb-muted">{esc(s.title)}</p>' if s.title else "")
-            + (f'<ol class="qb-quotes">{"".join(items)}</ol>' if items
-               else '<p class="qb-muted">No direct quotes listed.</p>')
+            + (
+                f'<ol class="qb-quotes">{"".join(items)}</ol>'
+                if items
+                else '<p class="qb-muted">No direct quotes listed.</p>'
+            )
             + "</section>"
         )
     return (
         '<div class="qb-experts"><table class="qb-expert-table"><thead><tr><th>Name</th>'
-        '<th>Title</th><th>Quotes</th></tr></thead><tbody>' + "".join(rows)
-        + "</tbody></table>" + "".join(sections) + "</div>"
+        "<th>Title</th><th>Quotes</th></tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table>"
+        + "".join(sections)
+        + "</div>"
     )
 
 
