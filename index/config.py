@@ -46,7 +46,9 @@ class Config:
     max_file_bytes: int = 2_000_000
     answer_max_quotes: int = 3
     answer_max_facts: int = 2
-    answer_margin: float = 0.15  # include further evidence scoring within this of the best
+    answer_margin: float = 0.25  # include further evidence scoring within this of the best
+    answer_reach: float = 0.25  # consider paragraphs scoring within this of the top one
+    kind_bonus: float = 0.2  # quotes for analysis questions, source sentences for facts
     topic_gap: float = 0.15  # a person is off-topic when another passage is this much closer
     min_dense_score: float = 0.30  # below this, with no keyword support, the evidence is weak
 

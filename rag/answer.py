@@ -251,8 +251,8 @@ class Answerer:
 
     def _who_said(self, q: Question, limit: int, exclude: Exclude) -> Answer:
         terms = content_words(q.target)
-        if self.evidence.unknown_entities(q.target) or not terms:
-            return self._abstain(q, NOT_FOUND)
+        if not terms:
+            return self._general(q, limit, exclude)
         scored = sorted(
             (
                 (self.evidence.coverage(terms, self._context(x)), i)
@@ -261,11 +261,8 @@ class Answerer:
             reverse=True,
         )
         best = [self.quotes[i] for cov, i in scored if cov >= 0.6 and cov >= scored[0][0] - 0.05]
-        if not best:
-            ranked = self._relevance(q.target, list(self.quotes))
-            if not ranked or ranked[0][0] < 0.6:
-                return self._abstain(q, NOT_FOUND)
-            best = [u for _, u in ranked[:1] if isinstance(u, Quote)]
+        if not best:  # not a quotation: maybe a fact ("Who claimed responsibility?")
+            return self._general(q, limit, exclude)
         best = [x for x in best if x.speaker][:limit]
         if not best:
             return self._abstain(
@@ -304,23 +301,32 @@ class Answerer:
             return self._abstain(q, f"The indexed articles don't say ({', '.join(focus)}).")
         want: type[Quote] | type[Fact] = Fact if q.intent == "fact" else Quote
         cap = self.config.answer_max_facts if q.intent == "fact" else limit
-        chosen: list[Unit] = []
-        per_speaker: Counter[str | None] = Counter()
+        candidates: list[tuple[float, Unit]] = []
         for hit in hits:
-            if len(chosen) >= cap or hit.score < hits[0].score - self.config.answer_margin:
+            if hit.score < hits[0].score - self.config.answer_reach:
                 break
             units = [
                 u
                 for u in self._by_paragraph.get((hit.doc_id, hit.paragraph), [])
                 if (u.doc_id, u.start) not in exclude
             ]
-            preferred = [u for u in units if isinstance(u, want)] or units
-            for _, unit in self._relevance(q.text, preferred)[:1]:
-                speaker = unit.speaker if isinstance(unit, Quote) else None
-                if speaker is not None and per_speaker[speaker] >= 2:
-                    continue
-                per_speaker[speaker] += 1
-                chosen.append(unit)
+            for relevance, unit in self._relevance(q.text, units):
+                bonus = 0.0
+                if isinstance(unit, want):  # analysis questions are answered by the experts
+                    bonus = self.config.kind_bonus * (3 if q.intent == "opinion" else 1)
+                candidates.append((hit.score + relevance + bonus, unit))
+        candidates.sort(key=lambda pair: -pair[0])
+        chosen: list[Unit] = []
+        per_speaker: Counter[str | None] = Counter()
+        for score, unit in candidates:
+            if len(chosen) >= cap or score < candidates[0][0] - self.config.answer_margin:
+                break
+            speaker = unit.speaker if isinstance(unit, Quote) else None
+            if speaker is not None and per_speaker[speaker] >= 2:
+                continue
+            per_speaker[speaker] += 1
+            chosen.append(unit)
         if not chosen:
             return self._abstain(q, NOT_FOUND)
+        chosen.sort(key=lambda u: (u.doc_id, u.start))  # read in the article's order
         return self._answer(q, chosen)

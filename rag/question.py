@@ -29,7 +29,14 @@ _WHO_SAID = re.compile(
     r"^\s*(?:who|which (?:expert|analyst|person|official|scholar|one))\s+(?:said|says|called|"
     r"described|warned|argued|argues|believes|thinks|noted|told|claimed|stated|observed|"
     r"condemned|asserted|added|agreed|agrees|labelled|dubbed|referred|suggested|spoke of|"
-    r"talked about|was|is|thought)\b(.*)$",
+    r"talked about|thought|found|criticised|criticized|praised|blamed|predicted)\b(.*)$",
+    re.I,
+)
+_SAYING = re.compile(
+    r"\b(?:say|said|says|think|thinks|thought|believe|believes|view|views|opinion|describe|"
+    r"described|characteri[sz]e|characteri[sz]ed|argue|argued|argues|explain|explained|tell|"
+    r"told|according|comment|commented|react|reacted|warn|warned|claim|claimed|see|sees|"
+    r"expect|expects|make of|assess|assessed|call|called|quote|quoted|words)\b",
     re.I,
 )
 _OPINION = re.compile(
@@ -169,7 +176,7 @@ def understand(
     who_said = _WHO_SAID.match(text)
     if who_said and person is None:
         return Question(text, "who_said", None, text, target=who_said.group(1).strip(" ?"))
-    if person is not None:
+    if person is not None and (person[1] or _SAYING.search(text)):
         speaker, form = person
         if form:
             topic = re.sub(re.escape(form), " ", text, flags=re.I)

@@ -1,0 +1,163 @@
+"""Grounded answers on the bundled article: each question kind, follow-ups, abstention,
+and verification. Expectations come from reading the article, not from the code."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from rag import Answer, QuoteBot
+from rag.conversation import Conversation
+from rag.types import Citation
+from rag.verify import Statement, citation_ok, verified, violations
+
+
+def cited_paragraphs(answer: Answer) -> set[int]:
+    return {c.paragraph for c in answer.citations}
+
+
+def assert_grounded(bot: QuoteBot, answer: Answer) -> None:
+    assert violations(bot, answer) == []
+    for n, citation in enumerate(answer.citations, start=1):
+        assert f"[{n}]" in answer.text
+        assert bot.document(citation.doc_id).text[citation.start : citation.end] == citation.text
+
+
+@pytest.mark.model
+def test_named_speaker_gets_their_quote_with_title(real_bot: QuoteBot) -> None:
+    answer = real_bot.ask("What did Ali Vaez say about escalation?")
+    assert not answer.abstained
+    assert "Dr Ali Vaez" in answer.text
+    assert "the director of the Iran Project at the International Crisis Group" in answer.text
+    assert "Neither side has an interest in further escalation" in answer.text
+    assert 48 in cited_paragraphs(answer)
+    assert all(c.speaker == "Ali Vaez" for c in answer.citations)
+    assert_grounded(real_bot, answer)
+
+
+@pytest.mark.model
+def test_speaker_described_by_affiliation(real_bot: QuoteBot) -> None:
+    answer = real_bot.ask("What does the University of Lahore expert think about Iran's goodwill?")
+    assert "Rabia Akhtar" in answer.text
+    assert cited_paragraphs(answer) & {39, 42}
+    assert_grounded(real_bot, answer)
+
+
+@pytest.mark.model
+def test_who_said_names_the_speaker(real_bot: QuoteBot) -> None:
+    answer = real_bot.ask("Who called the strike an unforced error?")
+    assert "Rouzbeh Parsi" in answer.text and "unforced error on Tehran’s part" in answer.text
+    assert cited_paragraphs(answer) == {34}
+    assert_grounded(real_bot, answer)
+
+
+@pytest.mark.model
+def test_officials_and_bodies_are_speakers(real_bot: QuoteBot) -> None:
+    answer = real_bot.ask("Who condemned the attack in Rask as cowardly?")
+    assert "members of the UN Security Council" in answer.text
+    assert cited_paragraphs(answer) == {16}
+
+
+@pytest.mark.model
+def test_which_experts_lists_everyone_with_titles(real_bot: QuoteBot) -> None:
+    answer = real_bot.ask("Which experts are quoted?")
+    for name in ("Rouzbeh Parsi", "Umer Karim", "Tehmina Aslam Ranjha", "Ali Vaez", "Rabia Akhtar"):
+        assert name in answer.text
+    assert "King Faisal Centre for Research and Islamic Studies in Riyadh" in answer.text
+    assert_grounded(real_bot, answer)
+
+
+@pytest.mark.model
+def test_author_and_identity(real_bot: QuoteBot) -> None:
+    author = real_bot.ask("Who wrote this article?")
+    assert "Giorgio Cafiero" in author.text and cited_paragraphs(author) == {58}
+    who = real_bot.ask("Who is Tehmina Aslam Ranjha?")
+    assert (
+        "a national security analyst and member of the Women Peace Council of Pakistan" in who.text
+    )
+    assert_grounded(real_bot, who)
+
+
+@pytest.mark.model
+def test_opinion_question_is_answered_by_experts(real_bot: QuoteBot) -> None:
+    answer = real_bot.ask("Why did Pakistan retaliate?")
+    assert not answer.abstained
+    assert answer.quotes, "an analysis question is answered with expert quotes"
+    assert cited_paragraphs(answer) & {26, 36}
+    assert_grounded(real_bot, answer)
+
+
+@pytest.mark.model
+def test_fact_question_is_answered_by_source_sentences(real_bot: QuoteBot) -> None:
+    answer = real_bot.ask("How many people died in the Kerman attack?")
+    assert "almost 100 deaths" in answer.text and 15 in cited_paragraphs(answer)
+    when = real_bot.ask("When will the ambassadors return?")
+    assert "26 January" in when.text and 45 in cited_paragraphs(when)
+    assert_grounded(real_bot, when)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What did Imran Khan say about the strikes?",  # a person absent from the sources
+        "What is the population of Balochistan?",  # the asked attribute is never given
+        "When was Jaish al-Adl founded?",
+        "How much oil does Iran export to Pakistan?",
+    ],
+)
+@pytest.mark.model
+def test_abstains_when_the_sources_do_not_answer(real_bot: QuoteBot, question: str) -> None:
+    answer = real_bot.ask(question)
+    assert answer.abstained
+    assert answer.citations == []
+    assert "[1]" not in answer.text
+
+
+@pytest.mark.model
+def test_quoted_expert_off_topic_is_told_plainly(real_bot: QuoteBot) -> None:
+    answer = real_bot.ask("What did Ali Vaez say about India?")
+    assert answer.abstained and answer.citations == []
+    china = real_bot.ask("What did Umer Karim say about China as a mediator?")
+    assert china.abstained and "quoted" in china.text and "not on that" in china.text
+
+
+@pytest.mark.model
+def test_follow_ups_resolve_against_the_previous_turn(real_bot: QuoteBot) -> None:
+    chat = Conversation(real_bot)
+    first = chat.ask("What did Rabia Akhtar say about the response of both nations?")
+    assert 49 in cited_paragraphs(first)
+    more = chat.ask("What else did she say?")
+    assert not more.abstained
+    assert "Rabia Akhtar" in more.text
+    assert not cited_paragraphs(more) & {49}, "what else excludes what was already quoted"
+    karim = chat.ask("and Karim?")
+    assert "Umer Karim" in karim.text and not karim.abstained
+    assert all(c.speaker == "Umer Karim" for c in karim.citations)
+
+
+@pytest.mark.model
+def test_every_answer_on_the_question_set_is_verbatim(real_bot: QuoteBot) -> None:
+    from eval.dataset import load_questions
+
+    for q in load_questions()[::3]:
+        assert_grounded(real_bot, real_bot.ask(q.question))
+
+
+def test_verifier_rejects_a_tampered_citation(hash_bot: QuoteBot) -> None:
+    answer = hash_bot.ask("What did Ali Vaez say about escalation?")
+    assert answer.citations and violations(hash_bot, answer) == []
+    good = answer.citations[0]
+    shifted = dataclasses.replace(good, start=good.start + 1)
+    reworded = dataclasses.replace(good, text=good.text.replace("Neither", "No"))
+    for bad in (shifted, reworded, dataclasses.replace(good, paragraph=good.paragraph + 1)):
+        assert not citation_ok(hash_bot, bad)
+        tampered = dataclasses.replace(answer, citations=[bad, *answer.citations[1:]])
+        assert violations(hash_bot, tampered)
+    invented = dataclasses.replace(answer, text=answer.text + " “Iran will win,” he said.")
+    assert any("not in any citation" in v for v in violations(hash_bot, invented))
+    fake = Statement("**Dr Ali Vaez**: ", "Iran will win", good, quoted=True)
+    assert verified(hash_bot, [fake]) == []
+    outside = Citation(good.doc_id, 3, good.start, good.end, good.text, good.speaker)
+    assert not citation_ok(hash_bot, outside)
