@@ -127,3 +127,13 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
+
+
+def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """The (start, end) of the sentence(s) of ``text`` that contain ``text[start:end]``."""
+    from index.marks import find_spans
+
+    spans = sentence_spans(text, find_spans(text))
+    first = next((s for s, e in spans if s <= start < e), start)
+    last = next((e for s, e in spans if s < end <= e), end)
+    return min(first, start), max(last, end)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
+from index.sentences import sentence_around
 from index.types import Fact, Quote, Speaker
 from rag.compose import display_name, quote_citation, render, speaker_lead
 from rag.conversation import resolve
@@ -67,13 +68,10 @@ class Answerer:
         if quote.kind == "direct":
             return quote.start, quote.end
         paragraph = self.bot.document(quote.doc_id).paragraph(quote.paragraph)
-        text = paragraph.text
-        rel_start, rel_end = quote.start - paragraph.start, quote.end - paragraph.start
-        left = max(text.rfind(". ", 0, rel_start), text.rfind("? ", 0, rel_start))
-        right = text.find(". ", rel_end)
-        start = paragraph.start + (left + 2 if left >= 0 else 0)
-        end = paragraph.start + (right + 1 if right >= 0 else len(text))
-        return start, end
+        start, end = sentence_around(
+            paragraph.text, quote.start - paragraph.start, quote.end - paragraph.start
+        )
+        return paragraph.start + start, paragraph.start + end
 
     def _context(self, unit: Unit) -> str:
         if isinstance(unit, Quote):
@@ -312,7 +310,8 @@ class Answerer:
             ]
             for relevance, unit in self._relevance(q.text, units):
                 bonus = 0.0
-                if isinstance(unit, want):  # analysis questions are answered by the experts
+                narrative = isinstance(unit, Fact) or unit.kind != "direct"
+                if isinstance(unit, want) or (want is Fact and narrative):
                     bonus = self.config.kind_bonus * (3 if q.intent == "opinion" else 1)
                 candidates.append((hit.score + relevance + bonus, unit))
         candidates.sort(key=lambda pair: -pair[0])
