@@ -43,7 +43,7 @@ eval: install
 bench: install
 	$(VENV)/bin/quotebot bench
 
-check: lint typecheck unit eval
+check: lint typecheck eval unit
 
 test: check
 

@@ -23,7 +23,7 @@ from typing import Any
 import faiss
 import numpy as np
 
-from index.config import FORMAT_VERSION, Config
+from index.config import FORMAT_VERSION, PIPELINE_VERSION, Config
 from index.errors import ChecksumError, IndexMissingError, UnknownFormatError
 from index.pipeline import PreparedDocument, Unit
 from index.types import Document, Fact, Paragraph, Quote, Speaker
@@ -62,6 +62,12 @@ class Manifest:
     @property
     def dimension(self) -> int:
         return int(self.data["embedder"]["dimension"])
+
+    @property
+    def pipeline_version(self) -> str | None:
+        """Which extraction and indexing rules built the index."""
+        value = self.data.get("pipeline_version")
+        return str(value) if value is not None else None
 
     @property
     def config(self) -> Config:
@@ -311,6 +317,7 @@ class IndexStore:
             {
                 "format": FORMAT_NAME,
                 "format_version": FORMAT_VERSION,
+                "pipeline_version": PIPELINE_VERSION,
                 "package_version": PACKAGE_VERSION,
                 "created": created,
                 "updated": now,

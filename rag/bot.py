@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from index.config import Config, bundled_article, default_index_dir
+from index.config import PIPELINE_VERSION, Config, bundled_article, default_index_dir
 from index.embedders import Embedder, make_embedder
 from index.errors import IndexMissingError, ModelMismatchError
 from index.pipeline import prepare
@@ -19,6 +21,24 @@ from rag.types import Answer, Hit
 
 if TYPE_CHECKING:
     from rag.answer import Answerer
+
+
+def _rebuild(directory: Path) -> None:
+    """Re-index every stored document with the current rules, then swap directories."""
+    old = IndexStore.open(directory)
+    documents = list(old.documents.values())
+    config = old.manifest.config if old.manifest else Config()
+    old.close()
+    fresh = directory.with_name(f".{directory.name}.rebuild-{os.getpid()}")
+    shutil.rmtree(fresh, ignore_errors=True)
+    bot = QuoteBot.create(fresh, config)
+    for document in documents:
+        bot.add_text(document.text, document.source)
+    bot.close()
+    retired = directory.with_name(f".{directory.name}.old-{os.getpid()}")
+    os.replace(directory, retired)
+    os.replace(fresh, directory)
+    shutil.rmtree(retired, ignore_errors=True)
 
 
 def _describe(config: Config) -> str:
@@ -63,6 +83,9 @@ class QuoteBot:
             bot.add(bundled_article())
             return bot
         manifest = read_manifest(directory)
+        if path is None and manifest.pipeline_version != PIPELINE_VERSION:
+            _rebuild(directory)  # the default index follows the installed extraction rules
+            manifest = read_manifest(directory)
         built = manifest.config
         if config is not None and (config.embedder, config.model) != (built.embedder, built.model):
             raise ModelMismatchError(

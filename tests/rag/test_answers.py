@@ -161,3 +161,26 @@ def test_verifier_rejects_a_tampered_citation(hash_bot: QuoteBot) -> None:
     assert verified(hash_bot, [fake]) == []
     outside = Citation(good.doc_id, 3, good.start, good.end, good.text, good.speaker)
     assert not citation_ok(hash_bot, outside)
+
+
+def test_default_index_is_rebuilt_when_the_rules_change(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from index.config import Config
+
+    monkeypatch.setenv("QUOTEBOT_HOME", str(tmp_path))
+    bot = QuoteBot.open(config=Config(embedder="hashing"))
+    extra = tmp_path / "extra.txt"
+    extra.write_text("Title\n\n“Rates will rise,” said Dr Mina Okafor, an economist.\n")
+    extra_id = bot.add(extra)
+    bot.close()
+    manifest_path = tmp_path / "index" / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["pipeline_version"] = "old"
+    manifest_path.write_text(json.dumps(manifest))
+    reopened = QuoteBot.open()
+    assert json.loads(manifest_path.read_text())["pipeline_version"] != "old"
+    assert extra_id in {d.doc_id for d in reopened.documents()}  # added articles are kept
+    assert reopened.find_speaker("Mina Okafor") is not None
