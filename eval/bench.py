@@ -50,7 +50,12 @@ def run(config: Config | None = None, queries: int = 100) -> dict[str, Any]:
         cold.search(texts[0])
         search = _timed(lambda i: cold.search(texts[i]), queries)
         cold.ask(texts[0])
-        ask = _timed(lambda i: cold.ask(texts[i]), queries)
+
+        def ask_fresh(i: int) -> None:
+            cold.retriever.clear_cache()  # each question embedded as if asked for the first time
+            cold.ask(texts[i])
+
+        ask = _timed(ask_fresh, queries)
 
         # Baseline: embed every paragraph, brute-force numpy dot product, no fusion.
         doc = cold.documents()[0]
@@ -93,7 +98,7 @@ def format_table(r: dict[str, Any]) -> str:
             f"{r['ratios']['build_vs_baseline']:.2f}x",
         ),
         ("cold QuoteBot.open()", f"{r['cold_open_ms']:.1f} ms", "", ""),
-        ("model load (first query)", f"{r['model_load_ms']:.0f} ms", "", ""),
+        ("first query after open", f"{r['model_load_ms']:.0f} ms", "", ""),
         (
             "warm search p50 / p95",
             f"{r['search_ms']['p50']:.2f} / {r['search_ms']['p95']:.2f} ms",

@@ -266,6 +266,11 @@ class QuoteBot:
         """A grounded answer with verified citations, or an honest abstention."""
         return self.answerer.ask(question, history or [], max_quotes)
 
+    def warm_up(self) -> None:
+        """Load the model and prepare answering now, so the first question is quick."""
+        self.retriever.embed_query("warm up")
+        _ = self.answerer
+
     @property
     def answerer(self) -> Answerer:
         """The answer composer for the current index (rebuilt after ``add``)."""

@@ -63,6 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--no-gate", action="store_true", help="report only; never fail")
     p = sub.add_parser("bench", help="speed figures against a naive baseline")
     p.add_argument("--queries", type=int, default=100)
+    p.add_argument("--ui", action="store_true", help="time `quotebot serve` as a user meets it")
     p.add_argument("--json", action="store_true")
     return parser
 
@@ -179,9 +180,14 @@ def _cmd_chat(args: argparse.Namespace) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
+    import threading
+
     from ui.app import launch
 
-    launch(_open(args), host=args.host, port=args.port)
+    bot = _open(args)
+    # the model loads while the page is served and the user types the first question
+    threading.Thread(target=bot.warm_up, name="warm-up", daemon=True).start()
+    launch(bot, host=args.host, port=args.port)
     return 0
 
 
@@ -211,6 +217,13 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
+    if args.ui:
+        from eval import bench_ui
+
+        index = Path(args.index) if args.index else None
+        result = bench_ui.run(index)
+        print(json.dumps(result, indent=2) if args.json else bench_ui.format_table(result))
+        return 0
     from eval import bench
 
     result = bench.run(queries=args.queries)
