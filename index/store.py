@@ -8,6 +8,7 @@ numbers never leave this module.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import os
@@ -355,28 +356,13 @@ def _insert(conn: sqlite3.Connection, prepared: PreparedDocument, start_row: int
         [(doc.doc_id, p.number, p.start, p.end, p.kind, p.text) for p in doc.paragraphs],
     )
     ex = prepared.extraction
+    # the tables' columns follow the dataclasses' fields
     conn.executemany(
         "INSERT INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (
-                q.quote_id,
-                q.doc_id,
-                q.paragraph,
-                q.start,
-                q.end,
-                q.text,
-                q.speaker,
-                q.speaker_title,
-                q.cue,
-                q.kind,
-                q.repeats,
-            )
-            for q in ex.quotes
-        ],
+        [dataclasses.astuple(q) for q in ex.quotes],
     )
     conn.executemany(
-        "INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [(f.fact_id, f.doc_id, f.paragraph, f.start, f.end, f.text, f.source) for f in ex.facts],
+        "INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?)", [dataclasses.astuple(f) for f in ex.facts]
     )
     conn.executemany(
         "INSERT INTO speakers VALUES (?, ?, ?, ?, ?, ?)",

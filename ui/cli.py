@@ -95,6 +95,10 @@ def _print_answer(answer: Answer) -> None:
             print(f"   ¶{c.paragraph}: {c.text[:100]}")
 
 
+def _print_json(items: list[Any]) -> None:
+    print(json.dumps([asdict(item) for item in items], ensure_ascii=False, indent=2))
+
+
 def _cmd_index(args: argparse.Namespace) -> int:
     from rag import QuoteBot
 
@@ -113,7 +117,7 @@ def _cmd_index(args: argparse.Namespace) -> int:
 def _cmd_search(args: argparse.Namespace) -> int:
     hits = _open(args).search(args.query, k=args.k, kind=args.kind, mode=args.mode)
     if args.json:
-        print(json.dumps([asdict(h) for h in hits], ensure_ascii=False, indent=2))
+        _print_json(hits)
     else:
         for h in hits:
             who = f" [{h.speaker}]" if h.speaker else ""
@@ -147,7 +151,7 @@ def _cmd_quotes(args: argparse.Namespace) -> int:
         return 2
     quotes = bot.quotes(speaker=args.speaker)
     if args.json:
-        print(json.dumps([asdict(q) for q in quotes], ensure_ascii=False, indent=2))
+        _print_json(quotes)
     else:
         for q in quotes:
             print(f"¶{q.paragraph} {q.speaker or '(unattributed)'} [{q.kind}, {q.cue}]: “{q.text}”")
@@ -157,7 +161,7 @@ def _cmd_quotes(args: argparse.Namespace) -> int:
 def _cmd_speakers(args: argparse.Namespace) -> int:
     people = _open(args).speakers()
     if args.json:
-        print(json.dumps([asdict(s) for s in people], ensure_ascii=False, indent=2))
+        _print_json(people)
     else:
         for s in people:
             print(f"{s.name} ({s.quote_count} quotes){': ' + s.title if s.title else ''}")
