@@ -325,6 +325,21 @@ class Answerer:
                 continue
             per_speaker[speaker] += 1
             chosen.append(unit)
+        if q.intent == "opinion" and len(chosen) < cap:
+            # analysis: a second expert side by side when one speaks to the point too
+            second = next(
+                (
+                    u
+                    for score, u in candidates
+                    if isinstance(u, Quote)
+                    and u.speaker
+                    and u.speaker not in per_speaker
+                    and score >= candidates[0][0] - 2 * self.config.answer_margin
+                ),
+                None,
+            )
+            if second is not None:
+                chosen.append(second)
         if not chosen:
             return self._abstain(q, NOT_FOUND)
         chosen.sort(key=lambda u: (u.doc_id, u.start))  # read in the article's order
