@@ -7,6 +7,7 @@ span are nested quotes and stay part of the outer span.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 OPENERS_BEFORE = set(" \t\n([{—–-/")
@@ -32,11 +33,22 @@ def _is_single_opener(text: str, i: int) -> bool:
     return before_ok and after_ok
 
 
+_AFTER_CLOSER = {
+    "said", "says", "say", "added", "adds", "told", "tells", "asked", "asks", "wrote",
+    "writes", "explained", "insisted", "warned", "he", "she", "they", "it", "we", "i", "the",
+    "a", "an", "according", "and", "but", "or", "as", "in", "to", "of", "for", "with", "is",
+}  # fmt: skip
+
+
 def _is_single_closer(text: str, i: int) -> bool:
-    """A single mark closes a quote when it is not an apostrophe inside a word."""
+    """A single mark closes a quote when it is not an apostrophe: not inside a word, and
+    not a plural possessive ("the players’ effort") followed by the noun it owns."""
     after = text[i + 1] if i + 1 < len(text) else " "
     before = text[i - 1] if i > 0 else " "
-    return not before.isspace() and not after.isalnum()
+    if before.isspace() or after.isalnum():
+        return False
+    word = re.match(r"\s+([a-z]+)\b", text[i + 1 :])
+    return word is None or word.group(1) in _AFTER_CLOSER
 
 
 def find_spans(text: str) -> list[QuoteSpan]:

@@ -34,6 +34,18 @@ HONORIFICS = {
 FEMALE_HONORIFICS = {"mrs", "mrs.", "ms", "ms.", "miss", "dame", "lady"}
 MALE_HONORIFICS = {"mr", "mr.", "sir", "lord"}
 TITLE_WORDS = {
+    "sen",
+    "gov",
+    "rep",
+    "lt",
+    "col",
+    "gen",
+    "sgt",
+    "capt",
+    "supt",
+    "insp",
+    "det",
+    "cmdr",
     "president",
     "vice",
     "prime",
@@ -387,7 +399,7 @@ def parse_mention(phrase: str) -> Mention | None:
     if (_ANONYMOUS.match(text) and not text[0].isupper()) or (
         _ANONYMOUS.match(text) and lower.startswith(("a ", "an "))
     ):
-        anon = re.split(r"\s+(?:who|familiar|close|speaking)\b", text, maxsplit=1)[0]
+        anon = re.split(r",?\s+(?:who|which|speaking)\b", text, maxsplit=1)[0]
         return Mention("anonymous", text, anon)
     return _parse_named(text)
 
@@ -408,6 +420,19 @@ def _parse_named(text: str) -> Mention | None:
         title_tokens.append(tokens.pop(0))
     while tokens and tokens[0].lower().strip(".") in TITLE_WORDS and len(tokens) > 1:
         title_tokens.append(tokens.pop(0))
+    # a title that starts with other words ("Police Chief Dan Ortiz", "state Sen. Maria
+    # Lopez"): split after its last title word when only a name follows
+    for j in range(len(tokens) - 2, -1, -1):
+        rest = tokens[j + 1 :]
+        if (
+            tokens[j].lower().strip(".") in TITLE_WORDS
+            and 1 <= len(rest) <= 4
+            and all(_is_name_token(t) for t in rest)
+            and j < 4
+        ):
+            title_tokens += tokens[: j + 1]
+            tokens = rest
+            break
     lead_the = bool(tokens) and tokens[0].lower() == "the"
     if lead_the:
         tokens = tokens[1:]
@@ -457,6 +482,7 @@ def longest_suffix_mention(words_before: str, max_words: int = 10) -> tuple[Ment
     return best
 
 
+_AGE = re.compile(r"^\d{1,3},\s+")
 _NOT_TITLE_START = {
     "who",
     "which",
@@ -478,6 +504,11 @@ _NOT_TITLE_START = {
 }
 
 
+def strip_age(appositive: str) -> str:
+    """ "54, a nurse from Leeds" -> "a nurse from Leeds" (news gives ages as appositives)."""
+    return _AGE.sub("", appositive, count=1)
+
+
 def is_title_phrase(text: str) -> bool:
     """Whether an appositive reads as a title ("the director of X"), not a clause."""
     first = text.split()[0] if text.split() else ""
@@ -491,7 +522,7 @@ def split_appositive(segment: str) -> tuple[str, str | None]:
     if ", " not in text:
         return text, None
     head, rest = text.split(", ", 1)
-    rest = rest.strip(" ,")
+    rest = strip_age(rest.strip(" ,"))
     if not rest or len(rest.split()) > 40:
         return text, None
     if (rest[0].islower() or rest.split()[0] in {"The", "A", "An"}) and is_title_phrase(rest):

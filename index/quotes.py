@@ -21,6 +21,7 @@ from index.names import (
     longest_suffix_mention,
     parse_mention,
     split_appositive,
+    strip_age,
 )
 from index.paragraphs import _ngrams, _words
 from index.sentences import sentence_spans
@@ -103,16 +104,19 @@ def _subject_before(segment: str, anchored: bool) -> tuple[Mention, str | None] 
     if seg.endswith(","):
         body = seg[:-1]
         for match in re.finditer(r", ", body):
-            head, appositive = body[: match.start()], body[match.end() :].strip()
+            head, appositive = body[: match.start()], strip_age(body[match.end() :].strip())
             if not appositive or not (
                 appositive[0].islower() or appositive.split()[0] in {"The", "A", "An"}
             ):
                 continue
-            if len(appositive.split()) > 40 or not is_title_phrase(appositive):
+            if len(appositive.split()) > 40:
+                continue
+            relative = re.match(r"(?:who|which|whose)\b", appositive) is not None
+            if not relative and not is_title_phrase(appositive):
                 continue
             found = _mention_ending(head, anchored)
-            if found is not None:
-                return found, appositive
+            if found is not None:  # "X, who asked not to be named, said": X, no title
+                return found, None if relative else appositive
     found = _mention_ending(seg, anchored)
     return (found, None) if found is not None else None
 
@@ -270,6 +274,8 @@ class _Extractor:
             if attribution is not None:
                 entity = self._resolve(attribution)
                 cue = attribution.cue
+            elif _CUE.search(right.split(". ")[0]) and not self.chain_open:
+                entity = None  # a source is named after the quote, in a form not understood
             elif (
                 index == 0
                 and span.open_at == 0
@@ -279,7 +285,7 @@ class _Extractor:
                 entity = self.chain
             elif last is not None and (last_sentence == s_index or not short):
                 entity = last
-            if entity is None and (short or _is_title_case(inner)):
+            if entity is None and attribution is None and (short or _is_title_case(inner)):
                 continue  # a scare quote or a title, not words said by someone
             kind = self._kind(left, attribution, continued=attribution is None)
             self.found.append(_Found(span, paragraph, entity, cue, kind))

@@ -22,6 +22,7 @@ class Entity:
     gender: str | None = None
     aliases: set[str] = field(default_factory=set)
     title_is_tentative: bool = False  # from a narrative sentence, not an attribution
+    anonymous: bool = False  # "a senior official": never the antecedent of a pronoun
 
     @property
     def surname(self) -> str:
@@ -44,7 +45,7 @@ class Registry:
         if mention.kind == "description":
             return self._by_description(mention.name)
         if mention.kind == "anonymous":
-            entity = Entity(name=mention.name, is_person=True)
+            entity = Entity(name=mention.name, is_person=True, anonymous=True)
             self.entities.append(entity)
             return entity
         found = self._find(mention)
@@ -115,7 +116,7 @@ class Registry:
                 if not entity.is_person:
                     return entity
                 continue
-            if entity.is_person and entity.gender in {None, gender}:
+            if entity.is_person and not entity.anonymous and entity.gender in {None, gender}:
                 return entity
         if gender == "p" and self._recent:
             return self._recent[-1]
