@@ -37,6 +37,9 @@ _AFTER_CLOSER = {
     "said", "says", "say", "added", "adds", "told", "tells", "asked", "asks", "wrote",
     "writes", "explained", "insisted", "warned", "he", "she", "they", "it", "we", "i", "the",
     "a", "an", "according", "and", "but", "or", "as", "in", "to", "of", "for", "with", "is",
+    "on", "at", "by", "from", "after", "before", "during", "last", "this", "that", "when",
+    "while", "because", "since", "about", "over", "into", "was", "were", "are", "has", "had",
+    "have", "not", "then", "so", "if", "yet", "his", "her", "their", "its", "our", "my",
 }  # fmt: skip
 
 
