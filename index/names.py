@@ -127,6 +127,30 @@ TITLE_WORDS = {
     "chief-executive",
 }
 ORG_WORDS = {
+    "resources",
+    "holdings",
+    "energy",
+    "mining",
+    "motors",
+    "airlines",
+    "airways",
+    "systems",
+    "technologies",
+    "partners",
+    "capital",
+    "industries",
+    "plc",
+    "llc",
+    "gmbh",
+    "sa",
+    "ag",
+    "local",
+    "operators",
+    "workers",
+    "reserve",
+    "exchange",
+    "commission",
+    "corps",
     "ministry",
     "council",
     "government",
@@ -137,7 +161,6 @@ ORG_WORDS = {
     "organization",
     "office",
     "committee",
-    "commission",
     "university",
     "institute",
     "company",
@@ -187,6 +210,49 @@ ORG_WORDS = {
     "trust",
     "press",
 }
+ORGANISATION_HEADS = frozenset(
+    {
+        "company",
+        "firm",
+        "union",
+        "ministry",
+        "department",
+        "agency",
+        "association",
+        "group",
+        "organisation",
+        "organization",
+        "council",
+        "government",
+        "party",
+        "board",
+        "federation",
+        "bank",
+        "court",
+        "commission",
+        "committee",
+        "authority",
+        "club",
+        "trust",
+        "foundation",
+        "institute",
+        "university",
+        "charity",
+        "regulator",
+        "newspaper",
+        "campaign",
+        "coalition",
+        "alliance",
+        "network",
+        "school",
+        "hospital",
+        "insurer",
+        "airline",
+        "manufacturer",
+        "miner",
+        "operator",
+    }
+)
 GROUP_HEADS = (
     "members|officials|leaders|representatives|spokesmen|spokeswomen|ministers|lawmakers|"
     "diplomats|officers|analysts|experts|residents|activists|delegates|researchers|"
@@ -334,7 +400,8 @@ NOT_NAMES = {
 PRONOUNS = {"he": "m", "she": "f", "they": "p"}
 _TOKEN = re.compile(r"[^\s]+")
 _DESCRIPTION = re.compile(
-    rf"^(?:[Tt]he|[Tt]his|[Tt]hat)\s+(?:[a-z][\w-]*\s+){{0,3}}({ROLE_NOUNS})$"
+    rf"^(?:[Tt]he|[Tt]his|[Tt]hat)\s+(?:[a-z][\w-]*\s+){{0,3}}"
+    rf"({ROLE_NOUNS}|{'|'.join(sorted(ORGANISATION_HEADS))})$"
 )
 _ANONYMOUS = re.compile(
     rf"^(?:a|an|one|two|three|several|some)\s+(?:[\w-]+\s+){{0,4}}?({ROLE_NOUNS}|sources|officials|"
@@ -443,15 +510,16 @@ def _parse_named(text: str) -> Mention | None:
         return None
     if any(t.lower().strip(".") in ORG_WORDS for t in tokens) and honorific is None:
         if _is_name_token(tokens[0]) and all(
-            _is_name_token(t) or t.lower() in {"of", "and", "for", "the", "on"} for t in tokens
+            _is_name_token(t) or t.isdigit() or t.lower() in {"of", "and", "for", "the", "on"}
+            for t in tokens
         ):
             return Mention("group", text, " ".join(tokens), gender="p")
         return None
     if lead_the or not all(_is_name_token(t) for t in tokens):
         return None
-    if len(tokens) == 1 and title_tokens and not honorific and tokens[0].lower() in TITLE_WORDS:
+    if any(len(t) > 3 and t.isupper() for t in tokens):  # a dateline ("BRANDON FALLS, Ohio")
         return None
-    if title_tokens and not any(t[:1].isupper() for t in title_tokens[-1:]):
+    if len(tokens) == 1 and title_tokens and not honorific and tokens[0].lower() in TITLE_WORDS:
         return None
     gender = None
     if honorific:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from index.marks import QuoteSpan, find_spans
 from index.names import (
+    ORGANISATION_HEADS,
     Mention,
     is_title_phrase,
     longest_suffix_mention,
@@ -58,6 +59,11 @@ _INDIRECT = re.compile(
 )
 _ACCORDING = re.compile(r"\baccording to\s+", re.I)
 SCARE_MAX_WORDS = 4
+_INTRODUCED = re.compile(
+    r"^(?P<desc>(?:[A-Z][\w’'-]*(?:’s|'s)\s+)?(?:[a-z-]+\s+){0,3}(?P<head>[a-z]+)),\s+"
+    r"(?P<name>[A-Z][^,]{1,60}),\s"
+)
+_ROLE_HEADS = frozenset({"spokesman", "spokeswoman", "spokesperson", "leader", "chief", "head"})
 _PREPOSITIONS = {"of", "to", "for", "with", "by", "from", "in", "on", "at", "against", "about"}
 CUE_REACH_WORDS = 6
 
@@ -293,6 +299,8 @@ class _Extractor:
                 last, last_sentence = entity, s_index
                 self.registry.spoke(entity)
             attributed_sentences.add(s_index)
+            if entity is not None and span.close_at is not None:
+                self._adding_that(paragraph, span.close_at, s_end, entity)
         for start, end in sentences[tracked:]:
             self._track_subject(masked, start, end)
         self._indirect_and_facts(paragraph, sentences, masked, attributed_sentences)
@@ -305,6 +313,23 @@ class _Extractor:
         else:
             self.chain, self.chain_open = None, False
 
+    def _adding_that(self, paragraph: Paragraph, after: int, end: int, entity: Entity) -> None:
+        """ "“...,” X said, adding that CLAUSE." : the clause is X's indirect quote."""
+        match = re.search(
+            r",\s+(adding|saying|noting|arguing|warning|insisting)\s+that\s+",
+            paragraph.text[after:end],
+        )
+        if match is None:
+            return
+        clause_start = after + match.end()
+        clause_end = end
+        while clause_end > clause_start and paragraph.text[clause_end - 1] in ".!? ":
+            clause_end -= 1
+        if _word_count(paragraph.text[clause_start:clause_end]) < 4:
+            return
+        span = QuoteSpan(clause_start - 1, clause_end, clause_start, clause_end)
+        self.found.append(_Found(span, paragraph, entity, match.group(1), "indirect"))
+
     def _track_subject(self, masked: str, start: int, end: int) -> None:
         """Make the named subject of a narrative sentence the most recent person.
 
@@ -312,8 +337,19 @@ class _Extractor:
         charged. ... he said"); objects and people inside quotes do not count.
         """
         sentence = masked[start:end]
-        if not sentence[:1].isupper():
+        lead = re.match(r"^(?:[A-Z][\w’']*)(?:\s+[\w’'-]+){0,4},\s+", sentence)
+        if lead and not parse_mention(sentence[: lead.end()].rstrip(", ")):
+            sentence = sentence[lead.end() :]  # "In Columbus, state Sen. Lorena Baptiste ..."
+        if not sentence[:1].isalpha():
             return
+        named = _INTRODUCED.match(sentence)  # "Harwell's union, United Transit ..., said"
+        if named and named.group("head") in ORGANISATION_HEADS | _ROLE_HEADS:
+            mention = parse_mention(named.group("name"))
+            if mention is not None and mention.kind in {"person", "group"}:
+                entity = self.registry.resolve(mention, named.group("desc"), tentative=True)
+                if entity is not None:
+                    self.registry.mentioned(entity)
+                return
         words = sentence.split()
         for size in range(min(len(words), 7), 0, -1):
             phrase = " ".join(words[:size])
@@ -325,17 +361,25 @@ class _Extractor:
                 continue
             rest = sentence[len(phrase) :]
             appositive = None
-            if rest.startswith(", "):
-                appositive = (
-                    split_appositive(
-                        phrase + rest.split(", ", 2)[0] + ", " + rest.split(", ", 2)[1]
-                    )[1]
-                    if rest.count(", ") >= 2
-                    else None
-                )
+            introduced = False  # "Ellie Marchbank, 26, a staff nurse ..., has applied"
+            if rest.startswith(", ") and mention.kind == "person":
+                parts = strip_age(rest[2:]).split(", ")
+                introduced = len(mention.name.split()) >= 2 and len(parts) >= 2
+                first = parts[0].strip()
+                if (
+                    first
+                    and (first[0].islower() or first.split()[0] in {"The", "A", "An"})
+                    and is_title_phrase(first)
+                    and len(parts) >= 2
+                ):
+                    appositive = first
             known = self.registry.find(mention)
             if known is None and not (
-                mention.honorific or appositive or (mention.kind == "group" and size > 1)
+                mention.honorific
+                or appositive
+                or introduced
+                or (mention.title and len(mention.name.split()) >= 2)
+                or (mention.kind == "group" and size > 1)
             ):
                 return
             entity = self.registry.resolve(mention, appositive, tentative=True)
@@ -397,7 +441,7 @@ class _Extractor:
         if match is None or match.start() == 0:
             return False
         subject = _subject_before(sentence[: match.start()], anchored=False)
-        if subject is None or subject[0].kind in {"description"}:
+        if subject is None:
             return False
         clause_start = start + match.end()
         clause_end = end

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from index.names import Mention
+from index.names import ORGANISATION_HEADS, Mention
 from index.types import Speaker
 
 
@@ -123,9 +123,22 @@ class Registry:
         return None
 
     def _by_description(self, head: str) -> Entity | None:
+        """ "the minister" -> the last person whose title or name says minister; "the
+        company", "the union" -> the last organisation of that kind, or an organisation
+        whose name does not say its kind when that reading is the only one."""
+        if head in ORGANISATION_HEADS:
+            bodies = [e for e in reversed(self._recent) if not e.is_person and not e.anonymous]
+            for entity in bodies:
+                if head in f"{entity.title or ''} {entity.name}".lower():
+                    return entity
+            untyped = [e for e in bodies if not set(e.name.lower().split()) & ORGANISATION_HEADS]
+            return untyped[0] if len(untyped) == 1 else None
         for entity in reversed(self._recent):
-            words = f"{entity.title or ''} {entity.name}".lower()
-            if head in words:
+            if (
+                entity.is_person
+                and not entity.anonymous
+                and head in f"{entity.title or ''} {entity.name}".lower()
+            ):
                 return entity
         return None
 
