@@ -47,6 +47,12 @@ class Config:
     speaker_boost: float = 0.15  # paragraphs quoting the person a question names
     max_file_bytes: int = 2_000_000
     answer_max_quotes: int = 3
+    generator: str = "extractive"  # or "openai": an OpenAI-compatible endpoint rephrases
+    generator_url: str = (
+        "http://127.0.0.1:11434/v1"  # e.g. Ollama's; key: $QUOTEBOT_GENERATOR_API_KEY
+    )
+    generator_model: str = "llama3.1"
+    generator_timeout_s: float = 20.0
     answer_max_facts: int = 2
     answer_margin: float = 0.25  # include further evidence scoring within this of the best
     answer_reach: float = 0.25  # consider paragraphs scoring within this of the top one

@@ -3,6 +3,7 @@ and an honest abstention when the indexed sources do not answer."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import TYPE_CHECKING
 
@@ -11,10 +12,11 @@ from index.types import Fact, Quote, Speaker
 from rag.compose import display_name, quote_citation, render, speaker_lead
 from rag.conversation import resolve
 from rag.evidence import Evidence
+from rag.generators import make_generator
 from rag.question import Question, focus_terms, understand
 from rag.text import content_words, family, words
 from rag.types import Answer, Citation, Hit
-from rag.verify import Statement, verified
+from rag.verify import Statement, unsupported_words, verified, violations
 
 if TYPE_CHECKING:
     from rag.bot import QuoteBot
@@ -34,6 +36,7 @@ class Answerer:
         self.speakers = bot.speakers()
         self.quotes = [q for q in bot.store.quotes if q.repeats is None]
         self.evidence = Evidence(bot.store, bot.retriever, self.speakers)
+        self.generator = make_generator(bot.config)
         self._by_paragraph: dict[tuple[str, int], list[Unit]] = {}
         units: list[Unit] = [*self.quotes, *bot.store.facts]
         for unit in units:
@@ -98,10 +101,28 @@ class Answerer:
         if not statements:
             return self._abstain(q, NOT_FOUND, speaker)
         text, citations = render("", statements)
+        text = self._generated(q.text, statements, citations) or text
         quotes = [u for u in units if isinstance(u, Quote)]
         if speaker is None and quotes and len({x.speaker for x in quotes}) == 1:
             speaker = quotes[0].speaker
         return Answer(q.text, text, citations, False, quotes, [], q.intent, speaker)
+
+    def _generated(
+        self, question: str, statements: list[Statement], citations: list[Citation]
+    ) -> str | None:
+        """The optional generator's answer, only if it passes verification."""
+        if self.generator is None or len(citations) != len(statements):
+            return None
+        text = self.generator.generate(question, statements)
+        if not text or not re.search(r"\[\d+\]", text):
+            return None
+        candidate = Answer(question, text, citations, False)
+        names = frozenset(
+            w for s in self.speakers for a in (s.name, *s.aliases, s.title or "") for w in a.split()
+        )
+        if violations(self.bot, candidate) or unsupported_words(candidate, names):
+            return None
+        return text
 
     def _abstain(self, q: Question, message: str, speaker: str | None = None) -> Answer:
         related = (

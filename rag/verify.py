@@ -64,3 +64,25 @@ def violations(source: DocumentSource, answer: Answer) -> list[str]:
         if not any(quoted in text for text in cited):
             problems.append(f"quoted text not in any citation: {quoted[:60]!r}")
     return problems
+
+
+_WORDS = re.compile(r"[A-Za-z][\w’'-]*")
+_FRAMING = frozenset(
+    {
+        "the", "a", "an", "and", "or", "but", "of", "to", "in", "on", "at", "by", "for",
+        "with", "as", "is", "are", "was", "were", "be", "been", "has", "have", "had", "that",
+        "this", "these", "those", "it", "its", "he", "she", "they", "his", "her", "their",
+        "said", "says", "say", "told", "added", "noted", "according", "who", "which", "what",
+        "also", "while", "both", "whereas", "however", "because", "so", "than", "then",
+        "there", "dr", "mr", "ms", "mrs", "prof",
+    }
+)  # fmt: skip
+
+
+def unsupported_words(answer: Answer, names: frozenset[str] = frozenset()) -> list[str]:
+    """Words outside quotation marks that are neither framing words, names, nor words of
+    the cited passages: a generated answer with such words adds claims of its own."""
+    cited = {w.lower() for c in answer.citations for w in _WORDS.findall(c.text)}
+    allowed = cited | _FRAMING | {n.lower() for n in names}
+    outside = _MARKER.sub(" ", _QUOTED.sub(" ", answer.text))
+    return [w for w in _WORDS.findall(outside) if w.lower() not in allowed]
