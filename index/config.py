@@ -11,7 +11,7 @@ from typing import Any
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 FORMAT_VERSION = 1
 # Bump when extraction or indexed units change: the default index is then rebuilt.
-PIPELINE_VERSION = "2026-11-27.3"
+PIPELINE_VERSION = "2026-11-27.4"
 SUPPORTED_SUFFIXES = (".txt", ".md")
 
 

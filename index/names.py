@@ -550,6 +550,10 @@ def longest_suffix_mention(words_before: str, max_words: int = 10) -> tuple[Ment
     return best
 
 
+_CLAUSE_AFTER_TITLE = re.compile(
+    r",\s+(?:as|while|when|after|before|adding|saying|noting|in|on|at|during|because|"
+    r"although|though|but|and|who|which|where|speaking|told|said)\b"
+)
 _AGE = re.compile(r"^\d{1,3},\s+")
 _NOT_TITLE_START = {
     "who",
@@ -591,6 +595,7 @@ def split_appositive(segment: str) -> tuple[str, str | None]:
         return text, None
     head, rest = text.split(", ", 1)
     rest = strip_age(rest.strip(" ,"))
+    rest = _CLAUSE_AFTER_TITLE.split(rest, maxsplit=1)[0]  # "..., as she pulled on ..."
     if not rest or len(rest.split()) > 40:
         return text, None
     if (rest[0].islower() or rest.split()[0] in {"The", "A", "An"}) and is_title_phrase(rest):

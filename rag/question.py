@@ -36,7 +36,11 @@ _SAYING = re.compile(
     r"\b(?:say|said|says|think|thinks|thought|believe|believes|view|views|opinion|describe|"
     r"described|characteri[sz]e|characteri[sz]ed|argue|argued|argues|explain|explained|tell|"
     r"told|according|comment|commented|react|reacted|warn|warned|claim|claimed|see|sees|"
-    r"expect|expects|make of|assess|assessed|call|called|quote|quoted|words)\b",
+    r"expect|expects|make of|assess|assessed|call|called|quote|quoted|words|interpret|"
+    r"interprets|interpreted|regard|regards|predict|predicts|predicted|respond|responded|"
+    r"feel|feels|analy[sz]e|analy[sz]es|analy[sz]ed|argue|reckon|reckons|suggest|suggested|"
+    r"insist|insisted|stress|stressed|criticise|criticised|criticize|criticized|praise|"
+    r"praised|blame|blamed|add|added|note|noted|observe|observed|agree|agreed|mean|meant)\b",
     re.I,
 )
 _OPINION = re.compile(
@@ -176,7 +180,11 @@ def understand(
     who_said = _WHO_SAID.match(text)
     if who_said and person is None:
         return Question(text, "who_said", None, text, target=who_said.group(1).strip(" ?"))
-    if person is not None and (person[1] or _SAYING.search(text)):
+    if person is not None and (
+        (len(person[1].split()) > 1 and person[0].is_person)
+        or _SAYING.search(text)
+        or _IDENTITY.match(text)
+    ):  # a named person; an organisation or a description only with a verb of saying
         speaker, form = person
         if form:
             topic = re.sub(re.escape(form), " ", text, flags=re.I)

@@ -84,11 +84,14 @@ def answer_json(answer: Answer) -> dict[str, Any]:
     }
 
 
-def _print_answer(answer: Answer) -> None:
+def _print_answer(answer: Answer, titles: dict[str, str]) -> None:
     print(answer.text)
     for n, c in enumerate(answer.citations, start=1):
         who = f" ({c.speaker})" if c.speaker else ""
-        print(f"  [{n}] ¶{c.paragraph}{who} {c.start}-{c.end}")
+        print(
+            f"  [{n}] {titles.get(c.doc_id, c.doc_id)}, ¶{c.paragraph}{who}, "
+            f"chars {c.start}-{c.end}"
+        )
     if answer.abstained and answer.related:
         print("  related passages (not an answer):")
         for c in answer.related:
@@ -139,7 +142,7 @@ def _cmd_ask(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(answer_json(answer), ensure_ascii=False, indent=2))
     else:
-        _print_answer(answer)
+        _print_answer(answer, {d.doc_id: d.title for d in bot.documents()})
     return 0
 
 
@@ -171,7 +174,9 @@ def _cmd_speakers(args: argparse.Namespace) -> int:
 def _cmd_chat(args: argparse.Namespace) -> int:
     from rag.conversation import Conversation
 
-    chat = Conversation(_open(args))
+    bot = _open(args)
+    chat = Conversation(bot)
+    titles = {d.doc_id: d.title for d in bot.documents()}
     print("Ask about the indexed articles (empty line or Ctrl-D to quit).")
     while True:
         try:
@@ -180,7 +185,7 @@ def _cmd_chat(args: argparse.Namespace) -> int:
             return 0
         if not question:
             return 0
-        _print_answer(chat.ask(question))
+        _print_answer(chat.ask(question), titles)
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
