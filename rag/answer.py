@@ -13,6 +13,7 @@ from rag.compose import display_name, quote_citation, render, speaker_lead
 from rag.conversation import resolve
 from rag.evidence import Evidence
 from rag.generators import make_generator
+from rag.priors import retrieval_plan
 from rag.question import Question, focus_terms, understand
 from rag.text import content_words, family, words
 from rag.types import Answer, Citation, Hit
@@ -311,7 +312,8 @@ class Answerer:
         missing = self.evidence.unknown_entities(q.text)
         if missing:
             return self._abstain(q, f"The indexed articles don't mention {', '.join(missing)}.")
-        hits = self.retriever.paragraphs(q.text, 4, boost=self.bot.boosts(q.text))
+        text, boost = retrieval_plan(q, self.bot.store, self.config)
+        hits = self.retriever.paragraphs(text, 4, boost=boost)
         if not self._answerable(q, hits):
             return self._abstain(q, NOT_FOUND)
         focus = focus_terms(q.text)

@@ -16,11 +16,13 @@ from index.reader import decode, document_id, read_source
 from index.speakers import merge_speakers
 from index.store import IndexStore, read_manifest
 from index.types import Document, Quote, Speaker
+from rag.priors import retrieval_plan
 from rag.retrieval import Mode, Retriever
 from rag.types import Answer, Hit
 
 if TYPE_CHECKING:
     from rag.answer import Answerer
+    from rag.question import Question
 
 
 def _rebuild(directory: Path) -> None:
@@ -194,7 +196,8 @@ class QuoteBot:
         k = k or self.config.k
         retriever = self._retriever
         if kind in (None, "paragraph"):
-            return retriever.paragraphs(query, k, mode, self.boosts(query))
+            text, boost = retrieval_plan(self.understand(query), self._store, self.config)
+            return retriever.paragraphs(text, k, mode, boost)
         if kind not in ("quote", "fact"):
             raise ValueError(f"kind must be paragraph, quote or fact, not {kind!r}")
         scored = retriever.units(query, mode, kinds=(kind,))[:k]
@@ -212,30 +215,11 @@ class QuoteBot:
             for s in scored
         ]
 
-    def boosts(self, query: str) -> dict[str, float]:
-        """Question-aware preferences: the named person's paragraphs; quoted paragraphs
-        for opinion questions and narrative paragraphs for factual ones."""
+    def understand(self, query: str) -> Question:
+        """The question's intent and the person it is about."""
         from rag.question import understand
 
-        question = understand(query, self.speakers(), self.answerer.evidence.common)
-        quoted: set[str] = set()
-        boost: dict[str, float] = {}
-        for q in self._store.quotes:
-            if q.speaker is None or q.repeats is not None:
-                continue
-            key = f"{q.doc_id}#{q.paragraph}"
-            quoted.add(key)
-            if question.intent in ("opinion", "open"):
-                boost[key] = self.config.quote_boost
-            if question.speaker is not None and q.speaker == question.speaker.name:
-                boost[key] = self.config.speaker_boost
-        if question.intent == "fact":
-            for doc in self._store.documents.values():
-                for p in doc.paragraphs:
-                    key = f"{doc.doc_id}#{p.number}"
-                    if p.kind == "body" and key not in quoted:
-                        boost[key] = self.config.fact_boost
-        return boost
+        return understand(query, self.speakers(), self.answerer.evidence.common)
 
     def quotes(self, speaker: str | None = None, include_repeats: bool = False) -> list[Quote]:
         """Attributed quotes, optionally of one speaker (name or alias, case-insensitive)."""
