@@ -14,9 +14,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from index.lexicon import ORGANISATION_HEADS
 from index.marks import QuoteSpan, find_spans
 from index.names import (
-    ORGANISATION_HEADS,
     Mention,
     is_title_phrase,
     longest_suffix_mention,

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from index.names import ORGANISATION_HEADS, Mention
+from index.lexicon import ORGANISATION_HEADS
+from index.names import Mention
 from index.types import Speaker
 
 
