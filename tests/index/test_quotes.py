@@ -24,65 +24,77 @@ def test_there_are_enough_fixture_articles() -> None:
     assert any(qs.name == "iran-pakistan-relationship" for qs in SETS)
 
 
-def _with_gaps(gaps: dict[str, str]) -> list:  # type: ignore[type-arg]
-    """The sets, with the known gaps of the extractor marked as strict expected failures."""
-    return [
-        pytest.param(qs, marks=pytest.mark.xfail(strict=True, reason=gaps[qs.name]))
-        if qs.name in gaps
-        else qs
-        for qs in SETS
-    ]
-
-
-QUOTE_GAPS = {
-    "bbc-rent-cap": "a headline and intro quote the minister before he is named (no cataphora "
-    "yet), and 'the association' is named only inside a person's title",
-    "reuters-copper-mine": "a partial quote after 'promising' (not a reporting verb) is "
-    "left as a scare quote",
+# Known gaps of the extractor, each excused on its own: everything else in the same
+# article is still checked, and a gap that gets fixed fails test_known_gaps_remain.
+QUOTE_GAPS = {  # (article, paragraph): why the expected quote is missed or unattributed
+    ("bbc-rent-cap", 1): "a headline quotes the minister before he is named (no cataphora)",
+    ("bbc-rent-cap", 3): "an intro quotes 'the housing minister' before he is named",
+    ("bbc-rent-cap", 10): "'the association' is named only inside a person's title",
+    ("reuters-copper-mine", 10): "a phrase after 'promising' (not a reporting verb) is left "
+    "as a scare quote",
+}
+TITLE_GAPS = {  # (article, speaker): why the title is not captured
+    ("british-football", "Colm Devereaux"): "a title in an object appositive ('have sacked "
+    "Colm Devereaux, their manager,'): only subjects and attributions carry titles",
+    ("reuters-copper-mine", "Ilona Varesh"): "quoted only after 'promising', so not a speaker",
 }
 
 
-@pytest.mark.parametrize("qs", _with_gaps(QUOTE_GAPS), ids=[qs.name for qs in SETS])
+@pytest.mark.parametrize("qs", SETS, ids=[qs.name for qs in SETS])
 def test_every_expected_quote_is_found_with_its_speaker(qs: QuoteSet) -> None:
     text, extraction = _extract(qs)
     predicted = [q for q in extraction.quotes if q.repeats is None]
     expected = qs.expected["quotes"]
     pairs = match_quotes(predicted, expected)
-    missed = [e["text"][:50] for e in expected if all(e is not m for _, m in pairs)]
+    excused = {p for name, p in QUOTE_GAPS if name == qs.name}
+    missed = [
+        e["text"][:50]
+        for e in expected
+        if all(e is not m for _, m in pairs) and e["paragraph"] not in excused
+    ]
     extra = [p.text[:50] for p in predicted if all(p is not q for q, _ in pairs)]
     assert not missed, f"missed quotes: {missed}"
     assert not extra, f"quotes that are not in the expected list: {extra}"
     wrong = [
         (p.text[:40], p.speaker, e["speaker"])
         for p, e in pairs
-        if not same_speaker(p.speaker, e["speaker"])
+        if not same_speaker(p.speaker, e["speaker"]) and e["paragraph"] not in excused
     ]
     assert not wrong, f"wrong speakers: {wrong}"
     for q in extraction.quotes:
         assert text[q.start : q.end] == q.text
 
 
-TITLE_GAPS = {
-    "british-football": "a title given in an object appositive ('have sacked Colm "
-    "Devereaux, their manager,') is not captured yet: only subjects and attributions carry "
-    "titles",
-    "reuters-copper-mine": "the president is quoted only after 'promising', so she is not "
-    "a speaker yet",
-}
+def _title_found(qs: QuoteSet, extraction: Extraction, item: dict) -> bool:  # type: ignore[type-arg]
+    found = [s for s in extraction.speakers if same_speaker(s.name, item["name"])]
+    return bool(found and found[0].title and norm(item["title"]) in norm(found[0].title))
 
 
-@pytest.mark.parametrize("qs", _with_gaps(TITLE_GAPS), ids=[qs.name for qs in SETS])
+@pytest.mark.parametrize("qs", SETS, ids=[qs.name for qs in SETS])
 def test_speaker_titles_come_from_the_appositive(qs: QuoteSet) -> None:
     _, extraction = _extract(qs)
-    by_name = {norm(s.name): s for s in extraction.speakers}
     for item in qs.expected["speakers"]:
-        if not item.get("title"):
-            continue
-        found = [s for n, s in by_name.items() if same_speaker(n, item["name"])]
-        assert found, f"speaker {item['name']} not found"
-        assert found[0].title and norm(item["title"]) in norm(found[0].title), (
-            f"{item['name']}: title {found[0].title!r}, expected {item['title']!r}"
-        )
+        if item.get("title") and (qs.name, item["name"]) not in TITLE_GAPS:
+            assert _title_found(qs, extraction, item), f"{item['name']}: {item['title']!r}"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known gaps (see QUOTE_GAPS, TITLE_GAPS): a fixed gap "
+    "makes this pass, so take it off the list",
+)
+@pytest.mark.parametrize("gap", [*QUOTE_GAPS, *TITLE_GAPS], ids=str)
+def test_known_gaps_remain(gap: tuple[str, object]) -> None:
+    qs = next(qs for qs in SETS if qs.name == gap[0])
+    _, extraction = _extract(qs)
+    if gap in TITLE_GAPS:
+        item = next(i for i in qs.expected["speakers"] if i["name"] == gap[1])
+        assert _title_found(qs, extraction, item)
+        return
+    wanted = [e for e in qs.expected["quotes"] if e["paragraph"] == gap[1]]
+    pairs = match_quotes([q for q in extraction.quotes if q.repeats is None], wanted)
+    assert len(pairs) == len(wanted)
+    assert all(same_speaker(p.speaker, e["speaker"]) for p, e in pairs)
 
 
 @pytest.mark.parametrize("qs", SETS, ids=[qs.name for qs in SETS])
