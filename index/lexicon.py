@@ -389,3 +389,17 @@ NOT_NAMES = {
     "told",
 }
 PRONOUNS = {"he": "m", "she": "f", "they": "p"}
+
+# Reporting verbs: the cue between a source and what they said.
+REPORTING_VERBS = (
+    "said|says|say|told|tells|added|adds|noted|notes|observed|observes|asserted|asserts|"
+    "argued|argues|believes|believed|agrees|agreed|warned|warns|wrote|writes|insisted|insists|"
+    "acknowledged|acknowledges|claimed|claims|explained|explains|stressed|stresses|emphasised|"
+    "emphasized|emphasises|emphasizes|stated|states|suggested|suggests|maintained|maintains|"
+    "contended|contends|cautioned|cautions|remarked|recalled|predicted|predicts|concluded|"
+    "admitted|admits|replied|responded|conceded|described|describes|called|calls|condemned|"
+    "labelled|labeled|dubbed|urged|urges|declared|announced|commented|thinks|thought|feels|"
+    "felt|expects|hopes|estimated|reckons|continued|countered|complained|vowed|pledged|"
+    "promised|boasted|conceded|joked|lamented|quipped|recounted|reiterated|tweeted|posted|"
+    "asked|announces|declares|wondered|mused|observe|adding|saying|noting|warning|arguing"
+)

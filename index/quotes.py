@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from index.lexicon import ORGANISATION_HEADS
+from index.lexicon import ORGANISATION_HEADS, REPORTING_VERBS
 from index.marks import QuoteSpan, find_spans
 from index.names import (
     Mention,
@@ -29,19 +29,7 @@ from index.sentences import sentence_spans
 from index.speakers import Entity, Registry, to_speakers
 from index.types import Extraction, Fact, Paragraph, Quote, QuoteKind
 
-_VERBS = (
-    "said|says|say|told|tells|added|adds|noted|notes|observed|observes|asserted|asserts|"
-    "argued|argues|believes|believed|agrees|agreed|warned|warns|wrote|writes|insisted|insists|"
-    "acknowledged|acknowledges|claimed|claims|explained|explains|stressed|stresses|emphasised|"
-    "emphasized|emphasises|emphasizes|stated|states|suggested|suggests|maintained|maintains|"
-    "contended|contends|cautioned|cautions|remarked|recalled|predicted|predicts|concluded|"
-    "admitted|admits|replied|responded|conceded|described|describes|called|calls|condemned|"
-    "labelled|labeled|dubbed|urged|urges|declared|announced|commented|thinks|thought|feels|"
-    "felt|expects|hopes|estimated|reckons|continued|countered|complained|vowed|pledged|"
-    "promised|boasted|conceded|joked|lamented|quipped|recounted|reiterated|tweeted|posted|"
-    "asked|announces|declares|wondered|mused|observe|adding|saying|noting|warning|arguing"
-)
-_CUE = re.compile(rf"\b(?:according to|pointed out|points out|went on|{_VERBS})\b", re.I)
+_CUE = re.compile(rf"\b(?:according to|pointed out|points out|went on|{REPORTING_VERBS})\b", re.I)
 _INVERTIBLE = re.compile(
     r"^(?:according to|said|says|added|adds|noted|notes|observed|observes|asserted|argued|"
     r"wrote|writes|explained|explains|insisted|warned|continued|stressed|remarked|replied|"
@@ -501,4 +489,4 @@ def extract(doc_id: str, text: str, paragraphs: tuple[Paragraph, ...]) -> Extrac
     return _Extractor(doc_id, text, paragraphs).run()
 
 
-__all__ = ["Extraction", "extract", "to_speakers"]
+__all__ = ["Extraction", "extract"]

@@ -57,6 +57,7 @@ class QuoteBot:
         self.config = config
         self.embedder = embedder
         self._store = store
+        self._speakers = merge_speakers(store.doc_speakers)
         self._retriever = Retriever(store, embedder, config)
         self._write_lock = threading.Lock()
         self._answerer: Answerer | None = None
@@ -156,6 +157,7 @@ class QuoteBot:
             self._store.write_with(prepared, vectors, self.embedder.name, self.config)
             old, self._store = self._store, IndexStore.open(self.directory, verify=False)
             self._retriever = Retriever(self._store, self.embedder, self.config)
+            self._speakers = merge_speakers(self._store.doc_speakers)
             old.close()
             self._answerer = None
         return doc_id
@@ -219,7 +221,7 @@ class QuoteBot:
         """The question's intent and the person it is about."""
         from rag.question import understand
 
-        return understand(query, self.speakers(), self.answerer.evidence.common)
+        return understand(query, self._speakers, self.answerer.evidence.common)
 
     def quotes(self, speaker: str | None = None, include_repeats: bool = False) -> list[Quote]:
         """Attributed quotes, optionally of one speaker (name or alias, case-insensitive)."""
@@ -233,12 +235,12 @@ class QuoteBot:
 
     def speakers(self) -> list[Speaker]:
         """Everyone quoted, one record per name across documents."""
-        return merge_speakers(self._store.doc_speakers)
+        return list(self._speakers)
 
     def find_speaker(self, name: str) -> Speaker | None:
         """The speaker whose name or alias is ``name`` (case-insensitive)."""
         key = name.strip().lower()
-        for s in self.speakers():
+        for s in self._speakers:
             if key == s.name.lower() or key in {a.lower() for a in s.aliases}:
                 return s
         return None

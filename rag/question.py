@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from index.lexicon import REPORTING_VERBS
 from index.types import Speaker
 from rag.text import content_words, words
 
@@ -26,10 +27,9 @@ _PEOPLE = re.compile(
 )
 _IDENTITY = re.compile(r"^\s*(?:who|what) (?:is|was) (.+?)\??\s*$", re.I)
 _WHO_SAID = re.compile(
-    r"^\s*(?:who|which (?:expert|analyst|person|official|scholar|one))\s+(?:said|says|called|"
-    r"described|warned|argued|argues|believes|thinks|noted|told|claimed|stated|observed|"
-    r"condemned|asserted|added|agreed|agrees|labelled|dubbed|referred|suggested|spoke of|"
-    r"talked about|thought|found|criticised|criticized|praised|blamed|predicted)\b(.*)$",
+    r"^\s*(?:who|which (?:expert|analyst|person|official|scholar|one))\s+"
+    rf"(?:{REPORTING_VERBS}|spoke of|talked about|referred|found|criticised|criticized|"
+    r"praised|blamed)\b(.*)$",
     re.I,
 )
 _SAYING = re.compile(
