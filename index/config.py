@@ -56,9 +56,12 @@ class Config:
     answer_max_facts: int = 2
     answer_margin: float = 0.25  # include further evidence scoring within this of the best
     answer_reach: float = 0.25  # consider paragraphs scoring within this of the top one
+    focus_reach: float = 0.1  # the attribute a fact question asks for, in a paragraph this close
     kind_bonus: float = 0.2  # quotes for analysis questions, source sentences for facts
     topic_gap: float = 0.15  # a person is off-topic when another passage is this much closer
     min_dense_score: float = 0.30  # below this, with no keyword support, the evidence is weak
+    support_floor: float = 0.36  # best unit similarity + half the question's word coverage
+    sure_similarity: float = 0.45  # a unit this close answers even with no words in common
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

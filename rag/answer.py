@@ -11,7 +11,7 @@ from index.sentences import sentence_around
 from index.types import Fact, Quote, Speaker
 from rag.compose import display_name, quote_citation, render, speaker_lead
 from rag.conversation import resolve
-from rag.evidence import Evidence
+from rag.evidence import Evidence, term_key
 from rag.generators import make_generator
 from rag.priors import retrieval_plan
 from rag.question import Question, focus_terms, understand
@@ -23,6 +23,11 @@ if TYPE_CHECKING:
     from rag.bot import QuoteBot
 
 NOT_FOUND = "The indexed articles don't answer this."
+_FUNCTION_PHRASES = re.compile(
+    r"\b(?:in terms of|in the face of|a number of|in charge of|in spite of|on behalf of|"
+    r"in place of|by way of|in the wake of|in light of|at the hands of)\b",
+    re.I,
+)
 Exclude = frozenset[tuple[str, int]]
 Unit = Quote | Fact
 
@@ -185,8 +190,8 @@ class Answerer:
         some other passage is much closer, the topic is covered, but not by this person.
         """
         context = " ".join(self._context(x) for x in own)
-        have = {part for w in words(context) for part in (w, *w.split("-"))}
-        names = [n for n in self.evidence.names(topic) if n.lower() not in have]
+        have = {term_key(part) for w in words(context) for part in (w, *w.split("-"))}
+        names = [n for n in self.evidence.names(topic) if term_key(n) not in have]
         if names:
             return False
         specific = [t for t in terms if self.evidence.is_specific(t)]
@@ -292,21 +297,28 @@ class Answerer:
 
     # -- opinions and facts ----------------------------------------------------------
     def _answerable(self, q: Question, hits: list[Hit]) -> bool:
+        """Whether the top paragraph supports the question: a unit in it is close in
+        meaning, or is fairly close and shares the question's words. Words found nowhere in
+        the index count as missing, so "Who won the football match?" is not supported by
+        a paragraph that happens to share "last"."""
         if not hits:
             return False
-        terms = content_words(q.text)
-        coverage = self.evidence.coverage(terms, hits[0].text)
+        coverage = self.evidence.coverage(content_words(q.text), hits[0].text, strict=True)
         similarity = self.evidence.unit_similarity(q.text)
         units = self._by_paragraph.get((hits[0].doc_id, hits[0].paragraph), [])
         best = max(
             [similarity.get(u.quote_id if isinstance(u, Quote) else u.fact_id, 0.0) for u in units]
             or [0.0]
         )
-        return (
-            (best >= self.config.min_dense_score and coverage >= 0.34)
-            or best >= 0.55
-            or coverage >= 0.6
-        )
+        if best >= self.config.sure_similarity:
+            return True
+        return coverage > 0 and best + 0.5 * coverage >= self.config.support_floor
+
+    @staticmethod
+    def _families(text: str) -> set[str]:
+        """Word families of ``text``, leaving out the content words of fixed function
+        phrases ("in terms of" says nothing about terms)."""
+        return {family(w) for w in words(_FUNCTION_PHRASES.sub(" ", text))}
 
     def _general(self, q: Question, limit: int, exclude: Exclude) -> Answer:
         missing = self.evidence.unknown_entities(q.text)
@@ -317,9 +329,11 @@ class Answerer:
         if not self._answerable(q, hits):
             return self._abstain(q, NOT_FOUND)
         focus = focus_terms(q.text)
-        evidence = {family(w) for w in words(hits[0].text)}
-        if any(family(t) not in evidence for t in focus):
-            return self._abstain(q, f"The indexed articles don't say ({', '.join(focus)}).")
+        if focus:  # the attribute asked for must be in the evidence: prefer the hits with it
+            near = [h for h in hits if h.score >= hits[0].score - self.config.focus_reach]
+            hits = [h for h in near if all(family(t) in self._families(h.text) for t in focus)]
+            if not hits:
+                return self._abstain(q, f"The indexed articles don't say ({', '.join(focus)}).")
         want: type[Quote] | type[Fact] = Fact if q.intent == "fact" else Quote
         cap = self.config.answer_max_facts if q.intent == "fact" else limit
         candidates: list[tuple[float, Unit]] = []
@@ -338,10 +352,16 @@ class Answerer:
                     bonus = self.config.kind_bonus * (3 if q.intent == "opinion" else 1)
                 candidates.append((hit.score + relevance + bonus, unit))
         candidates.sort(key=lambda pair: -pair[0])
+        # the best-ranked paragraph leads: its best unit comes first whatever the others score
+        top = (hits[0].doc_id, hits[0].paragraph)
+        lead = next((c for c in candidates if (c[1].doc_id, c[1].paragraph) == top), None)
+        ordered = [lead, *(c for c in candidates if c is not lead)] if lead else candidates
         chosen: list[Unit] = []
         per_speaker: Counter[str | None] = Counter()
-        for score, unit in candidates:
-            if len(chosen) >= cap or score < candidates[0][0] - self.config.answer_margin:
+        for score, unit in ordered:
+            if unit is not ordered[0][1] and score < candidates[0][0] - self.config.answer_margin:
+                continue
+            if len(chosen) >= cap:
                 break
             speaker = unit.speaker if isinstance(unit, Quote) else None
             if speaker is not None and per_speaker[speaker] >= 2:

@@ -9,6 +9,7 @@ from collections import Counter
 
 from index.store import IndexStore
 from index.types import Speaker
+from rag.places import place_forms, place_key
 from rag.retrieval import Retriever
 from rag.text import STOPWORDS, words
 
@@ -27,6 +28,12 @@ def stem(word: str) -> str:
     return word[:5]
 
 
+def term_key(word: str) -> str:
+    """What a word is matched by: its country for place words ("Tehran", "Iranian" and
+    "Iran" match), its crude stem otherwise."""
+    return place_key(word) or stem(word)
+
+
 class Evidence:
     """Support measures over one loaded store."""
 
@@ -37,7 +44,7 @@ class Evidence:
         paragraphs = {(u.doc_id, u.paragraph): u.text for u in store.units if u.kind == "paragraph"}
         df: Counter[str] = Counter()
         for text in paragraphs.values():
-            df.update({stem(w) for w in words(text)})
+            df.update({term_key(w) for w in words(text)})
         self._df = df
         self._n = max(1, len(paragraphs))
         self.common = frozenset(
@@ -49,23 +56,24 @@ class Evidence:
         self._unit_ids = [u.unit_id for u in store.units]
 
     def idf(self, word: str) -> float:
-        return math.log((self._n + 1) / (self._df.get(stem(word), 0) + 0.5))
+        return math.log((self._n + 1) / (self._df.get(term_key(word), 0) + 0.5))
 
     def is_specific(self, word: str) -> bool:
         """Rare enough to tell passages apart: in under a fifth of the paragraphs (or none)."""
-        return self._df.get(stem(word), 0) < 0.2 * self._n
+        return self._df.get(term_key(word), 0) < 0.2 * self._n
 
     def known(self, word: str) -> bool:
-        return stem(word) in self._df
+        return term_key(word) in self._df
 
-    def coverage(self, terms: list[str], text: str) -> float:
-        """Share of the known ``terms`` (idf-weighted) that occur in ``text``."""
-        known = [t for t in terms if self.known(t)]
+    def coverage(self, terms: list[str], text: str, strict: bool = False) -> float:
+        """Share of the known ``terms`` (idf-weighted) that occur in ``text``; ``strict``
+        counts words found nowhere in the index as missing rather than ignoring them."""
+        known = terms if strict else [t for t in terms if self.known(t)]
         if not known:
             return 0.0
-        have = {stem(w) for w in words(text)}
+        have = {term_key(w) for w in words(text)}
         total = sum(self.idf(t) for t in known)
-        return sum(self.idf(t) for t in known if stem(t) in have) / total
+        return sum(self.idf(t) for t in known if term_key(t) in have) / total
 
     def unit_similarity(self, query: str) -> dict[str, float]:
         """Cosine similarity of ``query`` to every unit (its best indexed view)."""
@@ -93,6 +101,12 @@ class Evidence:
                     found.append(word)
         return found
 
+    def _indexed(self, token: str) -> bool:
+        """Whether the name ``token`` (or, for a country, any of its forms) is indexed."""
+        token = re.sub(r"[’']s$", "", token)
+        forms = place_forms(token) or {token}
+        return any(self.store.vocabulary_has(form) for form in forms)
+
     def unknown_entities(self, text: str) -> list[str]:
         """Capitalised names in ``text`` that occur nowhere in the index."""
         missing = []
@@ -103,8 +117,7 @@ class Evidence:
                 continue
             absent = [
                 t for t in tokens
-                if t.lower().strip("’'s") not in STOPWORDS
-                and not self.store.vocabulary_has(re.sub(r"[’']s$", "", t))
+                if t.lower().strip("’'s") not in STOPWORDS and not self._indexed(t)
             ]  # fmt: skip
             if absent:
                 missing.append(" ".join(tokens))

@@ -50,6 +50,7 @@ _OPINION = re.compile(
     r"react|reaction|significance|motive|motives|goal|hope)\b",
     re.I,
 )
+_COUNT = re.compile(r"^\s*how (?:many|much)\b", re.I)
 _FACTUAL = re.compile(
     r"^\s*(?:when|where|how (?:many|much|long|old|far)|which|who|whom|whose|"
     r"what (?:date|day|year|time|month|happened|is|was|were|are)|did|do|does|has|have|had)\b",
@@ -195,6 +196,8 @@ def understand(
         if identity and form and len(content_words(identity.group(1))) <= len(form.split()) + 1:
             return Question(text, "identity", speaker, topic)
         return Question(text, "speaker", speaker, topic)
+    if _COUNT.match(text):  # "How many factors ... reasons ...?" asks for a number
+        return Question(text, "fact", None, text)
     if _OPINION.search(text):
         return Question(text, "opinion", None, text)
     if _FACTUAL.match(text):

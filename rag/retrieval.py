@@ -20,6 +20,7 @@ from index.config import Config
 from index.embedders.base import Embedder
 from index.pipeline import Unit
 from index.store import IndexStore
+from rag.places import place_forms, with_place_forms
 from rag.text import content_words
 from rag.types import Hit
 
@@ -62,6 +63,13 @@ class Retriever:
                 self._cache.popitem(last=False)
         return vector
 
+    def _keywords(self, query: str) -> list[str]:
+        """The query's content words; a country word the index lacks ("Damascus") also
+        searches for the country's other forms ("Syrian")."""
+        terms = content_words(query)
+        missing = [t for t in terms if place_forms(t) and not self.store.vocabulary_has(t)]
+        return with_place_forms(terms, only=missing) if missing else terms
+
     def clear_cache(self) -> None:
         with self._lock:
             self._cache.clear()
@@ -87,7 +95,7 @@ class Retriever:
         if mode in ("hybrid", "keyword"):
             found = [
                 (u, s)
-                for u, s in self.store.keyword(content_words(query), n)
+                for u, s in self.store.keyword(self._keywords(query), n)
                 if not kinds or u.kind in kinds
             ]
             top = max((s for _, s in found), default=0.0) or 1.0

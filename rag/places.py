@@ -1,0 +1,77 @@
+"""Countries named three ways: by name, by demonym and by capital.
+
+News text uses them interchangeably ("Tehran hit back", "Iran retaliated", "the Iranian
+strike"), and readers ask the same way: "Did Islamabad see it coming?" is a question about
+Pakistan. Matching words by place lets coverage and keyword search treat them as one, and
+keeps "Damascus" from counting as unknown in an article that says "the Syrian capital".
+The table comes from the ``countryinfo`` package (names, capitals and demonyms).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_CAPITAL_SUFFIX = re.compile(r"\s+(?:D\.C\.|City)$")
+
+
+def _single(form: object) -> str | None:
+    """``form`` lower-cased when it is one word (multi-word names are left out)."""
+    if not isinstance(form, str):  # missing, or a list for countries with several capitals
+        return None
+    form = _CAPITAL_SUFFIX.sub("", form.strip())
+    return form.lower() if re.fullmatch(r"[A-Za-z’'-]{3,}", form) else None
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict[str, tuple[str, frozenset[str]]]:
+    """Each one-word place form mapped to its country's name and all its forms; a form
+    shared by several countries ("American") goes to the most populous one."""
+    from countryinfo import all_countries
+
+    def population(country: object) -> int:
+        try:
+            return int(country.population() or 0)  # type: ignore[attr-defined]
+        except (TypeError, ValueError):
+            return 0
+
+    table: dict[str, tuple[str, frozenset[str]]] = {}
+    for country in sorted(all_countries(), key=population, reverse=True):
+        name = country.name()
+        forms = frozenset(
+            f for f in (_single(name), _single(country.capital()), _single(country.demonym())) if f
+        )
+        if not isinstance(name, str) or not forms:
+            continue
+        for form in forms:
+            table.setdefault(form, (name.lower(), forms))
+    return table
+
+
+def _lookup(word: str) -> str:
+    word = word.lower().replace("’", "'")
+    word = re.sub(r"'s$", "", word)
+    if word not in _table() and word.endswith("s"):
+        return word[:-1]  # "Iranians", "Pakistanis"
+    return word
+
+
+def place_forms(word: str) -> frozenset[str]:
+    """All forms of the country ``word`` names ("tehran" -> iran, iranian, tehran), or none."""
+    found = _table().get(_lookup(word))
+    return found[1] if found else frozenset()
+
+
+def place_key(word: str) -> str | None:
+    """The name of the country ``word`` names ("islamabad" -> "pakistan"), or None."""
+    found = _table().get(_lookup(word))
+    return found[0] if found else None
+
+
+def with_place_forms(terms: list[str], only: list[str] | None = None) -> list[str]:
+    """``terms`` followed by the other forms of the countries they (or ``only`` of them)
+    name, without repeats."""
+    out = list(terms)
+    for term in terms if only is None else only:
+        out.extend(f for f in sorted(place_forms(term)) if f not in out)
+    return out
