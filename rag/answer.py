@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from index.sentences import sentence_around
@@ -13,8 +14,9 @@ from rag.compose import display_name, quote_citation, render, speaker_lead
 from rag.conversation import resolve
 from rag.evidence import Evidence, term_key
 from rag.generators import make_generator
+from rag.places import place_key
 from rag.priors import retrieval_plan
-from rag.question import Question, focus_terms, understand
+from rag.question import Question, asks_wording, focus_terms, understand
 from rag.text import content_words, family, words
 from rag.types import Answer, Citation, Hit
 from rag.verify import Statement, unsupported_words, verified, violations
@@ -32,6 +34,16 @@ Exclude = frozenset[tuple[str, int]]
 Unit = Quote | Fact
 
 
+def _possessors(text: str) -> set[str]:
+    """Countries named as possessors ("Pakistan's foreign minister" -> {"pakistan"})."""
+    found = (place_key(m) for m in re.findall(r"(\w+)['’]s\b", text))
+    return {key for key in found if key}
+
+
+def _is_phrase(unit: Unit) -> bool:
+    return isinstance(unit, Quote) and unit.kind == "partial"
+
+
 class Answerer:
     """Answers questions for one loaded index (rebuilt when the index changes)."""
 
@@ -44,6 +56,10 @@ class Answerer:
         self.evidence = Evidence(bot.store, bot.retriever, self.speakers)
         self.generator = make_generator(bot.config)
         self._by_paragraph: dict[tuple[str, int], list[Unit]] = {}
+        self._chunks: dict[tuple[str, int], list[str]] = {}
+        for chunk in bot.store.units:
+            if chunk.kind == "paragraph":
+                self._chunks.setdefault((chunk.doc_id, chunk.paragraph), []).append(chunk.unit_id)
         units: list[Unit] = [*self.quotes, *bot.store.facts]
         for unit in units:
             self._by_paragraph.setdefault((unit.doc_id, unit.paragraph), []).append(unit)
@@ -141,14 +157,28 @@ class Answerer:
         )
         return Answer(q.text, message, [], True, [], related, q.intent, speaker)
 
-    def _relevance(self, topic: str, units: list[Unit]) -> list[tuple[float, Unit]]:
-        """Units scored by cosine similarity plus lexical coverage of the topic, best first."""
+    def _relevance(
+        self, topic: str, units: list[Unit], wording: bool = False
+    ) -> list[tuple[float, Unit]]:
+        """Units scored by cosine similarity plus lexical coverage of the topic, best first.
+        When the question asks for someone's words ("How did she describe ...?"), the
+        short quoted phrases that carry a characterisation come first."""
         similarity = self.evidence.unit_similarity(topic)
         terms = content_words(topic)
+
+        def closeness(u: Unit) -> float:
+            own = similarity.get(u.quote_id if isinstance(u, Quote) else u.fact_id, 0.0)
+            if not isinstance(u, Quote) or u.kind == "direct":
+                return own
+            # a quoted phrase is shown in its sentence: its paragraph's meaning counts too
+            chunks = self._chunks.get((u.doc_id, u.paragraph), [])
+            return max([own, *(similarity.get(c, 0.0) for c in chunks)])
+
         scored = [
             (
-                similarity.get(u.quote_id if isinstance(u, Quote) else u.fact_id, 0.0)
-                + 0.5 * self.evidence.coverage(terms, self._context(u)),
+                closeness(u)
+                + 0.5 * self.evidence.coverage(terms, self._context(u))
+                + (self.config.kind_bonus if wording and _is_phrase(u) else 0.0),
                 u,
             )
             for u in units
@@ -172,11 +202,17 @@ class Answerer:
         terms = content_words(q.topic)
         if not terms:
             return self._answer(q, list(own[:limit]), speaker.name)
+        asked, titled = _possessors(q.text), _possessors(speaker.title or "")
+        if q.described and asked and titled and not asked & titled:
+            # "Pakistan's foreign minister" is not "Iran's Foreign Minister"
+            return self._abstain(q, "No one quoted in the indexed articles fits that description.")
         if self.evidence.unknown_entities(q.topic) or not self._on_topic(q.topic, terms, own):
+            if q.described:  # matching by title words is a guess: answer the question as asked
+                return self._general(replace(q, intent="open", speaker=None), limit, exclude)
             return self._abstain(
                 q, f"{name} is quoted in the indexed articles, but not on that.", speaker.name
             )
-        ranked = self._relevance(q.topic, list(own))
+        ranked = self._relevance(q.topic, list(own), asks_wording(q.text))
         top = ranked[0][0]
         chosen = [u for s, u in ranked if s >= top - self.config.answer_margin][:limit]
         return self._answer(q, chosen, speaker.name)
@@ -345,7 +381,7 @@ class Answerer:
                 for u in self._by_paragraph.get((hit.doc_id, hit.paragraph), [])
                 if (u.doc_id, u.start) not in exclude
             ]
-            for relevance, unit in self._relevance(q.text, units):
+            for relevance, unit in self._relevance(q.text, units, asks_wording(q.text)):
                 bonus = 0.0
                 narrative = isinstance(unit, Fact) or unit.kind != "direct"
                 if isinstance(unit, want) or (want is Fact and narrative):

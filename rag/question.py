@@ -119,6 +119,7 @@ class Question:
     speaker: Speaker | None
     topic: str  # the question without the person's name
     target: str = ""  # for who_said: the words someone said
+    described: bool = False  # the person was matched by title words, not named
 
 
 def _mentions(question: str, speaker: Speaker) -> str | None:
@@ -195,7 +196,7 @@ def understand(
         identity = _IDENTITY.match(text)
         if identity and form and len(content_words(identity.group(1))) <= len(form.split()) + 1:
             return Question(text, "identity", speaker, topic)
-        return Question(text, "speaker", speaker, topic)
+        return Question(text, "speaker", speaker, topic, described=not form)
     if _COUNT.match(text):  # "How many factors ... reasons ...?" asks for a number
         return Question(text, "fact", None, text)
     if _OPINION.search(text):
@@ -251,3 +252,16 @@ def focus_terms(question: str) -> list[str]:
         if tail:
             terms.append(tail.group(1).lower())
     return list(dict.fromkeys(t for t in terms if t not in _NOT_FOCUS))
+
+
+_WORDING = re.compile(
+    r"\b(?:characteri[sz](?:e|es|ed|ing)|describ(?:e|es|ed|ing)|call(?:s|ed)?|label(?:s|led|ed)?|"
+    r"term(?:s|ed)?|dub(?:s|bed)?|brand(?:s|ed)?|word|words|phrase|adjectives?)\b",
+    re.I,
+)
+
+
+def asks_wording(question: str) -> bool:
+    """Whether the question asks for someone's own words ("How did Vaez characterise the
+    attack?"): news text gives such characterisations as short partial quotes."""
+    return bool(_WORDING.search(question)) and not re.search(r"\bin terms of\b", question, re.I)
