@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Iterable
 
 from index.store import IndexStore
 from index.types import Speaker
@@ -34,6 +35,26 @@ def term_key(word: str) -> str:
     return place_key(word) or stem(word)
 
 
+_DEFINED = re.compile(r"((?:[A-Z][\w’'-]*\s+(?:of\s+|and\s+|for\s+|the\s+)?){2,7})\(([A-Z]{2,6})\)")
+
+
+def acronyms(texts: Iterable[str]) -> dict[str, str]:
+    """Acronyms defined in ``texts`` as "Full Name (FN)", whose capitals spell them."""
+    found: dict[str, str] = {}
+    for text in texts:
+        for match in _DEFINED.finditer(text):
+            long, short = match.group(1).split(), match.group(2)
+            if short.lower() in STOPWORDS:  # "IS" and "US" read as words
+                continue
+            capitals = [w for w in long if w[0].isupper()]
+            for start in range(len(capitals)):
+                if "".join(w[0] for w in capitals[start:]) == short:
+                    first = long.index(capitals[start])
+                    found.setdefault(short.lower(), " ".join(long[first:]))
+                    break
+    return found
+
+
 class Evidence:
     """Support measures over one loaded store."""
 
@@ -54,6 +75,19 @@ class Evidence:
         )  # words on many pages (the story's countries): they tell no passage apart
         self._vectors = store.view_vectors()
         self._unit_ids = [u.unit_id for u in store.units]
+        self._acronyms = acronyms(doc.text for doc in store.documents.values())
+
+    def keys(self, text: str) -> set[str]:
+        """The match keys of ``text``'s words; an acronym the articles define ("SCO") also
+        stands for the words it abbreviates, and those words for it."""
+        found = {term_key(w) for w in words(text)}
+        for short, long in self._acronyms.items():
+            short_key, long_keys = term_key(short), {term_key(w) for w in words(long)}
+            if short_key in found:
+                found |= long_keys
+            elif long_keys <= found:
+                found.add(short_key)
+        return found
 
     def idf(self, word: str) -> float:
         return math.log((self._n + 1) / (self._df.get(term_key(word), 0) + 0.5))
@@ -71,7 +105,7 @@ class Evidence:
         known = terms if strict else [t for t in terms if self.known(t)]
         if not known:
             return 0.0
-        have = {term_key(w) for w in words(text)}
+        have = self.keys(text)
         total = sum(self.idf(t) for t in known)
         return sum(self.idf(t) for t in known if term_key(t) in have) / total
 
