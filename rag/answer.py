@@ -16,7 +16,7 @@ from rag.evidence import Evidence, term_key
 from rag.generators import make_generator
 from rag.places import place_key
 from rag.priors import retrieval_plan
-from rag.question import Question, asks_wording, focus_terms, understand
+from rag.question import Question, answer_type, asks_wording, focus_terms, understand
 from rag.text import content_words, family, words
 from rag.types import Answer, Citation, Hit
 from rag.verify import Statement, unsupported_words, verified, violations
@@ -67,6 +67,7 @@ class Answerer:
     def ask(self, question: str, history: list[Answer], max_quotes: int | None) -> Answer:
         resolved = resolve(self.bot, question, history)
         q = understand(resolved.question, self.speakers, self.evidence.common)
+        q = replace(q, context=resolved.context)
         limit = max_quotes or self.config.answer_max_quotes
         handler = {
             "author": self._author,
@@ -373,6 +374,7 @@ class Answerer:
         want: type[Quote] | type[Fact] = Fact if q.intent == "fact" else Quote
         cap = self.config.answer_max_facts if q.intent == "fact" else limit
         candidates: list[tuple[float, Unit]] = []
+        expected = answer_type(q.text)
         for hit in hits:
             if hit.score < hits[0].score - self.config.answer_reach:
                 break
@@ -386,6 +388,8 @@ class Answerer:
                 narrative = isinstance(unit, Fact) or unit.kind != "direct"
                 if isinstance(unit, want) or (want is Fact and narrative):
                     bonus = self.config.kind_bonus * (3 if q.intent == "opinion" else 1)
+                if expected is not None and expected.search(self._context(unit)):
+                    bonus += self.config.kind_bonus  # holds the kind of thing asked for
                 candidates.append((hit.score + relevance + bonus, unit))
         candidates.sort(key=lambda pair: -pair[0])
         # the best-ranked paragraph leads: its best unit comes first whatever the others score

@@ -21,6 +21,7 @@ _AND_PERSON = re.compile(r"^\s*(?:and|what about|how about|and what about)\s+(.+
 class Resolved:
     question: str
     exclude: frozenset[tuple[str, int]] = frozenset()  # (doc_id, start) already cited
+    context: frozenset[str] = frozenset()  # "doc_id#paragraph" the previous answer cited
 
 
 def resolve(bot: QuoteBot, question: str, history: list[Answer]) -> Resolved:
@@ -56,7 +57,18 @@ def resolve(bot: QuoteBot, question: str, history: list[Answer]) -> Resolved:
         return Resolved(rewritten, exclude)
     if _ELSE.search(question) and len(question.split()) <= 5 and previous.speaker:
         return Resolved(f"What did {previous.speaker} say?", cited)
+    if _elliptical(question) and not previous.abstained:
+        # "How many people died?" after "When did Iran strike Pakistan?": that strike
+        return Resolved(
+            question, context=frozenset(f"{c.doc_id}#{c.paragraph}" for c in previous.citations)
+        )
     return Resolved(question)
+
+
+def _elliptical(question: str) -> bool:
+    """A short question that names nothing, so leans on the previous turn for its subject."""
+    tokens = question.split()
+    return len(tokens) <= 5 and not any(t[:1].isupper() for t in tokens[1:])
 
 
 @dataclass

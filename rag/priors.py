@@ -39,4 +39,6 @@ def retrieval_plan(
                 key = f"{doc.doc_id}#{p.number}"
                 if p.kind == "body" and key not in quoted:
                     boost[key] = config.fact_boost
+    for key in question.context:  # a short follow-up: what the previous answer cited
+        boost[key] = boost.get(key, 0.0) + config.speaker_boost
     return text, boost

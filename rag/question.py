@@ -120,6 +120,7 @@ class Question:
     topic: str  # the question without the person's name
     target: str = ""  # for who_said: the words someone said
     described: bool = False  # the person was matched by title words, not named
+    context: frozenset[str] = frozenset()  # "doc_id#paragraph" a follow-up leans on
 
 
 def _mentions(question: str, speaker: Speaker) -> str | None:
@@ -265,3 +266,34 @@ def asks_wording(question: str) -> bool:
     """Whether the question asks for someone's own words ("How did Vaez characterise the
     attack?"): news text gives such characterisations as short partial quotes."""
     return bool(_WORDING.search(question)) and not re.search(r"\bin terms of\b", question, re.I)
+
+
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|"
+    "thousands?|millions?|billions?|several|a few|almost|nearly|about"
+)
+_ANSWER_TYPES = [
+    (
+        re.compile(r"^\s*(?:when|what (?:date|day|year|month|time))\b", re.I),
+        re.compile(
+            rf"\b(?:{_MONTHS}|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+            r"yesterday|today|tomorrow|(?:19|20)\d\d|\d+ (?:days?|weeks?|months?|years?) "
+            r"(?:later|earlier|ago|before|after)|(?:one|two|three|four|five|a) "
+            r"(?:days?|weeks?|months?|years?) (?:later|earlier|ago|before|after))\b",
+            re.I,
+        ),
+    ),
+    (
+        re.compile(r"^\s*how (?:many|much)\b", re.I),
+        re.compile(rf"\b(?:\d[\d,.]*|{_NUMBER_WORDS})\b", re.I),
+    ),
+]
+
+
+def answer_type(question: str) -> re.Pattern[str] | None:
+    """What an answer to a when / how-many question must contain (a date, a number)."""
+    for asks, answer in _ANSWER_TYPES:
+        if asks.search(question):
+            return answer
+    return None
