@@ -40,6 +40,13 @@ def _possessors(text: str) -> set[str]:
     return {key for key in found if key}
 
 
+def _says(text: str, terms: list[str]) -> bool:
+    """Whether ``text`` uses one of ``terms`` as written (plurals aside): the words of a
+    quotation, not just words that share a stem ("responsibility", "response")."""
+    written = {w.removesuffix("s") for w in words(text)}
+    return any(t.removesuffix("s") in written for t in terms)
+
+
 def _is_phrase(unit: Unit) -> bool:
     return isinstance(unit, Quote) and unit.kind == "partial"
 
@@ -322,9 +329,15 @@ class Answerer:
             ),
             reverse=True,
         )
-        best = [self.quotes[i] for cov, i in scored if cov >= 0.6 and cov >= scored[0][0] - 0.05]
+        best = [
+            self.quotes[i]
+            for cov, i in scored
+            if cov >= 0.6
+            and cov >= scored[0][0] - 0.05
+            and _says(self._context(self.quotes[i]), terms)
+        ]
         if not best:  # not a quotation: maybe a fact ("Who claimed responsibility?")
-            return self._general(q, limit, exclude)
+            return self._general(replace(q, intent="fact"), limit, exclude)
         best = [x for x in best if x.speaker][:limit]
         if not best:
             return self._abstain(

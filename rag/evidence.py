@@ -22,8 +22,53 @@ _QUESTION_WORDS = {
 }  # fmt: skip
 
 
+_CALENDAR = {
+    "christmas",
+    "easter",
+    "ramadan",
+    "eid",
+    "nowruz",
+    "diwali",
+    "hanukkah",
+    "thanksgiving",
+    "new",
+    "year",
+    "year's",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+}  # fmt: skip  (dates, however written, are not names of things the articles lack)
+
+
+def _sentence_word(text: str, match: re.Match[str]) -> bool:
+    """A single capitalised word opening the question and followed by a lower-case word
+    ("Explain why", "Summarise how"): capitalised by position, not a name."""
+    opening = not text[: match.start()].strip(" \"'“‘")
+    single = " " not in match.group(1)
+    possessive = bool(re.match(r"[’']s\b", text[match.end() :]))
+    return opening and single and not possessive
+
+
 def stem(word: str) -> str:
-    """A crude stem: enough to match "escalate"/"escalation", "reputation"/"repute"."""
+    """A crude stem: enough to match "escalate"/"escalation", "reputation"/"repute",
+    "de-escalation"/"deescalated"."""
+    word = word.replace("-", "")
     if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
         word = word[:-1]
     return word[:5]
@@ -147,6 +192,9 @@ class Evidence:
         aliases = {a.lower() for s in self.speakers for a in (s.name, *s.aliases)}
         for match in _CAPITALISED.finditer(text):
             tokens = [t for t in match.group(1).split() if t.lower() not in _QUESTION_WORDS]
+            if _sentence_word(text, match):  # "Explain why ...", "Apart from ..."
+                continue
+            tokens = [t for t in tokens if t.lower() not in _CALENDAR]
             if not tokens or " ".join(tokens).lower() in aliases:
                 continue
             absent = [
