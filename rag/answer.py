@@ -207,13 +207,17 @@ class Answerer:
             return self._abstain(
                 q, f"{name} has nothing more quoted in the indexed articles.", speaker.name
             )
-        terms = content_words(q.topic)
-        if not terms:
-            return self._answer(q, list(own[:limit]), speaker.name)
         asked, titled = _possessors(q.text), _possessors(speaker.title or "")
         if q.described and asked and titled and not asked & titled:
             # "Pakistan's foreign minister" is not "Iran's Foreign Minister"
             return self._abstain(q, "No one quoted in the indexed articles fits that description.")
+        terms = content_words(q.topic)
+        if not terms:
+            return self._answer(q, list(own[:limit]), speaker.name)
+        if not any(self.evidence.is_specific(t) for t in terms):
+            # only the story's own words ("the attack", "the strikes"): all they said is on it
+            ranked = self._relevance(q.topic, list(own), asks_wording(q.text))
+            return self._answer(q, [u for _, u in ranked[:limit]], speaker.name)
         if self.evidence.unknown_entities(q.topic) or not self._on_topic(q.topic, terms, own):
             if q.described:  # matching by title words is a guess: answer the question as asked
                 return self._general(replace(q, intent="open", speaker=None), limit, exclude)

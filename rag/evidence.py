@@ -56,6 +56,34 @@ _CALENDAR = {
 }  # fmt: skip  (dates, however written, are not names of things the articles lack)
 
 
+_REGIONAL = {
+    "eurasian",
+    "asian",
+    "european",
+    "african",
+    "arab",
+    "western",
+    "eastern",
+    "northern",
+    "southern",
+    "muslim",
+    "islamic",
+    "christian",
+    "jewish",
+    "sunni",
+    "shia",
+    "shiite",
+    "latin",
+    "nordic",
+    "baltic",
+    "balkan",
+    "caucasian",
+    "pacific",
+    "atlantic",
+    "global",
+}  # fmt: skip  (broad adjectives, not names of something the articles lack)
+
+
 def _sentence_word(text: str, match: re.Match[str]) -> bool:
     """A single capitalised word opening the question and followed by a lower-case word
     ("Explain why", "Summarise how"): capitalised by position, not a name."""
@@ -194,7 +222,7 @@ class Evidence:
             tokens = [t for t in match.group(1).split() if t.lower() not in _QUESTION_WORDS]
             if _sentence_word(text, match):  # "Explain why ...", "Apart from ..."
                 continue
-            tokens = [t for t in tokens if t.lower() not in _CALENDAR]
+            tokens = [t for t in tokens if t.lower() not in _CALENDAR | _REGIONAL]
             if not tokens or " ".join(tokens).lower() in aliases:
                 continue
             absent = [

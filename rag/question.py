@@ -244,7 +244,12 @@ def focus_terms(question: str) -> list[str]:
     match = _ATTRIBUTE.search(question)
     if match is None:
         return []
-    groups = [w.lower() for g in match.groups() if g for w in g.split()]
+    groups = [
+        re.sub(r"^non-", "", w.lower())  # "non-Iranians": the count is of Iranians' kind
+        for g in match.groups()
+        if g
+        for w in g.split()
+    ]
     terms = [w for w in groups if w not in _NOT_FOCUS]
     if re.match(r"^\s*how many (?:people )?[a-z-]+ (?:were|was)", question, re.I):
         tail = re.match(
