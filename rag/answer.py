@@ -379,7 +379,8 @@ class Answerer:
         if missing:
             return self._abstain(q, f"The indexed articles don't mention {', '.join(missing)}.")
         text, boost = retrieval_plan(q, self.bot.store, self.config)
-        hits = self.retriever.paragraphs(text, 4, boost=boost)
+        depth = self.config.opinion_paragraphs if q.intent == "opinion" else self.config.paragraphs
+        hits = self.retriever.paragraphs(text, depth, boost=boost)
         if not self._answerable(q, hits):
             return self._abstain(q, NOT_FOUND)
         focus = focus_terms(q.text)
