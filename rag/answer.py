@@ -406,12 +406,20 @@ class Answerer:
                 narrative = isinstance(unit, Fact) or unit.kind != "direct"
                 if isinstance(unit, want) or (want is Fact and narrative):
                     bonus = self.config.kind_bonus * (3 if q.intent == "opinion" else 1)
-                if expected is not None and expected.search(self._context(unit)):
-                    bonus += self.config.kind_bonus  # holds the kind of thing asked for
                 candidates.append((hit.score + relevance + bonus, unit))
+        if expected is not None:  # a when / how-many question is answered by a date / number
+            typed = [c for c in candidates if expected.search(self._context(c[1]))]
+            candidates = typed or candidates
         candidates.sort(key=lambda pair: -pair[0])
         # the best-ranked paragraph leads: its best unit comes first whatever the others score
-        top = (hits[0].doc_id, hits[0].paragraph)
+        top = next(
+            (
+                (h.doc_id, h.paragraph)
+                for h in hits
+                if any((u.doc_id, u.paragraph) == (h.doc_id, h.paragraph) for _, u in candidates)
+            ),
+            (hits[0].doc_id, hits[0].paragraph),
+        )
         lead = next((c for c in candidates if (c[1].doc_id, c[1].paragraph) == top), None)
         ordered = [lead, *(c for c in candidates if c is not lead)] if lead else candidates
         chosen: list[Unit] = []

@@ -12,7 +12,7 @@ from index.store import IndexStore
 from index.types import Speaker
 from rag.places import place_forms, place_key
 from rag.retrieval import Retriever
-from rag.text import STOPWORDS, words
+from rag.text import STOPWORDS, family, words
 
 _CAPITALISED = re.compile(r"(?<![\w’'-])([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*)")
 _QUESTION_WORDS = {
@@ -154,6 +154,7 @@ class Evidence:
         """The match keys of ``text``'s words; an acronym the articles define ("SCO") also
         stands for the words it abbreviates, and those words for it."""
         found = {term_key(w) for w in words(text)}
+        found |= {f for w in words(text) if (f := family(w)).startswith("#")}
         for short, long in self._acronyms.items():
             short_key, long_keys = term_key(short), {term_key(w) for w in words(long)}
             if short_key in found:
@@ -180,7 +181,7 @@ class Evidence:
             return 0.0
         have = self.keys(text)
         total = sum(self.idf(t) for t in known)
-        return sum(self.idf(t) for t in known if term_key(t) in have) / total
+        return sum(self.idf(t) for t in known if term_key(t) in have or family(t) in have) / total
 
     def unit_similarity(self, query: str) -> dict[str, float]:
         """Cosine similarity of ``query`` to every unit (its best indexed view)."""
