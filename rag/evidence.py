@@ -139,6 +139,7 @@ class Evidence:
         df: Counter[str] = Counter()
         for text in paragraphs.values():
             df.update({term_key(w) for w in words(text)})
+            df.update({f for w in words(text) if (f := family(w)).startswith("#")})
         self._df = df
         self._n = max(1, len(paragraphs))
         self.common = frozenset(
@@ -163,15 +164,21 @@ class Evidence:
                 found.add(short_key)
         return found
 
+    def _count(self, word: str) -> int:
+        """Paragraphs holding ``word`` (or, for "die" and the like, any of its family)."""
+        count = self._df.get(term_key(word), 0)
+        kin = family(word)
+        return max(count, self._df.get(kin, 0)) if kin.startswith("#") else count
+
     def idf(self, word: str) -> float:
-        return math.log((self._n + 1) / (self._df.get(term_key(word), 0) + 0.5))
+        return math.log((self._n + 1) / (self._count(word) + 0.5))
 
     def is_specific(self, word: str) -> bool:
         """Rare enough to tell passages apart: in under a fifth of the paragraphs (or none)."""
-        return self._df.get(term_key(word), 0) < 0.2 * self._n
+        return self._count(word) < 0.2 * self._n
 
     def known(self, word: str) -> bool:
-        return term_key(word) in self._df
+        return self._count(word) > 0
 
     def coverage(self, terms: list[str], text: str, strict: bool = False) -> float:
         """Share of the known ``terms`` (idf-weighted) that occur in ``text``; ``strict``
