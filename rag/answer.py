@@ -122,6 +122,8 @@ class Answerer:
             return Statement(lead, unit.text, quote_citation(unit), quoted=True)
         start, end = self._sentence_bounds(unit)
         text = self.bot.document(unit.doc_id).text[start:end]
+        if speaker is not None and speaker.name in text:
+            lead = ""  # the sentence names them itself ("Dr Rabia Akhtar ... agrees that")
         return Statement(
             lead, text, Citation(unit.doc_id, unit.paragraph, start, end, text, unit.speaker)
         )

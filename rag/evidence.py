@@ -89,7 +89,7 @@ def _sentence_word(text: str, match: re.Match[str]) -> bool:
     ("Explain why", "Summarise how"): capitalised by position, not a name."""
     opening = not text[: match.start()].strip(" \"'“‘")
     single = " " not in match.group(1)
-    possessive = bool(re.match(r"[’']s\b", text[match.end() :]))
+    possessive = bool(re.search(r"[’']s$", match.group(1)))
     return opening and single and not possessive
 
 
@@ -238,5 +238,5 @@ class Evidence:
                 if t.lower().strip("’'s") not in STOPWORDS and not self._indexed(t)
             ]  # fmt: skip
             if absent:
-                missing.append(" ".join(tokens))
+                missing.append(" ".join(re.sub(r"[’']s$", "", t) for t in tokens))
         return missing

@@ -116,6 +116,83 @@ def test_abstains_when_the_sources_do_not_answer(real_bot: QuoteBot, question: s
 
 
 @pytest.mark.model
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who won the football match last night?",  # shares only "last" with one paragraph
+        "What did experts say about climate change?",
+        "How do I bake sourdough bread?",
+    ],
+)
+def test_abstains_on_off_topic_questions(real_bot: QuoteBot, question: str) -> None:
+    answer = real_bot.ask(question)
+    assert answer.abstained and answer.citations == []
+
+
+@pytest.mark.model
+def test_a_described_person_of_another_country_is_not_matched(real_bot: QuoteBot) -> None:
+    # the article quotes Iran's Foreign Minister, never Pakistan's
+    answer = real_bot.ask("What did Pakistan's foreign minister say about the Iranian strikes?")
+    assert answer.abstained and answer.citations == []
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("question", "paragraph", "phrase"),
+    [
+        # a capital for its country, and a city the article only calls "the Syrian capital"
+        ("Who did Israel kill near Damascus?", 16, "Sayyed Razi Mousavi"),
+        ("Did Islamabad see Tehran's raid coming?", 30, "did not expect the Iranians"),
+        # an opening imperative is not an unknown name
+        ("Explain why Pakistan retaliated.", 36, "impossible for Pakistan not to retaliate"),
+        # an acronym the article defines
+        ("Are Iran and Pakistan members of the SCO?", 54, "Both Iran and Pakistan are SCO members"),
+        # a when-question is answered by the sentence with the date
+        ("When is Iran's foreign minister due in Pakistan?", 45, "29 January"),
+        # a who-question about an event, not a quotation, is answered by the narrative
+        ("Who claimed responsibility for the Kerman attack?", 15, "Islamic State"),
+    ],
+)
+def test_paraphrased_questions_are_answered(
+    real_bot: QuoteBot, question: str, paragraph: int, phrase: str
+) -> None:
+    answer = real_bot.ask(question)
+    assert not answer.abstained, answer.text
+    assert paragraph in cited_paragraphs(answer), answer.text
+    assert phrase in answer.text
+    assert_grounded(real_bot, answer)
+
+
+@pytest.mark.model
+def test_characterisation_questions_get_the_quoted_phrase(real_bot: QuoteBot) -> None:
+    answer = real_bot.ask("How did Vaez characterise Iran's attack on Pakistan?")
+    assert "“unprecedented and unwise”" in answer.text
+    assert 35 in cited_paragraphs(answer)
+    # the sentence is shown once, without repeating a name it already holds
+    parsi = real_bot.ask("How did Parsi describe the strike?")
+    assert "unforced error on Tehran’s part" in parsi.text
+    assert 34 in cited_paragraphs(parsi)
+
+
+@pytest.mark.model
+def test_analysis_questions_reach_expert_quotes_behind_narrative(real_bot: QuoteBot) -> None:
+    answer = real_bot.ask("Do the experts expect Tehran and Islamabad to escalate further?")
+    assert not answer.abstained
+    assert "Neither side has an interest in further escalation" in answer.text
+    assert "Dr Ali Vaez" in answer.text
+
+
+@pytest.mark.model
+def test_a_short_follow_up_leans_on_the_previous_answer(real_bot: QuoteBot) -> None:
+    chat = Conversation(real_bot)
+    first = chat.ask("What happened in Rask?")
+    assert 16 in cited_paragraphs(first)
+    who = chat.ask("Who condemned it?")
+    assert "members of the UN Security Council" in who.text
+    assert 16 in cited_paragraphs(who)
+
+
+@pytest.mark.model
 def test_quoted_expert_off_topic_is_told_plainly(real_bot: QuoteBot) -> None:
     answer = real_bot.ask("What did Ali Vaez say about India?")
     assert answer.abstained and answer.citations == []

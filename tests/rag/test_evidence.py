@@ -1,0 +1,65 @@
+"""Lexical evidence: countries by any name, acronyms the articles define, word families,
+and which capitalised words count as names the articles lack."""
+
+from __future__ import annotations
+
+from rag import QuoteBot
+from rag.evidence import acronyms
+from rag.places import place_forms, place_key
+from rag.question import answer_type, asks_wording, focus_terms
+
+
+def test_a_country_is_one_place_by_name_capital_or_demonym() -> None:
+    assert place_key("Tehran") == place_key("Iranians") == place_key("iran") == "iran"
+    assert place_key("Islamabad") == place_key("Pakistani’s") == "pakistan"
+    assert {"damascus", "syria", "syrian"} <= place_forms("Damascus")
+    assert place_key("American") == "united states"  # the most populous claimant
+    assert place_key("strike") is None and place_forms("Parsi") == frozenset()
+
+
+def test_acronyms_are_read_from_their_definitions() -> None:
+    found = acronyms(
+        [
+            "the Shanghai Cooperation Organisation (SCO)’s leaders; the Islamic Revolutionary "
+            "Guard Corps (IRGC); the Islamic State (IS) claimed it; a (NOTE) aside"
+        ]
+    )
+    assert found["sco"] == "Shanghai Cooperation Organisation"
+    assert found["irgc"] == "Islamic Revolutionary Guard Corps"
+    assert "is" not in found, "an acronym that reads as a word would match everywhere"
+    assert "note" not in found, "capitals that do not spell it are no definition"
+
+
+def test_coverage_matches_places_acronyms_and_families(hash_bot: QuoteBot) -> None:
+    evidence = hash_bot.answerer.evidence
+    assert evidence.coverage(["tehran"], "Iran’s missiles") == 1.0
+    assert evidence.coverage(["shanghai", "cooperation"], "Both are SCO members.") == 1.0
+    assert evidence.coverage(["die"], "Seven people lost their lives.") == 1.0
+    assert evidence.coverage(["die"], "Seven people were arrested.") == 0.0
+    # a word found nowhere in the articles counts as missing only when asked to
+    assert evidence.coverage(["football", "last"], "last year") == 1.0
+    assert evidence.coverage(["football", "last"], "last year", strict=True) < 0.5
+
+
+def test_unknown_names_are_only_real_names(hash_bot: QuoteBot) -> None:
+    unknown = hash_bot.answerer.evidence.unknown_entities
+    assert unknown("What did Imran Khan say about the strikes?") == ["Imran Khan"]
+    assert unknown("Who did Israel kill near Damascus?") == []  # "the Syrian capital"
+    assert unknown("Explain why Pakistan retaliated.") == []
+    assert unknown("Apart from Pakistan, where did Iran strike?") == []
+    assert unknown("Who was killed around Christmas?") == []
+    assert unknown("Which Eurasian bloc do both belong to?") == []
+    assert unknown("Modi’s view on the strikes?") == ["Modi"]
+
+
+def test_question_shapes() -> None:
+    assert asks_wording("How did Vaez characterise the attack?")
+    assert asks_wording("What word did Parsi use?")
+    assert not asks_wording("How did the strike go in terms of damage?")
+    when = answer_type("When is the foreign minister due?")
+    assert when is not None and when.search("will visit Pakistan on 29 January")
+    assert not when.search("Iran’s image will take a blow")
+    count = answer_type("How many people died?")
+    assert count is not None and count.search("Seven people who were not Iranian")
+    assert answer_type("Why did Iran strike?") is None
+    assert focus_terms("How many non-Iranians were killed?") == ["iranians", "killed"]
