@@ -47,6 +47,18 @@ def _says(text: str, terms: list[str]) -> bool:
     return any(t.removesuffix("s") in written for t in terms)
 
 
+def _distinct(statements: list[Statement]) -> list[Statement]:
+    """One statement per cited span: two phrases quoted in one sentence show it once."""
+    seen: set[tuple[str, int, int]] = set()
+    out = []
+    for statement in statements:
+        c = statement.citation
+        if (c.doc_id, c.start, c.end) not in seen:
+            seen.add((c.doc_id, c.start, c.end))
+            out.append(statement)
+    return out
+
+
 def _is_phrase(unit: Unit) -> bool:
     return isinstance(unit, Quote) and unit.kind == "partial"
 
@@ -106,21 +118,34 @@ class Answerer:
         )
         return paragraph.start + start, paragraph.start + end
 
+    def _attributed_bounds(self, quote: Quote) -> tuple[int, int] | None:
+        """The quote through the end of the sentence where it ends, when that sentence also
+        says who spoke (“...,” observed Dr Vaez.): the evidence for "who said it"."""
+        paragraph = self.bot.document(quote.doc_id).paragraph(quote.paragraph)
+        at = quote.end - paragraph.start
+        start, end = sentence_around(paragraph.text, max(0, at - 1), at)
+        start, end = min(quote.start, paragraph.start + start), paragraph.start + end
+        speaker = self.bot.find_speaker(quote.speaker) if quote.speaker else None
+        outside = self.bot.document(quote.doc_id).text[quote.end : end]
+        forms = (speaker.name, *speaker.aliases) if speaker else ()
+        return (start, end) if any(form in outside for form in forms) else None
+
     def _context(self, unit: Unit) -> str:
         if isinstance(unit, Quote):
             start, end = self._sentence_bounds(unit)
             return self.bot.document(unit.doc_id).text[start:end]
         return unit.text
 
-    def _statement(self, unit: Unit) -> Statement:
+    def _statement(self, unit: Unit, attributed: bool = False) -> Statement:
         if isinstance(unit, Fact):
             citation = Citation(unit.doc_id, unit.paragraph, unit.start, unit.end, unit.text)
             return Statement("", unit.text, citation)
         speaker = self.bot.find_speaker(unit.speaker) if unit.speaker else None
         lead = speaker_lead(speaker, unit.speaker)
-        if unit.kind == "direct":
+        bounds = self._attributed_bounds(unit) if attributed else None
+        if unit.kind == "direct" and bounds is None:
             return Statement(lead, unit.text, quote_citation(unit), quoted=True)
-        start, end = self._sentence_bounds(unit)
+        start, end = bounds or self._sentence_bounds(unit)
         text = self.bot.document(unit.doc_id).text[start:end]
         if speaker is not None and speaker.name in text:
             lead = ""  # the sentence names them itself ("Dr Rabia Akhtar ... agrees that")
@@ -129,7 +154,8 @@ class Answerer:
         )
 
     def _answer(self, q: Question, units: list[Unit], speaker: str | None = None) -> Answer:
-        statements = verified(self.bot, [self._statement(u) for u in units])
+        attributed = q.intent == "who_said"  # show the words that name who said it
+        statements = verified(self.bot, _distinct([self._statement(u, attributed) for u in units]))
         if not statements:
             return self._abstain(q, NOT_FOUND, speaker)
         text, citations = render("", statements)

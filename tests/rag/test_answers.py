@@ -53,6 +53,18 @@ def test_who_said_names_the_speaker(real_bot: QuoteBot) -> None:
 
 
 @pytest.mark.model
+def test_who_said_shows_the_attribution_once(real_bot: QuoteBot) -> None:
+    answer = real_bot.ask("Who said neither side has an interest in further escalation?")
+    assert "“Neither side has an interest in further escalation." in answer.text
+    assert "Dr Vaez told TNA." in answer.text  # the source's own words name the speaker
+    assert cited_paragraphs(answer) == {48}
+    assert_grounded(real_bot, answer)
+    # two phrases quoted in one sentence: the sentence is shown once
+    parsi = real_bot.ask("Who called the strike an unforced error?")
+    assert parsi.text.count("unforced error on Tehran’s part") == 1
+
+
+@pytest.mark.model
 def test_officials_and_bodies_are_speakers(real_bot: QuoteBot) -> None:
     answer = real_bot.ask("Who condemned the attack in Rask as cowardly?")
     assert "members of the UN Security Council" in answer.text
