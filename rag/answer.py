@@ -396,11 +396,14 @@ class Answerer:
             return True
         return coverage > 0 and best + 0.5 * coverage >= self.config.support_floor
 
-    @staticmethod
-    def _families(text: str) -> set[str]:
-        """Word families of ``text``, leaving out the content words of fixed function
-        phrases ("in terms of" says nothing about terms)."""
-        return {family(w) for w in words(_FUNCTION_PHRASES.sub(" ", text))}
+    def _holds(self, text: str, focus: list[str]) -> bool:
+        """Whether ``text`` mentions every focus term: by word family ("died", "lives"),
+        or by place or stem ("Iranians", "Iranian"), leaving out the content words of fixed
+        function phrases ("in terms of" says nothing about terms)."""
+        text = _FUNCTION_PHRASES.sub(" ", text)
+        families = {family(w) for w in words(text)}
+        keys = self.evidence.keys(text)
+        return all(family(t) in families or term_key(t) in keys for t in focus)
 
     def _general(self, q: Question, limit: int, exclude: Exclude) -> Answer:
         missing = self.evidence.unknown_entities(q.text)
@@ -414,7 +417,7 @@ class Answerer:
         focus = focus_terms(q.text)
         if focus:  # the attribute asked for must be in the evidence: prefer the hits with it
             near = [h for h in hits if h.score >= hits[0].score - self.config.focus_reach]
-            hits = [h for h in near if all(family(t) in self._families(h.text) for t in focus)]
+            hits = [h for h in near if self._holds(h.text, focus)]
             if not hits:
                 return self._abstain(q, f"The indexed articles don't say ({', '.join(focus)}).")
         want: type[Quote] | type[Fact] = Fact if q.intent == "fact" else Quote
@@ -438,6 +441,9 @@ class Answerer:
         if expected is not None:  # a when / how-many question is answered by a date / number
             typed = [c for c in candidates if expected.search(self._context(c[1]))]
             candidates = typed or candidates
+        if focus:  # and by the sentences that hold the attribute asked for
+            holding = [c for c in candidates if self._holds(self._context(c[1]), focus)]
+            candidates = holding or candidates
         candidates.sort(key=lambda pair: -pair[0])
         # the best-ranked paragraph leads: its best unit comes first whatever the others score
         top = next(

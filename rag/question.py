@@ -8,7 +8,7 @@ from typing import Literal
 
 from index.lexicon import REPORTING_VERBS
 from index.types import Speaker
-from rag.text import content_words, words
+from rag.text import content_words, family, words
 
 Intent = Literal["author", "people", "identity", "who_said", "speaker", "opinion", "fact", "open"]
 
@@ -238,9 +238,19 @@ _NOT_FOCUS = {
 }
 
 
+_ANYONE = re.compile(
+    r"^\s*(?:did|was|were|has|have|had) (?:anyone|anybody|any\b.*?|people|civilians) "
+    r"(?:get |been |be )?([a-z-]+)",
+    re.I,
+)
+
+
 def focus_terms(question: str) -> list[str]:
     """The attribute a factual question asks for ("population", "founded", "injured"):
     evidence that never mentions it does not answer the question."""
+    anyone = _ANYONE.match(question)
+    if anyone and family(anyone.group(1)).startswith("#"):  # "Did anyone die ...?"
+        return [anyone.group(1).lower()]
     match = _ATTRIBUTE.search(question)
     if match is None:
         return []
@@ -257,6 +267,8 @@ def focus_terms(question: str) -> list[str]:
         )
         if tail:
             terms.append(tail.group(1).lower())
+    if re.match(r"^\s*how many\b", question, re.I):  # "how many non-Iranians perished"
+        terms += [w for w in words(question) if family(w).startswith("#")]
     return list(dict.fromkeys(t for t in terms if t not in _NOT_FOCUS))
 
 

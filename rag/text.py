@@ -218,7 +218,7 @@ def content_words(text: str) -> list[str]:
 # Word families that news text uses interchangeably for the same fact.
 _FAMILIES = [
     "die died dies dying dead death deaths killed kill kills killing lives life lost toll "
-    "fatalities casualties",
+    "fatalities casualties perish perished perishes",
     "injure injured injuries injury wounded wounding wound hurt",
     "lead leads led leader leaders leadership head heads headed chief",
     "found founded founder founding establish established formed created",
