@@ -16,7 +16,14 @@ from rag.evidence import Evidence, term_key
 from rag.generators import make_generator
 from rag.places import place_key
 from rag.priors import retrieval_plan
-from rag.question import Question, answer_type, asks_wording, focus_terms, understand
+from rag.question import (
+    Question,
+    answer_type,
+    asks_wording,
+    focus_terms,
+    saying_subject,
+    understand,
+)
 from rag.text import content_words, family, words
 from rag.types import Answer, Citation, Hit
 from rag.verify import Statement, unsupported_words, verified, violations
@@ -154,7 +161,7 @@ class Answerer:
         )
 
     def _answer(self, q: Question, units: list[Unit], speaker: str | None = None) -> Answer:
-        attributed = q.intent == "who_said"  # show the words that name who said it
+        attributed = bool(q.target)  # "who said ...": show the words that name the speaker
         statements = verified(self.bot, _distinct([self._statement(u, attributed) for u in units]))
         if not statements:
             return self._abstain(q, NOT_FOUND, speaker)
@@ -369,7 +376,7 @@ class Answerer:
             and _says(self._context(self.quotes[i]), terms)
         ]
         if not best:  # not a quotation: maybe a fact ("Who claimed responsibility?")
-            return self._general(replace(q, intent="fact"), limit, exclude)
+            return self._general(replace(q, intent="open"), limit, exclude)
         best = [x for x in best if x.speaker][:limit]
         if not best:
             return self._abstain(
@@ -396,6 +403,13 @@ class Answerer:
             return True
         return coverage > 0 and best + 0.5 * coverage >= self.config.support_floor
 
+    def _mentioned(self, subject: str) -> bool:
+        """Whether the articles write of the kind of thing ``subject`` is: its head word
+        ("authorities" in "Iranian authorities" is; "ministry" in "Russia's foreign
+        ministry" is not)."""
+        terms = [t for t in content_words(subject) if not place_key(t)]
+        return not terms or self.bot.store.vocabulary_has(terms[-1])
+
     def _holds(self, text: str, focus: list[str]) -> bool:
         """Whether ``text`` mentions every focus term: by word family ("died", "lives"),
         or by place or stem ("Iranians", "Iranian"), leaving out the content words of fixed
@@ -409,6 +423,9 @@ class Answerer:
         missing = self.evidence.unknown_entities(q.text)
         if missing:
             return self._abstain(q, f"The indexed articles don't mention {', '.join(missing)}.")
+        subject = saying_subject(q.text)
+        if subject and not self._mentioned(subject):  # no speaker, and never written of
+            return self._abstain(q, f"The indexed articles don't quote {subject}.")
         text, boost = retrieval_plan(q, self.bot.store, self.config)
         depth = self.config.opinion_paragraphs if q.intent == "opinion" else self.config.paragraphs
         hits = self.retriever.paragraphs(text, depth, boost=boost)

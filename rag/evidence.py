@@ -87,7 +87,8 @@ _REGIONAL = {
 def _sentence_word(text: str, match: re.Match[str]) -> bool:
     """A single capitalised word opening the question and followed by a lower-case word
     ("Explain why", "Summarise how"): capitalised by position, not a name."""
-    opening = not text[: match.start()].strip(" \"'“‘")
+    before = text[: match.start()].rstrip(" \"'“‘")
+    opening = not before or before[-1] in ".?!:"  # the question's or a sentence's first word
     single = " " not in match.group(1)
     possessive = bool(re.search(r"[’']s$", match.group(1)))
     return opening and single and not possessive
@@ -217,8 +218,12 @@ class Evidence:
         return found
 
     def _indexed(self, token: str) -> bool:
-        """Whether the name ``token`` (or, for a country, any of its forms) is indexed."""
+        """Whether the name ``token`` (or, for a country, any of its forms) is indexed;
+        "Iran-Pakistan" is known when both countries are."""
         token = re.sub(r"[’']s$", "", token)
+        parts = [p for p in token.split("-") if p] if "-" in token else [token]
+        if len(parts) > 1 and all(place_forms(p) for p in parts):
+            return all(self._indexed(p) for p in parts)
         forms = place_forms(token) or {token}
         return any(self.store.vocabulary_has(form) for form in forms)
 

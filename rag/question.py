@@ -27,7 +27,8 @@ _PEOPLE = re.compile(
 )
 _IDENTITY = re.compile(r"^\s*(?:who|what) (?:is|was) (.+?)\??\s*$", re.I)
 _WHO_SAID = re.compile(
-    r"^\s*(?:who|which (?:expert|analyst|person|official|scholar|one))\s+"
+    r"^\s*(?:who|which (?:expert|analyst|person|official|scholar|academic|researcher|"
+    r"commentator|observer|specialist|source|one)s?)\s+"
     rf"(?:{REPORTING_VERBS}|spoke of|talked about|referred|found|criticised|criticized|"
     r"praised|blamed)\b(.*)$",
     re.I,
@@ -169,6 +170,40 @@ def find_person(
     return None
 
 
+_LEAD_IN = re.compile(r"^\s*(?:according to [^,?]+,|in (?:the|this) article,|so,|and)\s+", re.I)
+
+
+_SUBJECT = r"((?:[\w’'-]+\s+){0,4}?[\w’'-]+)"  # up to five words
+_SUBJECT_SAYS = re.compile(
+    rf"^\s*(?:what|how) (?:did|does|do) {_SUBJECT} (?:say|think|make of|react|respond|reply|"
+    r"describe|characteri[sz]e|comment)\b|"
+    rf"^\s*(?:what|how) (?:has|have|had) {_SUBJECT} (?:said|thought|reacted|responded|"
+    r"replied|described|characteri[sz]ed|commented)\b",
+    re.I,
+)
+_GROUP_NOUNS = _PERSON_NOUNS | {
+    "experts", "analysts", "officials", "authorities", "leaders", "people", "observers",
+    "scholars", "commentators", "governments", "government", "sides", "side", "article",
+    "author", "writer", "both", "two", "countries", "neighbours", "capitals", "public",
+}  # fmt: skip
+
+
+def saying_subject(question: str) -> str | None:
+    """Who a "What did X say ...?" question asks about, when X is a particular body or
+    person ("Russia's foreign ministry"), not a group ("the experts", "Iranian officials")."""
+    match = _SUBJECT_SAYS.match(core(question))
+    if match is None:
+        return None
+    subject = (match.group(1) or match.group(2)).strip()
+    named = [w for w in content_words(subject) if w not in _GROUP_NOUNS]
+    return subject if named else None
+
+
+def core(question: str) -> str:
+    """The question without a lead-in ("According to Iranian authorities, how many ...")."""
+    return _LEAD_IN.sub("", question.strip(), count=1) or question
+
+
 def understand(
     question: str, speakers: list[Speaker], common: frozenset[str] = frozenset()
 ) -> Question:
@@ -177,12 +212,15 @@ def understand(
     text = question.strip()
     if _AUTHOR.search(text):
         return Question(text, "author", None, text)
+    who_said = _WHO_SAID.match(text)
+    target = who_said.group(1).strip(" ?") if who_said else ""
+    if who_said and len(content_words(target)) >= 2:  # "Which analyst said <words>?"
+        return Question(text, "who_said", None, text, target=target)
     if _PEOPLE.search(text):
         return Question(text, "people", None, text)
     person = find_person(text, speakers, common)
-    who_said = _WHO_SAID.match(text)
     if who_said and person is None:
-        return Question(text, "who_said", None, text, target=who_said.group(1).strip(" ?"))
+        return Question(text, "who_said", None, text, target=target)
     if person is not None and (
         (len(person[1].split()) > 1 and person[0].is_person)
         or _SAYING.search(text)
@@ -198,11 +236,12 @@ def understand(
         if identity and form and len(content_words(identity.group(1))) <= len(form.split()) + 1:
             return Question(text, "identity", speaker, topic)
         return Question(text, "speaker", speaker, topic, described=not form)
-    if _COUNT.match(text):  # "How many factors ... reasons ...?" asks for a number
+    asked = core(text)
+    if _COUNT.match(asked):  # "How many factors ... reasons ...?" asks for a number
         return Question(text, "fact", None, text)
-    if _OPINION.search(text):
+    if _OPINION.search(asked):
         return Question(text, "opinion", None, text)
-    if _FACTUAL.match(text):
+    if _FACTUAL.match(asked):
         return Question(text, "fact", None, text)
     return Question(text, "open", None, text)  # analysis or yes/no: quotes and facts
 
@@ -213,7 +252,10 @@ _ATTRIBUTE = re.compile(
     r"^\s*how many [a-z-]+ (?:were|was|have been|had been) ([a-z-]+)|"
     r"^\s*when (?:was|were|did) .+? (founded|established|created|formed|born|built|killed|"
     r"elected|appointed|launched|signed)\b|"
-    r"^\s*who (leads|led|heads|headed|runs|ran|founded|owns|chairs|commands)\b",
+    r"^\s*who (leads|led|heads|headed|runs|ran|founded|owns|chairs|commands)\b|"
+    r"^\s*what (?:was|were|has been|have been|had been) (discussed|agreed|decided|signed|"
+    r"announced|promised|negotiated)\b|"
+    r"^\s*what ([a-z-]+) (?:came out of|resulted from|emerged from)\b",
     re.I,
 )
 _NOT_FOCUS = {
@@ -248,6 +290,7 @@ _ANYONE = re.compile(
 def focus_terms(question: str) -> list[str]:
     """The attribute a factual question asks for ("population", "founded", "injured"):
     evidence that never mentions it does not answer the question."""
+    question = core(question)
     anyone = _ANYONE.match(question)
     if anyone and family(anyone.group(1)).startswith("#"):  # "Did anyone die ...?"
         return [anyone.group(1).lower()]
@@ -311,6 +354,6 @@ _ANSWER_TYPES = [
 def answer_type(question: str) -> re.Pattern[str] | None:
     """What an answer to a when / how-many question must contain (a date, a number)."""
     for asks, answer in _ANSWER_TYPES:
-        if asks.search(question):
+        if asks.search(core(question)):
             return answer
     return None
