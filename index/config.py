@@ -56,6 +56,7 @@ class Config:
     answer_max_facts: int = 2
     paragraphs: int = 4  # paragraphs an answer draws on
     opinion_paragraphs: int = 8  # analysis questions look further for what experts said
+    typed_paragraphs: int = 12  # when / how many / which country: further for the right kind
     answer_margin: float = 0.25  # include further evidence scoring within this of the best
     answer_reach: float = 0.25  # consider paragraphs scoring within this of the top one
     focus_reach: float = 0.1  # the attribute a fact question asks for, in a paragraph this close

@@ -427,7 +427,14 @@ class Answerer:
         if subject and not self._mentioned(subject):  # no speaker, and never written of
             return self._abstain(q, f"The indexed articles don't quote {subject}.")
         text, boost = retrieval_plan(q, self.bot.store, self.config)
-        depth = self.config.opinion_paragraphs if q.intent == "opinion" else self.config.paragraphs
+        expected = answer_type(q.text)
+        depth = (
+            self.config.typed_paragraphs  # only a date, a number or a country will do
+            if expected is not None
+            else self.config.opinion_paragraphs
+            if q.intent == "opinion"
+            else self.config.paragraphs
+        )
         hits = self.retriever.paragraphs(text, depth, boost=boost)
         if not self._answerable(q, hits):
             return self._abstain(q, NOT_FOUND)
@@ -440,7 +447,6 @@ class Answerer:
         want: type[Quote] | type[Fact] = Fact if q.intent == "fact" else Quote
         cap = self.config.answer_max_facts if q.intent == "fact" else limit
         candidates: list[tuple[float, Unit]] = []
-        expected = answer_type(q.text)
         for hit in hits:
             if hit.score < hits[0].score - self.config.answer_reach:
                 break
@@ -456,7 +462,7 @@ class Answerer:
                     bonus = self.config.kind_bonus * (3 if q.intent == "opinion" else 1)
                 candidates.append((hit.score + relevance + bonus, unit))
         if expected is not None:  # a when / how-many question is answered by a date / number
-            typed = [c for c in candidates if expected.search(self._context(c[1]))]
+            typed = [c for c in candidates if expected(self._context(c[1]))]
             candidates = typed or candidates
         if focus:  # and by the sentences that hold the attribute asked for
             holding = [c for c in candidates if self._holds(self._context(c[1]), focus)]

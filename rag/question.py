@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Literal
 
 from index.lexicon import REPORTING_VERBS
 from index.types import Speaker
+from rag.places import place_key
 from rag.text import content_words, family, words
 
 Intent = Literal["author", "people", "identity", "who_said", "speaker", "opinion", "fact", "open"]
@@ -351,9 +353,21 @@ _ANSWER_TYPES = [
 ]
 
 
-def answer_type(question: str) -> re.Pattern[str] | None:
-    """What an answer to a when / how-many question must contain (a date, a number)."""
+_WHICH_COUNTRY = re.compile(
+    r"^\s*(?:which|what)\s+(?:two\s+|other\s+)?(?:[a-z-]+\s+)?"
+    r"(?:country|countries|powers?|nations?|states?|capitals?|governments?)\b",
+    re.I,
+)
+
+
+def answer_type(question: str) -> Callable[[str], bool] | None:
+    """What an answer must contain: a date for "when", a number for "how many", a
+    country the question does not name for "which powers"; None when anything goes."""
+    asked = core(question)
     for asks, answer in _ANSWER_TYPES:
-        if asks.search(core(question)):
-            return answer
+        if asks.search(asked):
+            return lambda text, answer=answer: bool(answer.search(text))  # type: ignore[misc]
+    if _WHICH_COUNTRY.match(asked):
+        named = {key for w in words(asked) if (key := place_key(w))}
+        return lambda text: any(key not in named for w in words(text) if (key := place_key(w)))
     return None

@@ -57,9 +57,12 @@ def test_question_shapes() -> None:
     assert asks_wording("What word did Parsi use?")
     assert not asks_wording("How did the strike go in terms of damage?")
     when = answer_type("When is the foreign minister due?")
-    assert when is not None and when.search("will visit Pakistan on 29 January")
-    assert not when.search("Iran’s image will take a blow")
-    count = answer_type("How many people died?")
-    assert count is not None and count.search("Seven people who were not Iranian")
+    assert when is not None and when("will visit Pakistan on 29 January")
+    assert not when("Iran’s image will take a blow")
+    count = answer_type("According to officials, how many people died?")
+    assert count is not None and count("Seven people who were not Iranian")
+    powers = answer_type("Which two big powers have sway over Tehran and Islamabad?")
+    assert powers is not None and powers("China and Russia have leverage over Iran")
+    assert not powers("Iran and Pakistan deter foreign powers")  # only the countries asked of
     assert answer_type("Why did Iran strike?") is None
     assert focus_terms("How many non-Iranians were killed?") == ["iranians", "killed"]
