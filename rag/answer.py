@@ -41,6 +41,11 @@ Exclude = frozenset[tuple[str, int]]
 Unit = Quote | Fact
 
 
+_POINTS_BACK = re.compile(
+    r"^\W*(?:this|that|these|those|such|it|they|but|however|yet|and|so)\b", re.I
+)
+
+
 def _possessors(text: str) -> set[str]:
     """Countries named as possessors ("Pakistan's foreign minister" -> {"pakistan"})."""
     found = (place_key(m) for m in re.findall(r"(\w+)['’]s\b", text))
@@ -160,7 +165,32 @@ class Answerer:
             lead, text, Citation(unit.doc_id, unit.paragraph, start, end, text, unit.speaker)
         )
 
+    def _antecedent(self, quote: Quote) -> Quote | None:
+        """The same speaker's quote just before one that opens by pointing back at it
+        (“This context creates ...”): shown alone, such a quote says nothing."""
+        if not _POINTS_BACK.match(quote.text):
+            return None
+        earlier = [
+            x
+            for x in self.quotes
+            if x.doc_id == quote.doc_id
+            and x.speaker == quote.speaker
+            and x.end <= quote.start
+            and quote.paragraph - x.paragraph <= 1
+        ]
+        return max(earlier, key=lambda x: x.end) if earlier else None
+
+    def _with_antecedents(self, units: list[Unit]) -> list[Unit]:
+        out: list[Unit] = []
+        for unit in units:
+            before = self._antecedent(unit) if isinstance(unit, Quote) else None
+            if before is not None and before not in units and before not in out:
+                out.append(before)
+            out.append(unit)
+        return out
+
     def _answer(self, q: Question, units: list[Unit], speaker: str | None = None) -> Answer:
+        units = self._with_antecedents(units)
         attributed = bool(q.target)  # "who said ...": show the words that name the speaker
         statements = verified(self.bot, _distinct([self._statement(u, attributed) for u in units]))
         if not statements:

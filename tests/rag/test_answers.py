@@ -200,6 +200,18 @@ def test_paraphrased_questions_are_answered(
 
 
 @pytest.mark.model
+def test_a_quote_that_points_back_comes_with_what_it_points_to(real_bot: QuoteBot) -> None:
+    answer = real_bot.ask("Why was Iran's strike so unexpected?")
+    text = answer.text
+    assert "This context creates a backdrop" in text
+    # ¶32 opens "This context ...": Dr Ranjha's quote in ¶31 comes first, so it makes sense
+    assert "joint naval exercises" in text
+    assert text.index("joint naval exercises") < text.index("This context creates")
+    assert {31, 32} <= cited_paragraphs(answer)
+    assert_grounded(real_bot, answer)
+
+
+@pytest.mark.model
 def test_characterisation_questions_get_the_quoted_phrase(real_bot: QuoteBot) -> None:
     answer = real_bot.ask("How did Vaez characterise Iran's attack on Pakistan?")
     assert "“unprecedented and unwise”" in answer.text
