@@ -34,13 +34,16 @@ def render(
     """Answer text and its citations; marker [n] refers to citations[n-1]."""
     lines = [intro] if intro else []
     citations: list[Citation] = []
+    previous_lead = ""
     for statement in statements:
+        lead = "" if statement.lead and statement.lead == previous_lead else statement.lead
+        previous_lead = statement.lead  # the same speaker again: named once
         if statement.citation in citations:
             number = citations.index(statement.citation) + 1
         else:
             citations.append(statement.citation)
             number = len(citations)
         body = f"“{statement.body}”" if statement.quoted else statement.body
-        line = f"{statement.lead}{body} [{number}]"
+        line = f"{lead}{body} [{number}]"
         lines.append(f"- {line}" if bullets else line)
     return ("\n\n" if not bullets else "\n").join(lines), citations
