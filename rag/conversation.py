@@ -12,7 +12,12 @@ from rag.types import Answer
 if TYPE_CHECKING:
     from rag.bot import QuoteBot
 
-_PRONOUN = re.compile(r"\b(she|he|her|him|his|they|them)\b", re.I)
+_PRONOUN = re.compile(
+    r"\b(she|he|her|him|his|they|them|(?:the )?same (?:analyst|expert|person|scholar|"
+    r"academic|researcher|speaker|source|official|one)|(?:this|that) (?:analyst|expert|"
+    r"scholar|academic|researcher|speaker))\b",
+    re.I,
+)
 _ELSE = re.compile(r"\b(else|more|other|another|too|also|again)\b", re.I)
 _AND_PERSON = re.compile(r"^\s*(?:and|what about|how about|and what about)\s+(.+?)\s*\??\s*$", re.I)
 

@@ -148,7 +148,9 @@ def _by_description(
     if not qwords & _PERSON_NOUNS:
         return None
     title_words = {
-        s.name: _plain_words(s.title or "") - _GENERIC_TITLE_WORDS - common for s in speakers
+        # "analyst" or "expert" names no one in particular: distinctive title words do
+        s.name: _plain_words(s.title or "") - _GENERIC_TITLE_WORDS - _PERSON_NOUNS - common
+        for s in speakers
     }
     best: tuple[int, Speaker] | None = None
     for s in speakers:
