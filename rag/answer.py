@@ -20,6 +20,7 @@ from rag.question import (
     Question,
     answer_type,
     asks_wording,
+    counted_thing,
     focus_terms,
     saying_subject,
     understand,
@@ -41,6 +42,10 @@ Exclude = frozenset[tuple[str, int]]
 Unit = Quote | Fact
 
 
+_TIME_ANCHOR = re.compile(
+    r"january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|(?:19|20)\d\d"
+)
 _POINTS_BACK = re.compile(
     r"^\W*(?:this|that|these|those|such|it|they|but|however|yet|and|so)\b", re.I
 )
@@ -433,6 +438,16 @@ class Answerer:
             return True
         return coverage > 0 and best + 0.5 * coverage >= self.config.support_floor
 
+    def _anchored_first(self, question: str, hits: list[Hit]) -> list[Hit]:
+        """Hits naming the month or year the question names ("last December") first,
+        among those close to the best."""
+        anchors = {w for w in words(question) if _TIME_ANCHOR.fullmatch(w)}
+        if not anchors:
+            return hits
+        near = [h for h in hits if h.score >= hits[0].score - self.config.answer_reach]
+        dated = [h for h in near if anchors <= set(words(h.text))]
+        return dated + [h for h in hits if h not in dated]
+
     def _mentioned(self, subject: str) -> bool:
         """Whether the articles write of the kind of thing ``subject`` is: its head word
         ("authorities" in "Iranian authorities" is; "ministry" in "Russia's foreign
@@ -468,6 +483,7 @@ class Answerer:
         hits = self.retriever.paragraphs(text, depth, boost=boost)
         if not self._answerable(q, hits):
             return self._abstain(q, NOT_FOUND)
+        hits = self._anchored_first(q.text, hits)
         focus = focus_terms(q.text)
         if focus:  # the attribute asked for must be in the evidence: prefer the hits with it
             near = [h for h in hits if h.score >= hits[0].score - self.config.focus_reach]
@@ -493,6 +509,8 @@ class Answerer:
                 candidates.append((hit.score + relevance + bonus, unit))
         if expected is not None:  # a when / how-many question is answered by a date / number
             typed = [c for c in candidates if expected(self._context(c[1]))]
+            if not typed and counted_thing(q.text):  # "how many missiles": no number given
+                return self._abstain(q, "The indexed articles don't give that number.")
             candidates = typed or candidates
         if focus:  # and by the sentences that hold the attribute asked for
             holding = [c for c in candidates if self._holds(self._context(c[1]), focus)]

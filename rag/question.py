@@ -362,10 +362,41 @@ _WHICH_COUNTRY = re.compile(
 )
 
 
+_NUMBER = re.compile(rf"^(?:\d[\d,.]*|{_NUMBER_WORDS})$", re.I)
+_COUNTED = re.compile(r"^\s*how many (?:more )?([a-z’'-]+)", re.I)
+_ANY_COUNT = {"people", "persons", "individuals", "civilians", "victims", "lives", "times"}
+
+
+def counted_thing(question: str) -> str | None:
+    """The particular thing a how-many question counts ("missiles", "factors"), or None
+    for people and lives, which the text counts in many ways ("two children")."""
+    match = _COUNTED.match(core(question))
+    if match is None:
+        return None
+    thing = re.sub(r"^non-", "", match.group(1).lower())
+    return None if thing in _ANY_COUNT or family(thing).startswith("#") else thing
+
+
+def _counts(text: str, thing: str) -> bool:
+    """Whether ``text`` puts a number within a few words before ``thing``
+    ("five key factors", "11 Iranian security forces")."""
+    tokens = words(text)
+    key = place_key(thing) or thing.removesuffix("s")[:5]
+    for i, token in enumerate(tokens):
+        if (place_key(token) or token.removesuffix("s")[:5]) == key:
+            if any(_NUMBER.match(t) for t in tokens[max(0, i - 6) : i]):
+                return True
+    return False
+
+
 def answer_type(question: str) -> Callable[[str], bool] | None:
-    """What an answer must contain: a date for "when", a number for "how many", a
-    country the question does not name for "which powers"; None when anything goes."""
+    """What an answer must contain: a date for "when", a number for "how many" (before
+    the very thing counted, when that is particular), a country the question does not
+    name for "which powers"; None when anything goes."""
     asked = core(question)
+    thing = counted_thing(question)
+    if thing is not None:
+        return lambda text: _counts(text, thing)
     for asks, answer in _ANSWER_TYPES:
         if asks.search(asked):
             return lambda text, answer=answer: bool(answer.search(text))  # type: ignore[misc]
