@@ -382,11 +382,11 @@ def _counts(text: str, thing: str) -> bool:
     ("five key factors", "11 Iranian security forces")."""
     tokens = words(text)
     key = place_key(thing) or thing.removesuffix("s")[:5]
-    for i, token in enumerate(tokens):
-        if (place_key(token) or token.removesuffix("s")[:5]) == key:
-            if any(_NUMBER.match(t) for t in tokens[max(0, i - 6) : i]):
-                return True
-    return False
+    return any(
+        (place_key(token) or token.removesuffix("s")[:5]) == key
+        and any(_NUMBER.match(t) for t in tokens[max(0, i - 6) : i])
+        for i, token in enumerate(tokens)
+    )
 
 
 def answer_type(question: str) -> Callable[[str], bool] | None:
