@@ -21,7 +21,7 @@ from index.embedders.base import Embedder
 from index.pipeline import Unit
 from index.store import IndexStore
 from rag.places import place_forms, with_place_forms
-from rag.text import content_words
+from rag.text import content_words, synonyms
 from rag.types import Hit
 
 Mode = Literal["hybrid", "dense", "keyword"]
@@ -65,10 +65,14 @@ class Retriever:
 
     def _keywords(self, query: str) -> list[str]:
         """The query's content words; a country word the index lacks ("Damascus") also
-        searches for the country's other forms ("Syrian")."""
+        searches for the country's other forms ("Syrian"), and another word it lacks
+        ("misjudge") for its synonyms ("underestimated")."""
         terms = content_words(query)
         missing = [t for t in terms if place_forms(t) and not self.store.vocabulary_has(t)]
-        return with_place_forms(terms, only=missing) if missing else terms
+        terms = with_place_forms(terms, only=missing) if missing else terms
+        unused = [t for t in terms if synonyms(t) and not self.store.vocabulary_has(t)]
+        kin = [m for t in unused for m in synonyms(t) if m not in terms]
+        return terms + list(dict.fromkeys(kin))
 
     def clear_cache(self) -> None:
         with self._lock:
