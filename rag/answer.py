@@ -527,6 +527,10 @@ class Answerer:
         )
         lead = next((c for c in candidates if (c[1].doc_id, c[1].paragraph) == top), None)
         ordered = [lead, *(c for c in candidates if c is not lead)] if lead else candidates
+        if q.intent == "fact" and lead is not None:
+            # a fact is told by its paragraph: its next sentence before other paragraphs'
+            same = [c for c in ordered[1:] if (c[1].doc_id, c[1].paragraph) == top]
+            ordered = [lead, *same[:1], *(c for c in ordered[1:] if c not in same[:1])]
         chosen: list[Unit] = []
         per_speaker: Counter[str | None] = Counter()
         for score, unit in ordered:
