@@ -421,22 +421,29 @@ class Answerer:
 
     # -- opinions and facts ----------------------------------------------------------
     def _answerable(self, q: Question, hits: list[Hit]) -> bool:
-        """Whether the top paragraph supports the question: a unit in it is close in
-        meaning, or is fairly close and shares the question's words. Words found nowhere in
-        the index count as missing, so "Who won the football match?" is not supported by
-        a paragraph that happens to share "last"."""
-        if not hits:
-            return False
-        coverage = self.evidence.coverage(content_words(q.text), hits[0].text, strict=True)
+        """Whether one of the leading paragraphs supports the question: a unit in it is
+        close in meaning, or is fairly close and shares the question's words. Words found
+        nowhere in the index count as missing, so "Who won the football match?" is not
+        supported by a paragraph that happens to share "last"."""
         similarity = self.evidence.unit_similarity(q.text)
-        units = self._by_paragraph.get((hits[0].doc_id, hits[0].paragraph), [])
-        best = max(
-            [similarity.get(u.quote_id if isinstance(u, Quote) else u.fact_id, 0.0) for u in units]
-            or [0.0]
-        )
-        if best >= self.config.sure_similarity:
-            return True
-        return coverage > 0 and best + 0.5 * coverage >= self.config.support_floor
+        terms = content_words(q.text)
+        for hit in hits[:3]:
+            if hit.score < hits[0].score - self.config.answer_reach:
+                break
+            coverage = self.evidence.coverage(terms, hit.text, strict=True)
+            units = self._by_paragraph.get((hit.doc_id, hit.paragraph), [])
+            best = max(
+                [
+                    similarity.get(u.quote_id if isinstance(u, Quote) else u.fact_id, 0.0)
+                    for u in units
+                ]
+                or [0.0]
+            )
+            if best >= self.config.sure_similarity or (
+                coverage > 0 and best + 0.5 * coverage >= self.config.support_floor
+            ):
+                return True
+        return False
 
     def _anchored_first(self, question: str, hits: list[Hit]) -> list[Hit]:
         """Hits naming the month or year the question names ("last December") first,
@@ -509,7 +516,9 @@ class Answerer:
                 candidates.append((hit.score + relevance + bonus, unit))
         if expected is not None:  # a when / how-many question is answered by a date / number
             typed = [c for c in candidates if expected(self._context(c[1]))]
-            if not typed and counted_thing(q.text):  # "how many missiles": no number given
+            thing = counted_thing(q.text)
+            if not typed and thing and self.bot.store.vocabulary_has(thing):
+                # "how many missiles": the articles name missiles but never count them
                 return self._abstain(q, "The indexed articles don't give that number.")
             candidates = typed or candidates
         if focus:  # and by the sentences that hold the attribute asked for

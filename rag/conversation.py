@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from rag.question import find_person
+from rag.question import asks_what_was_said, find_person
 from rag.types import Answer
 
 if TYPE_CHECKING:
@@ -52,10 +52,14 @@ def resolve(bot: QuoteBot, question: str, history: list[Answer]) -> Resolved:
                             re.sub(re.escape(form), name, previous.question, flags=re.I)
                         )
             return Resolved(f"What did {name} say about {previous.question.rstrip('?')}?")
+    pronoun = _PRONOUN.search(question)
     if (
         previous.speaker
-        and _PRONOUN.search(question)
+        and pronoun
         and find_person(question, bot.speakers()) is None
+        # "they" and "them" may be the strikes ("how many died in them?"); a person only
+        # when the question asks what was said or thought
+        and (pronoun.group(1).lower() not in {"they", "them"} or asks_what_was_said(question))
     ):
         rewritten = _PRONOUN.sub(previous.speaker, question, count=1)
         exclude = cited if _ELSE.search(question) else frozenset()
@@ -70,10 +74,15 @@ def resolve(bot: QuoteBot, question: str, history: list[Answer]) -> Resolved:
     return Resolved(question)
 
 
+_BACK = re.compile(r"\b(?:it|them|that|this|those|these|there|then)\b", re.I)
+
+
 def _elliptical(question: str) -> bool:
-    """A short question that names nothing, so leans on the previous turn for its subject."""
+    """A short question that names nothing, or points back ("died in them?"), so leans
+    on the previous turn for its subject."""
     tokens = question.split()
-    return len(tokens) <= 5 and not any(t[:1].isupper() for t in tokens[1:])
+    names = any(t[:1].isupper() for t in tokens[1:])
+    return not names and (len(tokens) <= 5 or (len(tokens) <= 9 and bool(_BACK.search(question))))
 
 
 @dataclass

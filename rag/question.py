@@ -27,6 +27,12 @@ _PEOPLE = re.compile(
     r"cited)\b",
     re.I,
 )
+_WHICH_PERSON_DID = re.compile(  # "Which expert pointed to ...?": one person, a claim
+    r"^\s*which (?:expert|analyst|scholar|academic|researcher|commentator|observer|"
+    r"specialist|source|official)\s+(?!is\b|was\b|are\b|were\b|does\b|did\b|do\b|has\b)"
+    r"[a-z]+(?:ed|s)?\b(.*)$",
+    re.I,
+)
 _IDENTITY = re.compile(r"^\s*(?:who|what) (?:is|was) (.+?)\??\s*$", re.I)
 _WHO_SAID = re.compile(
     r"^\s*(?:who|which (?:expert|analyst|person|official|scholar|academic|researcher|"
@@ -126,6 +132,11 @@ class Question:
     context: frozenset[str] = frozenset()  # "doc_id#paragraph" a follow-up leans on
 
 
+def asks_what_was_said(question: str) -> bool:
+    """Whether the question asks what someone said, thought or argued."""
+    return bool(_SAYING.search(question))
+
+
 def _mentions(question: str, speaker: Speaker) -> str | None:
     """The name form of ``speaker`` that occurs in ``question``, longest first."""
     forms = sorted({speaker.name, *speaker.aliases}, key=len, reverse=True)
@@ -216,7 +227,7 @@ def understand(
     text = question.strip()
     if _AUTHOR.search(text):
         return Question(text, "author", None, text)
-    who_said = _WHO_SAID.match(text)
+    who_said = _WHO_SAID.match(text) or _WHICH_PERSON_DID.match(text)
     target = who_said.group(1).strip(" ?") if who_said else ""
     if who_said and len(content_words(target)) >= 2:  # "Which analyst said <words>?"
         return Question(text, "who_said", None, text, target=target)
@@ -321,7 +332,8 @@ def focus_terms(question: str) -> list[str]:
 
 _WORDING = re.compile(
     r"\b(?:characteri[sz](?:e|es|ed|ing)|describ(?:e|es|ed|ing)|call(?:s|ed)?|label(?:s|led|ed)?|"
-    r"term(?:s|ed)?|dub(?:s|bed)?|brand(?:s|ed)?|word|words|phrase|adjectives?)\b",
+    r"term(?:s|ed)?|dub(?:s|bed)?|brand(?:s|ed)?|word|words|phrase|adjectives?|verdict|"
+    r"judge?ment)\b",
     re.I,
 )
 
@@ -377,16 +389,23 @@ def counted_thing(question: str) -> str | None:
     return None if thing in _ANY_COUNT or family(thing).startswith("#") else thing
 
 
+_TIME_UNITS = {"day", "days", "week", "weeks", "month", "months", "year", "years", "hours"}
+
+
 def _counts(text: str, thing: str) -> bool:
-    """Whether ``text`` puts a number within a few words before ``thing``
-    ("five key factors", "11 Iranian security forces")."""
+    """Whether ``text`` puts a number within a few words before ``thing`` ("five key
+    factors", "11 Iranian security forces"), not one counting time ("one day after Iran
+    fired missiles")."""
     tokens = words(text)
     key = place_key(thing) or thing.removesuffix("s")[:5]
-    return any(
-        (place_key(token) or token.removesuffix("s")[:5]) == key
-        and any(_NUMBER.match(t) for t in tokens[max(0, i - 6) : i])
-        for i, token in enumerate(tokens)
-    )
+    for i, token in enumerate(tokens):
+        if (place_key(token) or token.removesuffix("s")[:5]) != key:
+            continue
+        window = tokens[max(0, i - 6) : i]
+        for j, t in enumerate(window):
+            if _NUMBER.match(t) and not _TIME_UNITS & set(window[j + 1 :]):
+                return True
+    return False
 
 
 def answer_type(question: str) -> Callable[[str], bool] | None:

@@ -238,6 +238,7 @@ _SYNONYMS = [
     "miscalculate miscalculated miscalculation",
     "mistake mistakes error errors blunder blunders",
     "rhetoric inflammatory heated",
+    "offshoot offshoots splinter breakaway spin-off",
     "retaliate retaliated retaliation retaliatory counterattack counter-attack counterstrike "
     "hit-back",
 ]

@@ -75,6 +75,26 @@ def test_which_analyst_said_is_not_a_request_for_the_list(real_bot: QuoteBot) ->
 
 
 @pytest.mark.model
+def test_which_expert_did_something_names_them(real_bot: QuoteBot) -> None:
+    answer = real_bot.ask(
+        "Which expert pointed to decades of US military action in the region as a reason "
+        "to doubt that strikes can fix militancy?"
+    )
+    assert answer.intent == "who_said"
+    assert "Rouzbeh Parsi" in answer.text and 21 in cited_paragraphs(answer)
+
+
+@pytest.mark.model
+def test_a_follow_up_about_them_means_the_events_not_the_expert(real_bot: QuoteBot) -> None:
+    chat = Conversation(real_bot)
+    first = chat.ask("Which groups did Pakistan target when it hit back?")
+    assert 7 in cited_paragraphs(first)
+    died = chat.ask("And how many people died in them?")
+    assert not died.abstained
+    assert "Seven people who were not Iranian nationals lost their lives" in died.text
+
+
+@pytest.mark.model
 def test_officials_and_bodies_are_speakers(real_bot: QuoteBot) -> None:
     answer = real_bot.ask("Who condemned the attack in Rask as cowardly?")
     assert "members of the UN Security Council" in answer.text
@@ -127,8 +147,10 @@ def test_fact_question_is_answered_by_source_sentences(real_bot: QuoteBot) -> No
         "What is the population of Balochistan?",  # the asked attribute is never given
         "When was Jaish al-Adl founded?",
         "How much oil does Iran export to Pakistan?",
-        # the article says "a barrage of missiles" but never how many
+        # the article says "a barrage of missiles" but never how many ("one day after
+        # Iran fired missiles" counts days)
         "How many missiles did Iran fire at the village in Balochistan?",
+        "How many missiles did Iran fire at the Jaish al-Adl bases on 16 January?",
     ],
 )
 @pytest.mark.model
@@ -225,6 +247,8 @@ def test_characterisation_questions_get_the_quoted_phrase(real_bot: QuoteBot) ->
     assert "“unprecedented and unwise”" in answer.text
     assert 35 in cited_paragraphs(answer)
     # the sentence is shown once, without repeating a name it already holds
+    verdict = real_bot.ask("What was Vaez's verdict on Iran's attack on Pakistani territory?")
+    assert "unprecedented and unwise" in verdict.text
     parsi = real_bot.ask("How did Parsi describe the strike?")
     assert "unforced error on Tehran’s part" in parsi.text
     assert 34 in cited_paragraphs(parsi)
