@@ -296,9 +296,7 @@ _NOT_FOCUS = {
 
 
 _ANYONE = re.compile(
-    r"^\s*(?:did|was|were|has|have|had) (?:anyone|anybody|any\b.*?|people|civilians) "
-    r"(?:get |been |be )?([a-z-]+)",
-    re.I,
+    r"^\s*(?:did|was|were|has|have|had) (?:anyone|anybody|any\b|people|civilians)", re.I
 )
 
 
@@ -306,9 +304,10 @@ def focus_terms(question: str) -> list[str]:
     """The attribute a factual question asks for ("population", "founded", "injured"):
     evidence that never mentions it does not answer the question."""
     question = core(question)
-    anyone = _ANYONE.match(question)
-    if anyone and family(anyone.group(1)).startswith("#"):  # "Did anyone die ...?"
-        return [anyone.group(1).lower()]
+    if _ANYONE.match(question):  # "Did anyone die ...?", "... lose their life ...?"
+        casualty = [w for w in words(question) if family(w).startswith("#")][:1]
+        if casualty:
+            return casualty
     match = _ATTRIBUTE.search(question)
     if match is None:
         return []

@@ -211,6 +211,12 @@ def test_a_described_person_of_another_country_is_not_matched(real_bot: QuoteBot
         # two countries joined by a hyphen are no unknown name; a second sentence neither
         ("What made the raids look at odds with Iran-Pakistan engagement?", 31, "naval"),
         ("What does Karim make of the strike? Summarise his view.", 38, "Dr Umer Karim"),
+        # a yes/no question about deaths wants the sentence that counts them
+        (
+            "Did anybody from Iran lose their life when Islamabad hit back?",
+            7,
+            "Seven people who were not Iranian nationals lost their lives",
+        ),
         # the month named points to the right attack; the number sits before what is counted
         (
             "How many Iranian police died when militants attacked a station last December?",
