@@ -8,6 +8,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
+from index.lexicon import MONTHS, WEEKDAYS
 from index.store import IndexStore
 from index.types import Speaker
 from rag.places import place_forms, place_key
@@ -34,25 +35,8 @@ _CALENDAR = {
     "new",
     "year",
     "year's",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
+    *WEEKDAYS,
+    *MONTHS,
 }  # fmt: skip  (dates, however written, are not names of things the articles lack)
 
 

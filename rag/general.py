@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from index.lexicon import MONTHS
 from index.types import Fact, Quote
 from rag.evidence import term_key
 from rag.places import place_key
@@ -27,10 +28,7 @@ _FUNCTION_PHRASES = re.compile(
     r"in place of|by way of|in the wake of|in light of|at the hands of)\b",
     re.I,
 )
-_TIME_ANCHOR = re.compile(
-    r"january|february|march|april|may|june|july|august|september|october|november|"
-    r"december|(?:19|20)\d\d"
-)
+_TIME_ANCHOR = re.compile(rf"{'|'.join(MONTHS)}|(?:19|20)\d\d")
 
 
 class GeneralAnswers(Composer):

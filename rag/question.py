@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from index.lexicon import REPORTING_VERBS
+from index.lexicon import MONTHS, REPORTING_VERBS, WEEKDAYS
 from index.types import Speaker
 from rag.places import place_key
 from rag.text import content_words, family, words
@@ -343,7 +343,7 @@ def asks_wording(question: str) -> bool:
     return bool(_WORDING.search(question)) and not re.search(r"\bin terms of\b", question, re.I)
 
 
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_MONTHS = "|".join(MONTHS)
 _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|"
     "thousands?|millions?|billions?|several|a few|almost|nearly|about"
@@ -352,7 +352,7 @@ _ANSWER_TYPES = [
     (
         re.compile(r"^\s*(?:when|what (?:date|day|year|month|time))\b", re.I),
         re.compile(
-            rf"\b(?:{_MONTHS}|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+            rf"\b(?:{_MONTHS}|{'|'.join(WEEKDAYS)}|"
             r"yesterday|today|tomorrow|(?:19|20)\d\d|\d+ (?:days?|weeks?|months?|years?) "
             r"(?:later|earlier|ago|before|after)|(?:one|two|three|four|five|a) "
             r"(?:days?|weeks?|months?|years?) (?:later|earlier|ago|before|after))\b",
