@@ -27,16 +27,18 @@ _PEOPLE = re.compile(
     r"cited)\b",
     re.I,
 )
+_SOURCE = (  # "which <source>" asks for one person
+    "expert|analyst|person|official|scholar|academic|researcher|commentator|observer|"
+    "specialist|source|one"
+)
 _WHICH_PERSON_DID = re.compile(  # "Which expert pointed to ...?": one person, a claim
-    r"^\s*which (?:expert|analyst|scholar|academic|researcher|commentator|observer|"
-    r"specialist|source|official)\s+(?!is\b|was\b|are\b|were\b|does\b|did\b|do\b|has\b)"
+    rf"^\s*which (?:{_SOURCE})\s+(?!is\b|was\b|are\b|were\b|does\b|did\b|do\b|has\b)"
     r"[a-z]+(?:ed|s)?\b(.*)$",
     re.I,
 )
 _IDENTITY = re.compile(r"^\s*(?:who|what) (?:is|was) (.+?)\??\s*$", re.I)
 _WHO_SAID = re.compile(
-    r"^\s*(?:who|which (?:expert|analyst|person|official|scholar|academic|researcher|"
-    r"commentator|observer|specialist|source|one)s?)\s+"
+    rf"^\s*(?:who|which (?:{_SOURCE})s?)\s+"
     rf"(?:{REPORTING_VERBS}|spoke of|talked about|referred|found|criticised|criticized|"
     r"praised|blamed)\b(.*)$",
     re.I,
