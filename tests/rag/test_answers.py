@@ -244,7 +244,36 @@ def test_a_quote_that_points_back_comes_with_what_it_points_to(real_bot: QuoteBo
     assert "joint naval exercises" in text
     assert text.index("joint naval exercises") < text.index("This context creates")
     assert {31, 32} <= cited_paragraphs(answer)
+    assert text.count("**Dr Tehmina Aslam Ranjha**") == 1, "one speaker in a row, named once"
     assert_grounded(real_bot, answer)
+
+
+@pytest.mark.model
+def test_a_sentence_that_names_its_speaker_gets_no_second_name(real_bot: QuoteBot) -> None:
+    answer = real_bot.ask("Summarise what Akhtar said.")
+    assert answer.text.startswith("Dr Rabia Akhtar, the director of the Centre for Security")
+    assert "**Dr Rabia Akhtar**: Dr Rabia Akhtar" not in answer.text
+
+
+@pytest.mark.model
+def test_a_fact_is_told_by_its_paragraph(real_bot: QuoteBot) -> None:
+    # ¶7 tells both halves: the retaliation, then the weapons
+    answer = real_bot.ask("Did Islamabad hit back on Iranian soil, and what hardware did it use?")
+    assert [c.paragraph for c in answer.citations] == [7, 7]
+    assert "drones, rockets, and long-range missiles" in answer.text
+
+
+@pytest.mark.model
+def test_a_person_matched_only_by_title_words_falls_back_to_the_question(
+    real_bot: QuoteBot,
+) -> None:
+    # "Islamic" matches Dr Karim's King Faisal Centre "for Research and Islamic Studies",
+    # but the question is about Iran's foreign minister, who is in ¶5
+    answer = real_bot.ask(
+        "How did the Islamic Republic's top diplomat characterise the militant outfit that was hit?"
+    )
+    assert not answer.abstained
+    assert "“Iranian terrorist organisation”" in answer.text and 5 in cited_paragraphs(answer)
 
 
 @pytest.mark.model
