@@ -134,15 +134,19 @@ class Evidence:
         )  # words on many pages (the story's countries): they tell no passage apart
         self._vectors = store.view_vectors()
         self._unit_ids = [u.unit_id for u in store.units]
-        self._acronyms = acronyms(doc.text for doc in store.documents.values())
+        self._acronyms = [  # ("sco", {"shang", "coope", "organ"}): keys, computed once
+            (term_key(short), frozenset(term_key(w) for w in words(long)))
+            for short, long in acronyms(doc.text for doc in store.documents.values()).items()
+        ]
 
     def keys(self, text: str) -> set[str]:
-        """The match keys of ``text``'s words; an acronym the articles define ("SCO") also
-        stands for the words it abbreviates, and those words for it."""
-        found = {term_key(w) for w in words(text)}
-        found |= {f for w in words(text) if (f := family(w)).startswith("#")}
-        for short, long in self._acronyms.items():
-            short_key, long_keys = term_key(short), {term_key(w) for w in words(long)}
+        """The match keys of ``text``'s words (stems, countries, word families); an acronym
+        the articles define ("SCO") also stands for the words it abbreviates, and those
+        words for it."""
+        tokens = words(text)
+        found = {term_key(w) for w in tokens}
+        found |= {f for w in tokens if (f := family(w)).startswith("#")}
+        for short_key, long_keys in self._acronyms:
             if short_key in found:
                 found |= long_keys
             elif long_keys <= found:

@@ -19,7 +19,7 @@ from rag.question import (
     focus_terms,
     saying_subject,
 )
-from rag.statements import NOT_FOUND, Composer, Exclude, Unit
+from rag.statements import NOT_FOUND, Composer, Exclude, Unit, unit_id
 from rag.text import content_words, family, words
 from rag.types import Answer, Hit
 
@@ -46,13 +46,7 @@ class GeneralAnswers(Composer):
                 break
             coverage = self.evidence.coverage(terms, hit.text, strict=True)
             units = self._by_paragraph.get((hit.doc_id, hit.paragraph), [])
-            best = max(
-                [
-                    similarity.get(u.quote_id if isinstance(u, Quote) else u.fact_id, 0.0)
-                    for u in units
-                ]
-                or [0.0]
-            )
+            best = max((similarity.get(unit_id(u), 0.0) for u in units), default=0.0)
             if best >= self.config.sure_similarity or (
                 coverage > 0 and best + 0.5 * coverage >= self.config.support_floor
             ):
@@ -80,12 +74,13 @@ class GeneralAnswers(Composer):
         """Whether ``text`` mentions every focus term: by word family ("died", "lives"),
         or by place or stem ("Iranians", "Iranian"), leaving out the content words of fixed
         function phrases ("in terms of" says nothing about terms)."""
-        text = _FUNCTION_PHRASES.sub(" ", text)
-        families = {family(w) for w in words(text)}
-        keys = self.evidence.keys(text)
-        return all(family(t) in families or term_key(t) in keys for t in focus)
+        keys = self.evidence.keys(_FUNCTION_PHRASES.sub(" ", text))
+        return all(family(t) in keys or term_key(t) in keys for t in focus)
 
     def _general(self, q: Question, limit: int, exclude: Exclude) -> Answer:
+        """Analysis, fact and open questions: abstain on names or bodies the articles
+        lack, retrieve, check the evidence supports the question and holds the kind of
+        answer it wants, then choose the units."""
         missing = self.evidence.unknown_entities(q.text)
         if missing:
             return self._abstain(q, f"The indexed articles don't mention {', '.join(missing)}.")
@@ -111,8 +106,31 @@ class GeneralAnswers(Composer):
             hits = [h for h in near if self._holds(h.text, focus)]
             if not hits:
                 return self._abstain(q, f"The indexed articles don't say ({', '.join(focus)}).")
-        want: type[Quote] | type[Fact] = Fact if q.intent == "fact" else Quote
+        candidates = self._candidates(q, hits, exclude)
+        if expected is not None:  # a when / how-many question is answered by a date / number
+            typed = [c for c in candidates if expected(self._context(c[1]))]
+            thing = counted_thing(q.text)
+            if not typed and thing and self.bot.store.vocabulary_has(thing):
+                # "how many missiles": the articles name missiles but never count them
+                return self._abstain(q, "The indexed articles don't give that number.")
+            candidates = typed or candidates
+        if focus:  # and by the sentences that hold the attribute asked for
+            holding = [c for c in candidates if self._holds(self._context(c[1]), focus)]
+            candidates = holding or candidates
         cap = self.config.answer_max_facts if q.intent == "fact" else limit
+        chosen = self._choose(q, hits, sorted(candidates, key=lambda pair: -pair[0]), cap)
+        if not chosen:
+            return self._abstain(q, NOT_FOUND)
+        chosen.sort(key=lambda u: (u.doc_id, u.start))  # read in the article's order
+        return self._answer(q, chosen)
+
+    def _candidates(
+        self, q: Question, hits: list[Hit], exclude: Exclude
+    ) -> list[tuple[float, Unit]]:
+        """Units of the paragraphs close to the best, scored by their paragraph, their
+        relevance to the question and whether they are the kind it asks for (quotes for
+        analysis, source sentences for facts)."""
+        want: type[Quote] | type[Fact] = Fact if q.intent == "fact" else Quote
         candidates: list[tuple[float, Unit]] = []
         for hit in hits:
             if hit.score < hits[0].score - self.config.answer_reach:
@@ -128,18 +146,17 @@ class GeneralAnswers(Composer):
                 if isinstance(unit, want) or (want is Fact and narrative):
                     bonus = self.config.kind_bonus * (3 if q.intent == "opinion" else 1)
                 candidates.append((hit.score + relevance + bonus, unit))
-        if expected is not None:  # a when / how-many question is answered by a date / number
-            typed = [c for c in candidates if expected(self._context(c[1]))]
-            thing = counted_thing(q.text)
-            if not typed and thing and self.bot.store.vocabulary_has(thing):
-                # "how many missiles": the articles name missiles but never count them
-                return self._abstain(q, "The indexed articles don't give that number.")
-            candidates = typed or candidates
-        if focus:  # and by the sentences that hold the attribute asked for
-            holding = [c for c in candidates if self._holds(self._context(c[1]), focus)]
-            candidates = holding or candidates
-        candidates.sort(key=lambda pair: -pair[0])
-        # the best-ranked paragraph leads: its best unit comes first whatever the others score
+        return candidates
+
+    def _choose(
+        self, q: Question, hits: list[Hit], candidates: list[tuple[float, Unit]], cap: int
+    ) -> list[Unit]:
+        """Up to ``cap`` units, best first: the best-ranked paragraph leads whatever the
+        others score, a fact's paragraph gives its next sentence before other paragraphs,
+        no more than two quotes of one speaker, and for analysis a second expert when one
+        speaks to the point too. ``candidates`` are sorted best first."""
+        if not candidates:
+            return []
         top = next(
             (
                 (h.doc_id, h.paragraph)
@@ -151,13 +168,13 @@ class GeneralAnswers(Composer):
         lead = next((c for c in candidates if (c[1].doc_id, c[1].paragraph) == top), None)
         ordered = [lead, *(c for c in candidates if c is not lead)] if lead else candidates
         if q.intent == "fact" and lead is not None:
-            # a fact is told by its paragraph: its next sentence before other paragraphs'
             same = [c for c in ordered[1:] if (c[1].doc_id, c[1].paragraph) == top]
             ordered = [lead, *same[:1], *(c for c in ordered[1:] if c not in same[:1])]
+        floor = candidates[0][0] - self.config.answer_margin
         chosen: list[Unit] = []
         per_speaker: Counter[str | None] = Counter()
         for score, unit in ordered:
-            if unit is not ordered[0][1] and score < candidates[0][0] - self.config.answer_margin:
+            if unit is not ordered[0][1] and score < floor:
                 continue
             if len(chosen) >= cap:
                 break
@@ -167,7 +184,6 @@ class GeneralAnswers(Composer):
             per_speaker[speaker] += 1
             chosen.append(unit)
         if q.intent == "opinion" and len(chosen) < cap:
-            # analysis: a second expert side by side when one speaks to the point too
             second = next(
                 (
                     u
@@ -181,7 +197,4 @@ class GeneralAnswers(Composer):
             )
             if second is not None:
                 chosen.append(second)
-        if not chosen:
-            return self._abstain(q, NOT_FOUND)
-        chosen.sort(key=lambda u: (u.doc_id, u.start))  # read in the article's order
-        return self._answer(q, chosen)
+        return chosen

@@ -361,10 +361,7 @@ _ANSWER_TYPES = [
             re.I,
         ),
     ),
-    (
-        re.compile(r"^\s*how (?:many|much)\b", re.I),
-        re.compile(rf"\b(?:\d[\d,.]*|{_NUMBER_WORDS})\b", re.I),
-    ),
+    (_COUNT, re.compile(rf"\b(?:\d[\d,.]*|{_NUMBER_WORDS})\b", re.I)),
 ]
 
 

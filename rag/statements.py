@@ -28,6 +28,11 @@ _POINTS_BACK = re.compile(
 )
 
 
+def unit_id(unit: Unit) -> str:
+    """The id a unit's indexed views share (its quote or fact id)."""
+    return unit.quote_id if isinstance(unit, Quote) else unit.fact_id
+
+
 def _distinct(statements: list[Statement]) -> list[Statement]:
     """One statement per cited span: two phrases quoted in one sentence show it once."""
     seen: set[tuple[str, int, int]] = set()
@@ -184,7 +189,7 @@ class Composer:
         terms = content_words(topic)
 
         def closeness(u: Unit) -> float:
-            own = similarity.get(u.quote_id if isinstance(u, Quote) else u.fact_id, 0.0)
+            own = similarity.get(unit_id(u), 0.0)
             if not isinstance(u, Quote) or u.kind == "direct":
                 return own
             # a quoted phrase is shown in its sentence: its paragraph's meaning counts too
