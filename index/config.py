@@ -45,6 +45,7 @@ class Config:
     quote_boost: float = 0.1  # opinion questions: paragraphs with attributed quotes
     fact_boost: float = 0.03  # factual questions: narrative paragraphs
     speaker_boost: float = 0.15  # paragraphs quoting the person a question names
+    follow_up_boost: float = 0.15  # a short follow-up: paragraphs the previous answer cited
     max_file_bytes: int = 2_000_000
     answer_max_quotes: int = 3
     generator: str = "extractive"  # or "openai": an OpenAI-compatible endpoint rephrases

@@ -40,5 +40,5 @@ def retrieval_plan(
                 if p.kind == "body" and key not in quoted:
                     boost[key] = config.fact_boost
     for key in question.context:  # a short follow-up: what the previous answer cited
-        boost[key] = boost.get(key, 0.0) + config.speaker_boost
+        boost[key] = boost.get(key, 0.0) + config.follow_up_boost
     return text, boost
