@@ -66,12 +66,3 @@ def place_key(word: str) -> str | None:
     """The name of the country ``word`` names ("islamabad" -> "pakistan"), or None."""
     found = _table().get(_lookup(word))
     return found[0] if found else None
-
-
-def with_place_forms(terms: list[str], only: list[str] | None = None) -> list[str]:
-    """``terms`` followed by the other forms of the countries they (or ``only`` of them)
-    name, without repeats."""
-    out = list(terms)
-    for term in terms if only is None else only:
-        out.extend(f for f in sorted(place_forms(term)) if f not in out)
-    return out

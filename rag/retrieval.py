@@ -20,7 +20,7 @@ from index.config import Config
 from index.embedders.base import Embedder
 from index.pipeline import Unit
 from index.store import IndexStore
-from rag.places import place_forms, with_place_forms
+from rag.places import place_forms
 from rag.text import content_words, synonyms
 from rag.types import Hit
 
@@ -68,11 +68,12 @@ class Retriever:
         searches for the country's other forms ("Syrian"), and another word it lacks
         ("misjudge") for its synonyms ("underestimated")."""
         terms = content_words(query)
-        missing = [t for t in terms if place_forms(t) and not self.store.vocabulary_has(t)]
-        terms = with_place_forms(terms, only=missing) if missing else terms
-        unused = [t for t in terms if synonyms(t) and not self.store.vocabulary_has(t)]
-        kin = [m for t in unused for m in synonyms(t) if m not in terms]
-        return terms + list(dict.fromkeys(kin))
+        found = list(terms)
+        for term in terms:
+            alternatives = [*sorted(place_forms(term)), *synonyms(term)]
+            if alternatives and not self.store.vocabulary_has(term):
+                found += alternatives
+        return list(dict.fromkeys(found))
 
     def clear_cache(self) -> None:
         with self._lock:
