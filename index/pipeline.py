@@ -11,7 +11,7 @@ from index.config import Config
 from index.embedders.base import Embedder
 from index.paragraphs import build_paragraphs
 from index.quotes import extract
-from index.reader import document_id
+from index.reader import SourceText, document_id
 from index.types import Document, Extraction, UnitKind
 
 _BYLINE = re.compile(r"^By\s+([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})\s*$")
@@ -41,17 +41,21 @@ class PreparedDocument:
 
 
 def make_document(text: str, source: str) -> Document:
-    """Paragraphs, title and author of a canonical text."""
+    """Paragraphs, title, author and date of a canonical text (a web page's own title,
+    author and date when the reader found them: ``index.reader.SourceText``)."""
+    page = text.page if isinstance(text, SourceText) else None
+    text = str(text)
     paragraphs = build_paragraphs(text)
     title_para = next((p for p in paragraphs if p.kind == "title"), None)
     title = title_para.text.lstrip("# ").strip() if title_para else Path(source).stem
     return Document(
         doc_id=document_id(text),
         text=text,
-        title=title,
+        title=page.title if page and page.title else title,
         source=source,
         paragraphs=paragraphs,
-        author=_author(paragraphs),
+        author=page.author if page and page.author else _author(paragraphs),
+        date=page.date if page else None,
     )
 
 
@@ -118,3 +122,10 @@ def prepare(text: str, source: str, embedder: Embedder, config: Config) -> Prepa
     for f in extraction.facts:
         units.append(Unit("fact", f.fact_id, f.doc_id, f.paragraph, f.start, f.end, f.text, f.text))
     return PreparedDocument(document, extraction, tuple(units))
+
+
+def prepare_many(
+    texts: list[tuple[str, str]], embedder: Embedder, config: Config
+) -> list[PreparedDocument]:
+    """``prepare`` for each ``(text, source)``, in order."""
+    return [prepare(text, source, embedder, config) for text, source in texts]

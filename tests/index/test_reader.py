@@ -7,7 +7,16 @@ from pathlib import Path
 import pytest
 
 from index.errors import InputFileError, QuotebotError
-from index.reader import canonical_text, decode, document_id, read_source
+from index.pipeline import make_document
+from index.reader import (
+    PageMeta,
+    SourceText,
+    canonical_text,
+    decode,
+    document_id,
+    looks_like_html,
+    read_source,
+)
 
 MAX = 2_000_000
 
@@ -79,7 +88,7 @@ def test_folder(tmp_path: Path) -> None:
     folder.mkdir()
     with pytest.raises(InputFileError, match="is a folder") as info:
         read_source(folder, MAX)
-    assert ".txt or .md" in str(info.value)
+    assert ".txt, .md or .html" in str(info.value)
 
 
 @pytest.mark.parametrize("name", ["report.pdf", "article.docx", "noext"])
@@ -89,7 +98,7 @@ def test_wrong_suffix(tmp_path: Path, name: str) -> None:
         read_source(path, MAX)
     message = str(info.value)
     assert name in message
-    assert ".txt and .md" in message
+    assert ".txt or .md" in message and ".html or .htm" in message
     if name == "report.pdf":
         assert ".pdf" in message
     if name == "noext":
@@ -101,7 +110,11 @@ def test_binary_file(tmp_path: Path) -> None:
     with pytest.raises(InputFileError, match="binary") as info:
         read_source(path, MAX)
     assert "image.txt" in str(info.value)
+    assert "a PNG image" in str(info.value)
     assert "UTF-8" in str(info.value)
+    unknown = write(tmp_path, "blob.txt", bytes(range(256)) * 4)
+    with pytest.raises(InputFileError, match="looks like a binary file"):
+        read_source(unknown, MAX)
 
 
 @pytest.mark.parametrize("data", [b"", b"   \n\n\t  \r\n", b"\xef\xbb\xbf", b"\xef\xbb\xbf \r\n"])
@@ -152,3 +165,110 @@ def test_decode_bytes_like_a_file() -> None:
 
 def test_input_file_error_is_a_quotebot_error() -> None:
     assert issubclass(InputFileError, QuotebotError)
+
+
+# -- non-text files are named by their bytes, whatever their suffix -------------------------
+@pytest.mark.parametrize(
+    ("data", "what"),
+    [
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "a PDF"),
+        (b"PK\x03\x04\x14\x00\x06\x00word/document.xml", ".docx"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "Microsoft Office"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF", "a JPEG image"),
+        (b"GIF89a\x01\x00\x01\x00", "a GIF image"),
+        (b"RIFF\x24\x00\x00\x00WEBPVP8 ", "a WebP image"),
+        (b"{\\rtf1\\ansi Some text}", "an RTF document"),
+    ],
+)
+def test_non_text_bytes_are_named(tmp_path: Path, data: bytes, what: str) -> None:
+    path = write(tmp_path, "article.txt", data)
+    with pytest.raises(InputFileError) as info:
+        read_source(path, MAX)
+    message = str(info.value)
+    assert what in message and "article.txt" in message
+    assert ".txt or .md" in message and ".html or .htm" in message
+
+
+# -- HTML ------------------------------------------------------------------------------------
+HTML = Path(__file__).resolve().parents[1] / "data" / "html"
+
+
+def test_html_page_becomes_title_and_paragraphs() -> None:
+    text = read_source(HTML / "harbour-strike.html", MAX)
+    paragraphs = text.split("\n\n")
+    assert paragraphs[0] == "Dockworkers walk out at Port Elland"
+    assert paragraphs[1].startswith("Hundreds of dockworkers at Port Elland stopped work")
+    assert (
+        paragraphs[-1]
+        == "Talks between the union and the port's operators are due to resume on Monday.\n"
+    )
+    assert len(paragraphs) == 6
+    # navigation, scripts, styles, asides and the footer are not article text
+    for noise in ("Most read", "Cookie settings", "analytics", "font-family", "<p", "Home"):
+        assert noise not in text
+    assert isinstance(text, SourceText)
+    assert text.page == PageMeta("Dockworkers walk out at Port Elland", "2025-03-14", "Priya Desai")
+
+
+def test_html_document_gets_title_date_and_plain_canonical_text() -> None:
+    text = read_source(HTML / "harbour-strike.html", MAX)
+    doc = make_document(text, "harbour-strike.html")
+    assert type(doc.text) is str and doc.text == str(text)
+    assert doc.doc_id == document_id(str(text))
+    assert (doc.title, doc.date, doc.author) == (
+        "Dockworkers walk out at Port Elland",
+        "2025-03-14",
+        "Priya Desai",
+    )
+    assert [p.kind for p in doc.paragraphs][:2] == ["title", "body"]
+    assert doc.paragraphs[2].text.startswith("“We have asked for a fair wage")
+
+
+def test_htm_page_without_a_date() -> None:
+    text = read_source(HTML / "library-hours.htm", MAX)
+    assert text.startswith("Town library extends its opening hours\n\nThe central library")
+    assert "Share this story" not in text and "Contact" not in text
+    assert text.page is not None and text.page.date is None
+    assert make_document(text, "library-hours.htm").date is None
+
+
+def test_html_pasted_into_a_txt_file_is_converted() -> None:
+    text = read_source(HTML / "pasted-fragment.txt", MAX)
+    assert text.page is not None
+    assert text.startswith("Night trains return to the valley line\n\nPassenger services")
+    assert "<p>" not in text and "<h1>" not in text
+    assert "\n\n“People who work late shifts have waited years for this,” said Marta" in text
+
+
+@pytest.mark.parametrize(
+    "start", ["<!DOCTYPE html>", "<!doctype HTML>", "  <html lang='en'>", "<!-- saved -->\n<html>"]
+)
+def test_text_starting_like_a_page_is_html(start: str) -> None:
+    assert looks_like_html(f"{start}<body><p>Some words.</p></body></html>")
+
+
+def test_an_article_that_quotes_a_few_tags_stays_plain_text(tmp_path: Path) -> None:
+    article = (
+        "Hostile <b>markup</b> test <script>window.__pwned=1</script>\n\n"
+        "<script>window.__pwned=1</script> was pasted into this draft.\n\n"
+        '<img src=x onerror="window.__pwned=1"> was pasted here too.\n'
+    )
+    assert not looks_like_html(article)
+    text = read_source(write(tmp_path, "security.txt", article.encode()), MAX)
+    assert text == article and text.page is None
+    assert not looks_like_html("Use a <p> tag for paragraphs, a <div> for blocks and <br> rarely.")
+
+
+def test_html_without_article_text_is_a_clear_error(tmp_path: Path) -> None:
+    page = (
+        b"<!DOCTYPE html><html><head><title></title></head><body><script>x()</script></body></html>"
+    )
+    with pytest.raises(InputFileError, match="no article text") as info:
+        read_source(write(tmp_path, "blank.html", page), MAX)
+    assert "blank.html" in str(info.value)
+
+
+def test_uploaded_html_bytes_are_converted_by_name_or_content() -> None:
+    data = (HTML / "library-hours.htm").read_bytes()
+    assert decode(data, "upload.html", MAX).startswith("Town library extends")
+    assert decode(data, "upload.txt", MAX).startswith("Town library extends")
