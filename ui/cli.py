@@ -21,24 +21,37 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
+INDEX_HELP = (
+    "index directory (default: $QUOTEBOT_HOME/index, else ~/.cache/quotebot/index, which "
+    "holds the bundled article and is built on first use)"
+)
+
+
+class _Subparsers(argparse._SubParsersAction):
+    """Every subcommand also takes ``--index DIR`` after its name."""
+
+    def add_parser(self, name: str, **kwargs: Any) -> argparse.ArgumentParser:
+        parser = super().add_parser(name, **kwargs)
+        # SUPPRESS: the option given before the subcommand is kept when not repeated after it
+        parser.add_argument("--index", metavar="DIR", default=argparse.SUPPRESS, help=INDEX_HELP)
+        return parser
+
+
 def _parser() -> argparse.ArgumentParser:
+    from ui import manage
+
     parser = argparse.ArgumentParser(
         prog="quotebot",
         description="Answer questions about news articles with attributed expert quotes and "
         "facts, cited to the exact paragraph.",
     )
-    parser.add_argument(
-        "--index",
-        metavar="DIR",
-        help="index directory (default: the bundled "
-        "article's index in ~/.cache/quotebot, built on first use)",
-    )
+    parser.register("action", "parsers", _Subparsers)
+    parser.add_argument("--index", metavar="DIR", help=INDEX_HELP)
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("index", help="index .txt/.md articles")
-    p.add_argument("paths", nargs="+", type=Path)
+    manage.add_arguments(sub)
     p = sub.add_parser("search", help="hybrid search over paragraphs, quotes or facts")
     p.add_argument("query")
-    p.add_argument("-k", type=int, default=None)
+    p.add_argument("-k", "--k", type=int, default=None, help="how many hits (1 or more)")
     p.add_argument("--kind", choices=["paragraph", "quote", "fact"], default=None)
     p.add_argument("--mode", choices=["hybrid", "dense", "keyword"], default="hybrid")
     p.add_argument("--json", action="store_true")
@@ -102,21 +115,6 @@ def _print_json(items: list[Any]) -> None:
     print(json.dumps([asdict(item) for item in items], ensure_ascii=False, indent=2))
 
 
-def _cmd_index(args: argparse.Namespace) -> int:
-    from rag import QuoteBot
-
-    bot = QuoteBot.create(args.index) if args.index else QuoteBot.open()
-    for path in args.paths:
-        known = len(bot.documents())
-        doc_id = bot.add(path)
-        state = "already indexed" if len(bot.documents()) == known else "indexed"
-        print(f"{path}: {state} as {doc_id}")
-    m = bot.store.manifest
-    if m is not None:
-        print("index:", bot.directory, json.dumps(m.data["counts"]))
-    return 0
-
-
 def _cmd_search(args: argparse.Namespace) -> int:
     hits = _open(args).search(args.query, k=args.k, kind=args.kind, mode=args.mode)
     if args.json:
@@ -129,9 +127,15 @@ def _cmd_search(args: argparse.Namespace) -> int:
 
 
 def _cmd_ask(args: argparse.Namespace) -> int:
+    if args.file and not args.file.is_file():
+        print(
+            f"error: {args.file} does not exist: give a file of questions, one a line.",
+            file=sys.stderr,
+        )
+        return 2
     bot = _open(args)
     if args.file:
-        for line in args.file.read_text(encoding="utf-8").splitlines():
+        for line in args.file.read_text(encoding="utf-8", errors="replace").splitlines():
             if line.strip():
                 print(json.dumps(answer_json(bot.ask(line.strip())), ensure_ascii=False))
         return 0
@@ -188,15 +192,47 @@ def _cmd_chat(args: argparse.Namespace) -> int:
         _print_answer(chat.ask(question), titles)
 
 
+def port_in_use(host: str, port: int) -> bool:
+    """True when another server listens on ``host:port``."""
+    import socket
+
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds
+        try:
+            s.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
+def _busy_port(port: int) -> int:
+    print(
+        f"error: port {port} is in use: choose another with `make run PORT=...` or "
+        "`quotebot serve --port N`",
+        file=sys.stderr,
+    )
+    return 2
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
     import threading
 
+    if not 1 <= args.port <= 65535:
+        print(f"error: port {args.port} is not a port number: use 1 to 65535.", file=sys.stderr)
+        return 2
+    if port_in_use(args.host, args.port):
+        return _busy_port(args.port)
     from ui.app import launch
 
     bot = _open(args)
     # the model loads while the page is served and the user types the first question
     threading.Thread(target=bot.warm_up, name="warm-up", daemon=True).start()
-    launch(bot, host=args.host, port=args.port)
+    try:
+        launch(bot, host=args.host, port=args.port)
+    except OSError as err:  # taken between the check and the launch
+        if port_in_use(args.host, args.port) or "port" in str(err).lower():
+            return _busy_port(args.port)
+        raise
     return 0
 
 
@@ -240,8 +276,28 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_articles(args: argparse.Namespace) -> int:
+    from ui import manage
+
+    return manage.cmd_articles(args, _open(args))
+
+
+def _cmd_remove(args: argparse.Namespace) -> int:
+    from ui import manage
+
+    return manage.cmd_remove(args, _open(args))
+
+
+def _cmd_index(args: argparse.Namespace) -> int:
+    from ui import manage
+
+    return manage.cmd_index(args)
+
+
 COMMANDS = {
     "index": _cmd_index,
+    "articles": _cmd_articles,
+    "remove": _cmd_remove,
     "search": _cmd_search,
     "ask": _cmd_ask,
     "quotes": _cmd_quotes,
@@ -260,7 +316,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except QuotebotError as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(f"error: {' '.join(str(err).split())}", file=sys.stderr)  # one line
         return 2
     except KeyboardInterrupt:
         return 130
