@@ -7,6 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export TOKENIZERS_PARALLELISM := false
+PORT ?= 7860
 
 .PHONY: install run test check lint typecheck unit eval bench chromium clean
 
@@ -21,7 +22,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: install
-	$(VENV)/bin/quotebot serve
+	$(VENV)/bin/quotebot serve --port $(PORT)
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || test -x /usr/bin/chromium || \

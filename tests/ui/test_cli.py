@@ -323,3 +323,20 @@ def test_busy_writer_is_a_clear_error(
     assert (index_dir / "manifest.json").read_bytes() == manifest
     code, out, _ = run(capsys, "--index", str(index_dir), "index", str(article))
     assert code == 0 and "indexed as" in out
+
+
+def test_serve_on_a_busy_port_is_one_clear_line(capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = server.getsockname()[1]
+        code, _, err = run(capsys, "serve", "--port", str(port))
+    assert code == 2
+    assert one_error_line(err) == (
+        f"error: port {port} is in use: choose another with `make run PORT=...` or "
+        "`quotebot serve --port N`"
+    )
+    code, _, err = run(capsys, "serve", "--port", "70000")
+    assert code == 2 and "not a port number" in one_error_line(err)
