@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: one WAL SQLite database + vector segments under the manifest
 # Bump when extraction or indexed units change: the default index is then rebuilt.
 PIPELINE_VERSION = "2026-11-27.4"
 SUPPORTED_SUFFIXES = (".txt", ".md")
@@ -66,6 +66,10 @@ class Config:
     min_dense_score: float = 0.30  # below this, with no keyword support, the evidence is weak
     support_floor: float = 0.36  # best unit similarity + half the question's word coverage
     sure_similarity: float = 0.45  # a unit this close answers even with no words in common
+    max_question_chars: int = 2000  # longer questions and search queries are refused
+    writer_timeout_s: float = 300.0  # how long a writer waits for another process's write lock
+    add_batch_size: int = 16  # articles prepared, embedded in one call and committed together
+    max_segments: int = 10  # more vector segment files than this: the newest are merged
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

@@ -27,3 +27,26 @@ class ModelMismatchError(IndexLoadError):
 
 class ChecksumError(IndexLoadError):
     """A file of the index does not match the checksum in its manifest."""
+
+
+class WriterBusyError(QuotebotError):
+    """Another process held the index's write lock for longer than the configured wait."""
+
+
+class DocumentNotFoundError(QuotebotError, KeyError):
+    """No document with the given id is indexed."""
+
+    def __str__(self) -> str:  # KeyError would show the message in quotes
+        return str(self.args[0]) if self.args else ""
+
+
+class EmptyDocumentError(InputFileError):
+    """A text to index is empty or only whitespace."""
+
+
+class InvalidRequestError(QuotebotError, ValueError):
+    """A search or question argument is out of range (k below 1, a question too long)."""
+
+
+class QuestionTooLongError(InvalidRequestError):
+    """A question or search query is longer than ``Config.max_question_chars``."""

@@ -1,400 +1,335 @@
-"""The persisted index: FAISS vectors, a SQLite database and ``manifest.json``.
+"""The persisted index as readers see it: one committed generation, held in memory.
 
-Each write produces a new generation of files and then replaces the manifest
-atomically, so a crash at any point leaves the previous index loadable. Vector row
-numbers never leave this module.
+An index directory holds one SQLite database (WAL mode), vector segment files and
+``manifest.json``, the commit point (see ``index/manifest.py``, ``index/database.py``,
+``index/segments.py``; writes are in ``index/store_writer.py``). An ``IndexStore`` is an
+immutable snapshot of one generation; ``refreshed()`` returns the snapshot of a newer
+generation written by any process, reading only the batches and segments that changed.
+Vector row numbers never leave this module and its helpers.
 """
 
 from __future__ import annotations
 
-import contextlib
-import dataclasses
-import hashlib
-import json
 import os
-import re
 import sqlite3
 import threading
-import time
-import uuid
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import Any
 
-import faiss
 import numpy as np
 
-from index.config import FORMAT_VERSION, PIPELINE_VERSION, Config
-from index.errors import ChecksumError, IndexMissingError, UnknownFormatError
-from index.pipeline import PreparedDocument, Unit
-from index.types import Document, Fact, Paragraph, Quote, Speaker
+from index import database
+from index.database import DocRecord
+from index.errors import ChecksumError, IndexLoadError, IndexMissingError
+from index.manifest import DATABASE, MANIFEST, Manifest, read_manifest
+from index.pipeline import Unit
+from index.segments import Block, append_block, read_segment
+from index.types import Document, Fact, Quote, Speaker
 
-MANIFEST = "manifest.json"
-FORMAT_NAME = "quotebot-index"
-PACKAGE_VERSION = "0.1.0"
+__all__ = ["IndexStore", "Manifest", "read_manifest"]
 
-_SCHEMA = """
-CREATE TABLE documents (doc_id TEXT PRIMARY KEY, title TEXT, source TEXT, author TEXT,
-    date TEXT, text TEXT NOT NULL, added_at REAL);
-CREATE TABLE paragraphs (doc_id TEXT, number INTEGER, start INTEGER, "end" INTEGER,
-    kind TEXT, text TEXT, PRIMARY KEY (doc_id, number));
-CREATE TABLE quotes (quote_id TEXT PRIMARY KEY, doc_id TEXT, paragraph INTEGER,
-    start INTEGER, "end" INTEGER, text TEXT, speaker TEXT, speaker_title TEXT, cue TEXT,
-    kind TEXT, repeats TEXT);
-CREATE TABLE facts (fact_id TEXT PRIMARY KEY, doc_id TEXT, paragraph INTEGER,
-    start INTEGER, "end" INTEGER, text TEXT, source TEXT);
-CREATE TABLE speakers (doc_id TEXT, name TEXT, title TEXT, aliases TEXT,
-    quote_count INTEGER, is_person INTEGER);
-CREATE TABLE units (row INTEGER PRIMARY KEY, kind TEXT, unit_id TEXT, doc_id TEXT,
-    paragraph INTEGER, start INTEGER, "end" INTEGER, text TEXT, index_text TEXT, speaker TEXT);
-CREATE VIRTUAL TABLE units_fts USING fts5(index_text,
-    tokenize='porter unicode61 remove_diacritics 2');
-"""
+_RETRIES = 5  # a merge may delete a segment between reading the manifest and the file
 
 
-@dataclass(frozen=True)
-class Manifest:
-    data: dict[str, Any]
+class _Connection:
+    """The snapshot chain's shared read connection (one statement at a time)."""
 
-    @property
-    def embedder_name(self) -> str:
-        return str(self.data["embedder"]["name"])
-
-    @property
-    def dimension(self) -> int:
-        return int(self.data["embedder"]["dimension"])
-
-    @property
-    def pipeline_version(self) -> str | None:
-        """Which extraction and indexing rules built the index."""
-        value = self.data.get("pipeline_version")
-        return str(value) if value is not None else None
-
-    @property
-    def config(self) -> Config:
-        return Config.from_dict(self.data.get("config", {}))
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def read_manifest(directory: Path) -> Manifest:
-    """Read and check the manifest of an index directory."""
-    path = directory / MANIFEST
-    if not directory.exists():
-        raise IndexMissingError(
-            f"no index at {directory}: build one with `quotebot index FILE --index {directory}`."
-        )
-    if not path.exists():
-        raise IndexMissingError(
-            f"{directory} has no {MANIFEST}: it is not a quotebot index; rebuild it with "
-            f"`quotebot index FILE --index {directory}`."
-        )
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise UnknownFormatError(
-            f"{path} is not valid JSON: the index is damaged; rebuild it with `quotebot index`."
-        ) from None
-    if data.get("format") != FORMAT_NAME or data.get("format_version") != FORMAT_VERSION:
-        raise UnknownFormatError(
-            f"{path} has format {data.get('format')!r} version {data.get('format_version')!r}; "
-            f"this quotebot reads {FORMAT_NAME!r} version {FORMAT_VERSION}: rebuild the index "
-            "with `quotebot index`."
-        )
-    return Manifest(data)
-
-
-class IndexStore:
-    """Read access to one loaded generation of an index, and atomic writes of the next."""
-
-    def __init__(self, directory: Path, manifest: Manifest | None, verify: bool = True) -> None:
-        self.directory = directory
-        self.manifest = manifest
-        self._lock = threading.RLock()
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.lock = threading.Lock()
         self._conn: sqlite3.Connection | None = None
-        self._vectors: Any = None
-        self.units: list[Unit] = []
-        self.documents: dict[str, Document] = {}
-        self.quotes: list[Quote] = []
-        self.facts: list[Fact] = []
-        self.doc_speakers: list[Speaker] = []
-        if manifest is not None:
-            self._load(manifest, verify)
 
-    # -- loading ---------------------------------------------------------------------
-    @classmethod
-    def open(cls, directory: Path, verify: bool = True) -> IndexStore:
-        return cls(directory, read_manifest(directory), verify)
-
-    @classmethod
-    def empty(cls, directory: Path) -> IndexStore:
-        return cls(directory, None)
-
-    def _load(self, manifest: Manifest, verify: bool) -> None:
-        files = manifest.data["files"]
-        db_path = self.directory / files["database"]
-        vec_path = self.directory / files["vectors"]
-        for path in (db_path, vec_path):
-            if not path.exists():
-                raise IndexMissingError(
-                    f"{path.name} named by {self.directory / MANIFEST} is missing: rebuild the "
-                    "index with `quotebot index`."
-                )
-            if verify and _sha256(path) != manifest.data["checksums"][path.name]:
-                raise ChecksumError(
-                    f"{path.name} does not match the checksum in {MANIFEST}: the file was changed "
-                    "or damaged; rebuild the index with `quotebot index`."
-                )
-        self._vectors = faiss.read_index(str(vec_path))
-        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, check_same_thread=False)
-        self._conn = conn
-        self._read_rows(conn)
-
-    def _read_rows(self, conn: sqlite3.Connection) -> None:
-        paragraphs: dict[str, list[Paragraph]] = {}
-        for doc_id, number, start, end, kind, text in conn.execute(
-            'SELECT doc_id, number, start, "end", kind, text FROM paragraphs '
-            "ORDER BY doc_id, number"
-        ):
-            paragraphs.setdefault(doc_id, []).append(Paragraph(number, start, end, text, kind))
-        for doc_id, title, source, author, date, text in conn.execute(
-            "SELECT doc_id, title, source, author, date, text FROM documents ORDER BY added_at"
-        ):
-            self.documents[doc_id] = Document(
-                doc_id, text, title, source, tuple(paragraphs.get(doc_id, [])), author, date
-            )
-        self.units = [
-            Unit(kind, unit_id, doc_id, paragraph, start, end, text, index_text, speaker)
-            for (
-                kind,
-                unit_id,
-                doc_id,
-                paragraph,
-                start,
-                end,
-                text,
-                index_text,
-                speaker,
-            ) in conn.execute(
-                'SELECT kind, unit_id, doc_id, paragraph, start, "end", text, '
-                "index_text, speaker FROM units ORDER BY row"
-            )
-        ]
-        self.quotes = [
-            Quote(*row)
-            for row in conn.execute(
-                'SELECT quote_id, doc_id, paragraph, start, "end", text, speaker, speaker_title, '
-                "cue, kind, repeats FROM quotes ORDER BY doc_id, start"
-            )
-        ]
-        self.facts = [
-            Fact(*row)
-            for row in conn.execute(
-                'SELECT fact_id, doc_id, paragraph, start, "end", text, source FROM facts '
-                "ORDER BY doc_id, start"
-            )
-        ]
-        self.doc_speakers = [
-            Speaker(name, title, tuple(json.loads(aliases)), count, bool(person))
-            for name, title, aliases, count, person in conn.execute(
-                "SELECT name, title, aliases, quote_count, is_person FROM speakers"
-            )
-        ]
+    def get(self) -> sqlite3.Connection:
+        if self._conn is None:
+            self._conn = database.connect(self.path)
+            self._conn.execute("PRAGMA query_only=1")
+        return self._conn
 
     def close(self) -> None:
-        with self._lock:
+        with self.lock:
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
 
-    # -- search ----------------------------------------------------------------------
+
+def _fingerprint(directory: Path) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(directory / MANIFEST)
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+@dataclass(frozen=True)
+class _State:
+    manifest: Manifest | None
+    fingerprint: tuple[int, int, int] | None
+    records: dict[str, DocRecord]
+    blocks: tuple[Block, ...]
+    masked: frozenset[int]
+    segments: frozenset[str]
+
+
+class IndexStore:
+    """One committed generation of an index: its documents, extraction and vectors."""
+
+    def __init__(self, directory: Path, state: _State, connection: _Connection) -> None:
+        self.directory = directory
+        self._state = state
+        self._db = connection
+
+    # -- opening and following newer generations -----------------------------------------
+    @classmethod
+    def open(cls, directory: Path, verify: bool = True) -> IndexStore:
+        """Load the committed generation of ``directory`` (checksums checked if ``verify``)."""
+        store = cls.empty(directory)
+        for attempt in range(_RETRIES):
+            try:
+                return store._advance(read_manifest(directory), verify)
+            except IndexMissingError:
+                if attempt == _RETRIES - 1 or not (directory / MANIFEST).exists():
+                    raise
+        raise AssertionError("unreachable")
+
+    @classmethod
+    def empty(cls, directory: Path) -> IndexStore:
+        state = _State(None, None, {}, (), frozenset(), frozenset())
+        return cls(directory, state, _Connection(directory / DATABASE))
+
+    def refreshed(self, verify: bool = True) -> IndexStore:
+        """This snapshot if the manifest is unchanged (one ``stat``), else the newer
+        generation, loading only new batches' rows and new segments."""
+        if _fingerprint(self.directory) == self._state.fingerprint:
+            return self
+        for attempt in range(_RETRIES):
+            try:
+                manifest = read_manifest(self.directory)
+                if self.manifest is not None and manifest.generation == self.generation:
+                    state = self._state
+                    fingerprint = _fingerprint(self.directory)
+                    self._state = _State(
+                        state.manifest,
+                        fingerprint,
+                        state.records,
+                        state.blocks,
+                        state.masked,
+                        state.segments,
+                    )
+                    return self
+                return self._advance(manifest, verify)
+            except IndexMissingError:
+                if attempt == _RETRIES - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _advance(self, manifest: Manifest, verify: bool) -> IndexStore:
+        fingerprint = _fingerprint(self.directory)
+        base = self._state
+        if (
+            base.manifest is None
+            or manifest.index_id != base.manifest.index_id
+            or manifest.generation < base.manifest.generation
+        ):
+            base = _State(None, None, {}, (), frozenset(), frozenset())
+        after = base.manifest.generation if base.manifest is not None else 0
+        with self._db.lock:
+            try:
+                changes = database.read_changes(self._db.get(), after, manifest.generation)
+            except sqlite3.DatabaseError:
+                raise database.damaged(self._db.path) from None
+        if verify:
+            for record in changes.records:
+                if record.digest() != changes.digests[record.document.doc_id]:
+                    raise database.damaged(self._db.path)
+        records = dict(base.records)
+        masked = set(base.masked)
+        for doc_id, batch in changes.removals:
+            old = records.get(doc_id)
+            if old is not None and old.batch < batch:
+                del records[doc_id]
+                masked.update(row for row, _ in old.units)
+        wanted: set[int] = set()
+        for record in changes.records:
+            records[record.document.doc_id] = record
+            wanted.update(row for row, _ in record.units)
+        blocks, frozen_masked = base.blocks, frozenset(masked)
+        found = 0
+        for segment in manifest.segments:
+            if segment.name in base.segments or (
+                segment.sources and set(segment.sources) <= base.segments
+            ):
+                continue  # already in memory (a merge of segments this snapshot holds)
+            rows, vectors = read_segment(self.directory, segment, verify)
+            keep = np.isin(rows, np.fromiter(wanted, dtype=np.int64, count=len(wanted)))
+            if keep.any():
+                blocks = append_block(blocks, Block.of(rows[keep], vectors[keep]), frozen_masked)
+                found += int(keep.sum())
+        if found != len(wanted):
+            raise ChecksumError(
+                f"the segments listed in {self.directory / MANIFEST} hold {found} of the "
+                f"{len(wanted)} vectors its database rows need: the index is damaged; rebuild "
+                "it with `quotebot index`."
+            )
+        segments = frozenset(s.name for s in manifest.segments)
+        state = _State(manifest, fingerprint, records, blocks, frozen_masked, segments)
+        return IndexStore(self.directory, state, self._db)
+
+    def with_batch(
+        self,
+        manifest: Manifest,
+        records: list[DocRecord],
+        removed: list[str],
+        vectors: np.ndarray,
+    ) -> IndexStore:
+        """The snapshot after this process's own commit, from what it wrote (no reads)."""
+        state = self._state
+        kept = dict(state.records)
+        masked = set(state.masked)
+        for doc_id in removed:
+            old = kept.pop(doc_id, None)
+            if old is not None:
+                masked.update(row for row, _ in old.units)
+        for record in records:
+            kept[record.document.doc_id] = record
+        rows = np.array([row for r in records for row, _ in r.units], dtype=np.int64)
+        frozen = frozenset(masked)
+        blocks = state.blocks
+        if len(rows):
+            blocks = append_block(blocks, Block.of(rows, vectors), frozen)
+        segments = frozenset(s.name for s in manifest.segments)
+        new = _State(manifest, _fingerprint(self.directory), kept, blocks, frozen, segments)
+        return IndexStore(self.directory, new, self._db)
+
+    def close(self) -> None:
+        self._db.close()
+
+    # -- contents ------------------------------------------------------------------------
+    @property
+    def manifest(self) -> Manifest | None:
+        return self._state.manifest
+
+    @property
+    def generation(self) -> int:
+        return self.manifest.generation if self.manifest is not None else 0
+
+    @property
+    def next_row(self) -> int:
+        return self.manifest.next_row if self.manifest is not None else 1
+
+    def live_rows(self, without: frozenset[str] = frozenset()) -> np.ndarray:
+        """Row numbers of the vectors of every document (except ``without``)."""
+        rows = [
+            row
+            for doc_id, record in self._state.records.items()
+            if doc_id not in without
+            for row, _ in record.units
+        ]
+        return np.array(rows, dtype=np.int64)
+
+    def record(self, doc_id: str) -> DocRecord | None:
+        return self._state.records.get(doc_id)
+
+    @cached_property
+    def documents(self) -> dict[str, Document]:
+        return {doc_id: r.document for doc_id, r in self._state.records.items()}
+
+    @cached_property
+    def quotes(self) -> list[Quote]:
+        return [q for r in self._state.records.values() for q in r.quotes]
+
+    @cached_property
+    def facts(self) -> list[Fact]:
+        return [f for r in self._state.records.values() for f in r.facts]
+
+    @cached_property
+    def doc_speakers(self) -> list[Speaker]:
+        return [s for r in self._state.records.values() for s in r.speakers]
+
+    @cached_property
+    def _units_by_row(self) -> dict[int, Unit]:
+        found = {row: u for r in self._state.records.values() for row, u in r.units}
+        return dict(sorted(found.items()))
+
+    @property
+    def units(self) -> list[Unit]:
+        """Every indexed view, in row order (aligned with ``view_vectors()``)."""
+        return list(self._units_by_row.values())
+
+    # -- search --------------------------------------------------------------------------
     @property
     def size(self) -> int:
-        return 0 if self._vectors is None else int(self._vectors.ntotal)
+        return len(self._units_by_row)
 
     def dense(self, query: np.ndarray, k: int) -> list[tuple[Unit, float]]:
-        """Nearest units by inner product (cosine on normalised vectors)."""
-        if self.size == 0:
+        """Nearest units by inner product (cosine on normalised vectors), exact."""
+        if self.size == 0 or k < 1:
             return []
-        scores, rows = self._vectors.search(
-            query.reshape(1, -1).astype(np.float32), min(k, self.size)
-        )
-        return [
-            (self.units[r], float(s)) for s, r in zip(scores[0], rows[0], strict=True) if r >= 0
+        q = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
+        masked = self._state.masked
+        hits = [
+            (row, score)
+            for block in self._state.blocks
+            for row, score in block.search(q, k + len(masked))
+            if row not in masked
         ]
+        hits.sort(key=lambda h: (-h[1], h[0]))
+        units = self._units_by_row
+        return [(units[row], score) for row, score in hits[:k]]
 
     def view_vectors(self) -> np.ndarray:
         """The stored vector of every indexed view, aligned with ``self.units``."""
         if self.size == 0:
             return np.zeros((0, 0), dtype=np.float32)
-        return np.asarray(self._vectors.reconstruct_n(0, self.size), dtype=np.float32)
+        rows = np.concatenate([b.rows for b in self._state.blocks])
+        vectors = np.concatenate([b.vectors() for b in self._state.blocks])
+        keep = np.isin(rows, np.fromiter(self._units_by_row, dtype=np.int64, count=self.size))
+        order = np.argsort(rows[keep], kind="stable")
+        return np.ascontiguousarray(vectors[keep][order])
 
     def keyword(self, terms: list[str], k: int) -> list[tuple[Unit, float]]:
         """BM25 (FTS5) ranking of units for any of ``terms``; higher score is better."""
-        if not terms or self._conn is None:
+        if not terms or self.size == 0:
             return []
         query = " OR ".join('"' + t.replace('"', "") + '"' for t in terms)
-        with self._lock:
-            rows = self._conn.execute(
-                "SELECT rowid, bm25(units_fts) FROM units_fts WHERE units_fts MATCH ? "
-                "ORDER BY bm25(units_fts) LIMIT ?",
-                (query, k),
-            ).fetchall()
-        return [(self.units[rowid - 1], -float(score)) for rowid, score in rows]
+        units = self._units_by_row
+        with self._db.lock:
+            found = database.keyword(
+                self._db.get(), query, self.next_row, k + len(self._state.masked)
+            )
+        return [(units[row], score) for row, score in found if row in units][:k]
 
     def vocabulary_has(self, term: str) -> bool:
         """Whether ``term`` (after the FTS tokenizer) occurs anywhere in the index."""
-        if self._conn is None:
+        if self.size == 0:
             return False
-        with self._lock:
-            row = self._conn.execute(
-                "SELECT 1 FROM units_fts WHERE units_fts MATCH ? LIMIT 1",
-                ('"' + term.replace('"', "") + '"',),
-            ).fetchone()
-        return row is not None
-
-    # -- writing ---------------------------------------------------------------------
-    def write_with(
-        self, prepared: PreparedDocument, vectors: np.ndarray, embedder_name: str, config: Config
-    ) -> Manifest:
-        """Write a new generation holding the current content plus ``prepared``.
-
-        The manifest is replaced last, in one ``os.replace``: until then the old
-        generation stays the loadable index.
-        """
-        self.directory.mkdir(parents=True, exist_ok=True)
-        gen = f"{int(time.time())}-{uuid.uuid4().hex[:8]}"
-        db_name, vec_name = f"data-{gen}.sqlite", f"vectors-{gen}.faiss"
-        db_path, vec_path = self.directory / db_name, self.directory / vec_name
-        try:
-            target = sqlite3.connect(db_path)
-            with self._lock:
-                if self._conn is not None:
-                    self._conn.backup(target)
-                else:
-                    target.executescript(_SCHEMA)
-            with target:
-                _insert(target, prepared, start_row=self.size + 1)
-            target.close()
-            dimension = vectors.shape[1]
-            index = faiss.IndexFlatIP(dimension)
-            if self._vectors is not None and self.size:
-                index.add(self._vectors.reconstruct_n(0, self.size))
-            index.add(vectors.astype(np.float32))
-            faiss.write_index(index, str(vec_path))
-            manifest = self._manifest(db_path, vec_path, embedder_name, dimension, config)
-            tmp = self.directory / f".{MANIFEST}.{gen}.tmp"
-            tmp.write_text(json.dumps(manifest.data, indent=2), encoding="utf-8")
-            with open(tmp, "rb") as fh:
-                os.fsync(fh.fileno())
-            os.replace(tmp, self.directory / MANIFEST)
-        except BaseException:
-            for path in (db_path, vec_path, self.directory / f".{MANIFEST}.{gen}.tmp"):
-                with contextlib.suppress(OSError):
-                    path.unlink()
-            raise
-        self._remove_stale({db_name, vec_name})
-        return manifest
-
-    def _manifest(
-        self, db_path: Path, vec_path: Path, embedder_name: str, dimension: int, config: Config
-    ) -> Manifest:
-        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-        counts = {
-            table: conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
-            for table in ("documents", "paragraphs", "quotes", "facts", "speakers", "units")
-        }
-        conn.close()
-        counts["vectors"] = counts.pop("units")
-        now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-        created = self.manifest.data.get("created", now) if self.manifest else now
-        return Manifest(
-            {
-                "format": FORMAT_NAME,
-                "format_version": FORMAT_VERSION,
-                "pipeline_version": PIPELINE_VERSION,
-                "package_version": PACKAGE_VERSION,
-                "created": created,
-                "updated": now,
-                "embedder": {
-                    "kind": config.embedder,
-                    "name": embedder_name,
-                    "dimension": dimension,
-                },
-                "metric": "inner_product",
-                "config": config.to_dict(),
-                "counts": counts,
-                "files": {"database": db_path.name, "vectors": vec_path.name},
-                "checksums": {db_path.name: _sha256(db_path), vec_path.name: _sha256(vec_path)},
-            }
-        )
-
-    def _remove_stale(self, keep: set[str]) -> None:
-        for path in self.directory.iterdir():
-            if (
-                re.fullmatch(r"(data|vectors)-[\w-]+\.(sqlite|faiss)", path.name)
-                and path.name not in keep
-            ):
-                with contextlib.suppress(OSError):
-                    path.unlink()
-
-
-def _insert(conn: sqlite3.Connection, prepared: PreparedDocument, start_row: int) -> None:
-    doc = prepared.document
-    conn.execute(
-        "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (doc.doc_id, doc.title, doc.source, doc.author, doc.date, doc.text, time.time()),
-    )
-    conn.executemany(
-        "INSERT INTO paragraphs VALUES (?, ?, ?, ?, ?, ?)",
-        [(doc.doc_id, p.number, p.start, p.end, p.kind, p.text) for p in doc.paragraphs],
-    )
-    ex = prepared.extraction
-    # the tables' columns follow the dataclasses' fields
-    conn.executemany(
-        "INSERT INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [dataclasses.astuple(q) for q in ex.quotes],
-    )
-    conn.executemany(
-        "INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?)", [dataclasses.astuple(f) for f in ex.facts]
-    )
-    conn.executemany(
-        "INSERT INTO speakers VALUES (?, ?, ?, ?, ?, ?)",
-        [
-            (
-                doc.doc_id,
-                s.name,
-                s.title,
-                json.dumps(list(s.aliases)),
-                s.quote_count,
-                int(s.is_person),
+        with self._db.lock:
+            return database.has_term(
+                self._db.get(), '"' + term.replace('"', "") + '"', self.next_row
             )
-            for s in ex.speakers
-        ],
-    )
-    for offset, unit in enumerate(prepared.units):
-        row = start_row + offset
-        conn.execute(
-            "INSERT INTO units VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                row,
-                unit.kind,
-                unit.unit_id,
-                unit.doc_id,
-                unit.paragraph,
-                unit.start,
-                unit.end,
-                unit.text,
-                unit.index_text,
-                unit.speaker,
-            ),
-        )
-        conn.execute(
-            "INSERT INTO units_fts (rowid, index_text) VALUES (?, ?)", (row, unit.index_text)
-        )
+
+
+def stored_texts(directory: Path) -> list[tuple[str, str]]:
+    """(text, source) of every document of an index, also of a format-1 index (for
+    rebuilding an old index without losing what was added to it)."""
+    try:
+        store = IndexStore.open(directory, verify=False)
+    except IndexLoadError:
+        return _format_1_texts(directory)
+    try:
+        return [(d.text, d.source) for d in store.documents.values()]
+    finally:
+        store.close()
+
+
+def _format_1_texts(directory: Path) -> list[tuple[str, str]]:
+    import json
+
+    data = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
+    path = directory / data["files"]["database"]
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        rows = conn.execute("SELECT text, source FROM documents ORDER BY added_at").fetchall()
+    finally:
+        conn.close()
+    return [(str(text), str(source)) for text, source in rows]

@@ -1,20 +1,41 @@
-"""``QuoteBot``: the public entry point (open an index, add documents, search, ask)."""
+"""``QuoteBot``: the public entry point (open an index, add and remove documents, search, ask).
+
+A bot follows its index directory: every public read call first checks the manifest (one
+``stat``) and picks up a generation written by any process, loading only what changed.
+Writes take the directory's cross-process write lock; reads and answers never do.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from index.config import PIPELINE_VERSION, Config, bundled_article, default_index_dir
 from index.embedders import Embedder, make_embedder
-from index.errors import IndexMissingError, ModelMismatchError
-from index.pipeline import prepare
+from index.errors import (
+    DocumentNotFoundError,
+    EmptyDocumentError,
+    IndexMissingError,
+    InputFileError,
+    InvalidRequestError,
+    ModelMismatchError,
+    QuestionTooLongError,
+    UnknownFormatError,
+)
+from index.manifest import MANIFEST
+from index.pipeline import PreparedDocument, prepare
 from index.reader import decode, document_id, read_source
 from index.speakers import merge_speakers
-from index.store import IndexStore, read_manifest
+from index.store import IndexStore, read_manifest, stored_texts
+from index.store_writer import commit, write_lock
 from index.types import Document, Quote, Speaker
 from rag.priors import retrieval_plan
 from rag.retrieval import Mode, Retriever
@@ -24,43 +45,73 @@ if TYPE_CHECKING:
     from rag.answer import Answerer
     from rag.question import Question
 
+Progress = Callable[[str, int, int], None]
+"""``progress(stage, done, total)``; stages "reading", "attribution", "embedding", "writing"."""
+
 
 def _rebuild(directory: Path) -> None:
-    """Re-index every stored document with the current rules, then swap directories."""
-    old = IndexStore.open(directory)
-    documents = list(old.documents.values())
-    config = old.manifest.config if old.manifest else Config()
-    old.close()
-    fresh = directory.with_name(f".{directory.name}.rebuild-{os.getpid()}")
-    shutil.rmtree(fresh, ignore_errors=True)
-    bot = QuoteBot.create(fresh, config)
-    for document in documents:
-        bot.add_text(document.text, document.source)
-    bot.close()
-    retired = directory.with_name(f".{directory.name}.old-{os.getpid()}")
-    os.replace(directory, retired)
-    os.replace(fresh, directory)
-    shutil.rmtree(retired, ignore_errors=True)
+    """Re-index every stored document with the current rules (also from an index of an
+    older format), then swap directories."""
+    with write_lock(directory, Config().writer_timeout_s):
+        try:
+            if read_manifest(directory).pipeline_version == PIPELINE_VERSION:
+                return  # another process rebuilt it while this one waited
+        except UnknownFormatError:
+            pass
+        raw = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
+        config = Config.from_dict(raw.get("config", {}) if isinstance(raw, dict) else {})
+        texts = stored_texts(directory)
+        fresh = directory.with_name(f".{directory.name}.rebuild-{os.getpid()}")
+        shutil.rmtree(fresh, ignore_errors=True)
+        bot = QuoteBot.create(fresh, config)
+        bot._add_texts(texts, replace=False, progress=None)
+        bot.close()
+        retired = directory.with_name(f".{directory.name}.old-{os.getpid()}")
+        os.replace(directory, retired)
+        os.replace(fresh, directory)
+        shutil.rmtree(retired, ignore_errors=True)
 
 
 def _describe(config: Config) -> str:
     return "the hashing embedder" if config.embedder == "hashing" else config.model
 
 
+def _same_source(a: str, b: str) -> bool:
+    return a == b or os.path.abspath(a) == os.path.abspath(b)
+
+
+@dataclass
+class _View:
+    """One snapshot of the index with what is derived from it (replaced as a whole)."""
+
+    store: IndexStore
+    retriever: Retriever
+    speakers: list[Speaker] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.speakers = merge_speakers(self.store.doc_speakers)
+
+
 class QuoteBot:
     """Answers questions about the documents of one index directory."""
 
     def __init__(
-        self, directory: Path, store: IndexStore, config: Config, embedder: Embedder
+        self,
+        directory: Path,
+        store: IndexStore,
+        config: Config,
+        embedder: Embedder,
+        live: bool = True,
     ) -> None:
         self.directory = directory
         self.config = config
         self.embedder = embedder
-        self._store = store
-        self._speakers = merge_speakers(store.doc_speakers)
-        self._retriever = Retriever(store, embedder, config)
-        self._write_lock = threading.Lock()
-        self._answerer: Answerer | None = None
+        self._live = live  # False: pinned to one snapshot (what an answer is composed from)
+        self._view = _View(store, Retriever(store, embedder, config))
+        self._refresh_lock = threading.Lock()
+        self._write_mutex = threading.Lock()  # this process's writers; the file lock is across
+        self._answerer_lock = threading.Lock()
+        self._answerer: tuple[_View, Answerer] | None = None
 
     # -- opening ---------------------------------------------------------------------
     @classmethod
@@ -74,7 +125,7 @@ class QuoteBot:
         """Open an index directory; with no path, the default index of the bundled article
         (built on first use). ``config``/``embedder`` default to what built the index."""
         directory = Path(path) if path is not None else default_index_dir()
-        if not (directory / "manifest.json").exists():
+        if not (directory / MANIFEST).exists():
             if path is not None and directory.exists() and any(directory.iterdir()):
                 read_manifest(directory)  # raises a named error for a non-index folder
             if path is not None:
@@ -85,10 +136,14 @@ class QuoteBot:
             bot = cls.create(directory, config, embedder)
             bot.add(bundled_article())
             return bot
+        if path is None:
+            try:
+                outdated = read_manifest(directory).pipeline_version != PIPELINE_VERSION
+            except UnknownFormatError:
+                outdated = True  # an older store format: rebuilt like older rules
+            if outdated:
+                _rebuild(directory)  # the default index follows the installed release
         manifest = read_manifest(directory)
-        if path is None and manifest.pipeline_version != PIPELINE_VERSION:
-            _rebuild(directory)  # the default index follows the installed extraction rules
-            manifest = read_manifest(directory)
         built = manifest.config
         if config is not None and (config.embedder, config.model) != (built.embedder, built.model):
             raise ModelMismatchError(
@@ -119,7 +174,7 @@ class QuoteBot:
     ) -> QuoteBot:
         """A bot over a new, empty index directory (written on the first ``add``)."""
         directory = Path(path)
-        if (directory / "manifest.json").exists():
+        if (directory / MANIFEST).exists():
             return cls.open(directory, config, embedder)
         config = config or Config()
         return cls(
@@ -127,43 +182,141 @@ class QuoteBot:
         )
 
     def close(self) -> None:
-        self._store.close()
+        self._view.store.close()
 
-    # -- adding ----------------------------------------------------------------------
-    def add(self, path: str | Path) -> str:
-        """Index a ``.txt``/``.md`` file; returns its document id. Idempotent by content."""
-        text = read_source(path, self.config.max_file_bytes)
-        return self.add_text(text, source=str(path))
+    # -- following the index -----------------------------------------------------------
+    def _current(self) -> _View:
+        """The newest committed generation (a ``stat`` when nothing changed)."""
+        if not self._live:
+            return self._view
+        with self._refresh_lock:
+            store = self._view.store.refreshed()
+            if store is not self._view.store:
+                self._view = _View(store, Retriever(store, self.embedder, self.config))
+            return self._view
 
-    def add_bytes(self, data: bytes, name: str) -> str:
+    def _install(self, store: IndexStore) -> None:
+        with self._refresh_lock:
+            if store.generation >= self._view.store.generation or store.manifest is None:
+                self._view = _View(store, Retriever(store, self.embedder, self.config))
+
+    # -- adding and removing -----------------------------------------------------------
+    def add(self, path: str | Path, replace: bool = False) -> str:
+        """Index a ``.txt``/``.md`` file; returns its document id. Idempotent by content.
+
+        A changed file (same source path, new content) is added beside the old version,
+        unless ``replace``: then the old version is removed in the same commit."""
+        return self.add_many([path], replace=replace)[0]
+
+    def add_many(
+        self,
+        paths: Sequence[str | Path],
+        replace: bool = False,
+        progress: Progress | None = None,
+    ) -> list[str]:
+        """Index several files under one write lock: each batch of ``Config.add_batch_size``
+        articles is embedded in one call and committed at once. Returns the document ids in
+        the order of ``paths`` (``replace`` as in ``add``)."""
+        texts: list[tuple[str, str]] = []
+        for done, path in enumerate(paths, 1):
+            texts.append((read_source(path, self.config.max_file_bytes), str(path)))
+            if progress is not None:
+                progress("reading", done, len(paths))
+        return self._add_texts(texts, replace, progress)
+
+    def add_bytes(self, data: bytes, name: str, replace: bool = False) -> str:
         """Index uploaded bytes (checked like a file); returns the document id."""
         if not name.lower().endswith((".txt", ".md")):
-            from index.errors import InputFileError
-
             raise InputFileError(
                 f"{name} is not a .txt or .md file: upload the article as plain text."
             )
-        return self.add_text(decode(data, name, self.config.max_file_bytes), source=name)
+        text = decode(data, name, self.config.max_file_bytes)
+        return self._add_texts([(text, name)], replace, None)[0]
 
-    def add_text(self, text: str, source: str = "text") -> str:
+    def add_text(self, text: str, source: str = "text", replace: bool = False) -> str:
         """Index canonical text. A failure leaves the existing index as it was."""
-        doc_id = document_id(text)
-        with self._write_lock:
-            if doc_id in self._store.documents:
-                return doc_id
-            prepared = prepare(text, source, self.embedder, self.config)
-            vectors = self.embedder.embed([u.index_text for u in prepared.units])
-            self._check_dimension(vectors.shape[1])
-            self._store.write_with(prepared, vectors, self.embedder.name, self.config)
-            old, self._store = self._store, IndexStore.open(self.directory, verify=False)
-            self._retriever = Retriever(self._store, self.embedder, self.config)
-            self._speakers = merge_speakers(self._store.doc_speakers)
-            old.close()
-            self._answerer = None
-        return doc_id
+        return self._add_texts([(text, source)], replace, None)[0]
+
+    def _add_texts(
+        self, texts: list[tuple[str, str]], replace: bool, progress: Progress | None
+    ) -> list[str]:
+        for text, source in texts:
+            if not str(text).strip():
+                raise EmptyDocumentError(
+                    f"{source} has no text to index: add an article with some text in it."
+                )
+        ids = [document_id(text) for text, _ in texts]
+        with self._write_mutex, write_lock(self.directory, self.config.writer_timeout_s):
+            store = self._view.store.refreshed()
+            todo: dict[str, tuple[str, str]] = {}
+            for (text, source), doc_id in zip(texts, ids, strict=True):
+                if doc_id not in store.documents:
+                    todo.setdefault(doc_id, (text, source))
+            pending, total = list(todo.values()), len(todo)
+            size = max(1, self.config.add_batch_size)
+            for first in range(0, total, size):
+                batch = pending[first : first + size]
+                prepared = []
+                for text, source in batch:
+                    prepared.append(prepare(text, source, self.embedder, self.config))
+                    if progress is not None:
+                        progress("attribution", first + len(prepared), total)
+                vectors = self._embed(prepared)
+                if progress is not None:
+                    progress("embedding", first + len(batch), total)
+                removals = self._replaced(store, prepared) if replace else []
+                store = commit(
+                    store,
+                    prepared,
+                    vectors,
+                    removals,
+                    self.embedder.name,
+                    vectors.shape[1],
+                    self.config,
+                )
+                self._install(store)
+                if progress is not None:
+                    progress("writing", first + len(batch), total)
+        return ids
+
+    def _embed(self, prepared: list[PreparedDocument]) -> np.ndarray:
+        texts = [u.index_text for p in prepared for u in p.units]
+        if not texts:
+            return np.zeros((0, self.embedder.dimension), dtype=np.float32)
+        vectors = np.asarray(self.embedder.embed(texts), dtype=np.float32)
+        self._check_dimension(vectors.shape[1])
+        return vectors
+
+    @staticmethod
+    def _replaced(store: IndexStore, prepared: list[PreparedDocument]) -> list[str]:
+        """Indexed documents from the same source as a new version in ``prepared``."""
+        new = {p.document.doc_id for p in prepared}
+        return [
+            d.doc_id
+            for d in store.documents.values()
+            if d.doc_id not in new
+            and any(_same_source(d.source, p.document.source) for p in prepared)
+        ]
+
+    def remove(self, doc_id: str) -> None:
+        """Remove a document with its paragraphs, quotes, facts, speakers and vectors."""
+        with self._write_mutex, write_lock(self.directory, self.config.writer_timeout_s):
+            store = self._view.store.refreshed()
+            if doc_id not in store.documents:
+                raise self._not_found(doc_id)
+            dimension = store.manifest.dimension if store.manifest else self.embedder.dimension
+            empty = np.zeros((0, dimension), dtype=np.float32)
+            store = commit(store, [], empty, [doc_id], self.embedder.name, dimension, self.config)
+            self._install(store)
+
+    def _not_found(self, doc_id: str) -> DocumentNotFoundError:
+        return DocumentNotFoundError(
+            f"no document {doc_id[:80]!r} in {self.directory}: see `bot.documents()` or "
+            "`quotebot articles` for the ids"
+        )
 
     def _check_dimension(self, dimension: int) -> None:
-        manifest = self._store.manifest
+        manifest = self._view.store.manifest
         if manifest is not None and manifest.dimension != dimension:
             raise ModelMismatchError(
                 f"index {self.directory} holds {manifest.dimension}-dim vectors from "
@@ -174,35 +327,46 @@ class QuoteBot:
     # -- reading ---------------------------------------------------------------------
     @property
     def store(self) -> IndexStore:
-        return self._store
+        return self._current().store
 
     @property
     def retriever(self) -> Retriever:
-        return self._retriever
+        return self._current().retriever
 
     def documents(self) -> list[Document]:
-        return list(self._store.documents.values())
+        """Every indexed document, in the order they were added."""
+        return list(self._current().store.documents.values())
 
     def document(self, doc_id: str) -> Document:
         try:
-            return self._store.documents[doc_id]
+            return self._current().store.documents[doc_id]
         except KeyError:
-            raise KeyError(
-                f"no document {doc_id!r} in {self.directory}: see `bot.documents()` for the ids"
-            ) from None
+            raise self._not_found(doc_id) from None
+
+    def _check_query(self, text: str, what: str) -> None:
+        if len(text) > self.config.max_question_chars:
+            raise QuestionTooLongError(
+                f"the {what} is {len(text)} characters long, over the limit of "
+                f"{self.config.max_question_chars} (Config.max_question_chars): shorten it to "
+                "the part you want answered."
+            )
 
     def search(
         self, query: str, k: int | None = None, kind: str | None = None, mode: Mode = "hybrid"
     ) -> list[Hit]:
         """Paragraph hits (``kind`` None or "paragraph"), or quote/fact hits."""
-        k = k or self.config.k
-        retriever = self._retriever
-        if kind in (None, "paragraph"):
-            text, boost = retrieval_plan(self.understand(query), self._store, self.config)
-            return retriever.paragraphs(text, k, mode, boost)
-        if kind not in ("quote", "fact"):
+        if k is not None and k < 1:
+            raise InvalidRequestError(f"k must be 1 or more, not {k}: ask for at least one hit.")
+        self._check_query(query, "search query")
+        if kind not in (None, "paragraph", "quote", "fact"):
             raise ValueError(f"kind must be paragraph, quote or fact, not {kind!r}")
-        scored = retriever.units(query, mode, kinds=(kind,))[:k]
+        k = k or self.config.k
+        view = self._current()
+        if kind in (None, "paragraph"):
+            question = self._understand(view, query)
+            text, boost = retrieval_plan(question, view.store, self.config)
+            return view.retriever.paragraphs(text, k, mode, boost)
+        scored = view.retriever.units(query, mode, kinds=(kind,))[:k]
         return [
             Hit(
                 s.unit.doc_id,
@@ -219,28 +383,36 @@ class QuoteBot:
 
     def understand(self, query: str) -> Question:
         """The question's intent and the person it is about."""
+        return self._understand(self._current(), query)
+
+    def _understand(self, view: _View, query: str) -> Question:
         from rag.question import understand
 
-        return understand(query, self._speakers, self.answerer.evidence.common)
+        return understand(query, view.speakers, self._answerer_for(view).evidence.common)
 
     def quotes(self, speaker: str | None = None, include_repeats: bool = False) -> list[Quote]:
         """Attributed quotes, optionally of one speaker (name or alias, case-insensitive)."""
-        quotes = [q for q in self._store.quotes if include_repeats or q.repeats is None]
+        view = self._current()
+        quotes = [q for q in view.store.quotes if include_repeats or q.repeats is None]
         if speaker is None:
             return quotes
-        wanted = self.find_speaker(speaker)
+        wanted = self._find_speaker(view, speaker)
         if wanted is None:
             return []
         return [q for q in quotes if q.speaker == wanted.name]
 
     def speakers(self) -> list[Speaker]:
         """Everyone quoted, one record per name across documents."""
-        return list(self._speakers)
+        return list(self._current().speakers)
 
     def find_speaker(self, name: str) -> Speaker | None:
         """The speaker whose name or alias is ``name`` (case-insensitive)."""
+        return self._find_speaker(self._current(), name)
+
+    @staticmethod
+    def _find_speaker(view: _View, name: str) -> Speaker | None:
         key = name.strip().lower()
-        for s in self._speakers:
+        for s in view.speakers:
             if key == s.name.lower() or key in {a.lower() for a in s.aliases}:
                 return s
         return None
@@ -249,20 +421,36 @@ class QuoteBot:
     def ask(
         self, question: str, history: list[Answer] | None = None, max_quotes: int | None = None
     ) -> Answer:
-        """A grounded answer with verified citations, or an honest abstention."""
-        return self.answerer.ask(question, history or [], max_quotes)
+        """A grounded answer with verified citations, or an honest abstention.
+
+        Answering takes no write lock: a question is answered while an article is added,
+        from the generation committed when it was asked."""
+        if max_quotes is not None and max_quotes < 1:
+            raise InvalidRequestError(
+                f"max_quotes must be 1 or more, not {max_quotes}: ask for at least one quote."
+            )
+        self._check_query(question, "question")
+        return self._answerer_for(self._current()).ask(question, history or [], max_quotes)
 
     def warm_up(self) -> None:
         """Load the model and prepare answering now, so the first question is quick."""
-        self.retriever.embed_query("warm up")
-        _ = self.answerer
+        view = self._current()
+        view.retriever.embed_query("warm up")
+        self._answerer_for(view)
 
     @property
     def answerer(self) -> Answerer:
-        """The answer composer for the current index (rebuilt after ``add``)."""
+        """The answer composer for the current index (rebuilt when the index changes)."""
+        return self._answerer_for(self._current())
+
+    def _answerer_for(self, view: _View) -> Answerer:
+        """The composer over ``view``: it reads a bot pinned to that snapshot, so an answer
+        in progress is composed from one generation even if a newer one arrives."""
         from rag.answer import Answerer
 
-        with self._write_lock:
-            if self._answerer is None:
-                self._answerer = Answerer(self)
-            return self._answerer
+        with self._answerer_lock:
+            if self._answerer is None or self._answerer[0] is not view:
+                pinned = QuoteBot(self.directory, view.store, self.config, self.embedder, False)
+                pinned._view = view
+                self._answerer = (view, Answerer(pinned))
+            return self._answerer[1]

@@ -1,16 +1,20 @@
-"""index/store.py (through QuoteBot): persistence, exact dense search, atomic writes, load errors."""
+"""index/store.py (through QuoteBot): persistence, exact dense search, append-only atomic writes,
+load errors."""
 
 from __future__ import annotations
 
 import json
 import os
 import shutil
+import sqlite3
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-import index.store
+import index.manifest
+import index.segments
+import index.store_writer
 from index.config import FORMAT_VERSION, Config
 from index.embedders import HashingEmbedder
 from index.errors import (
@@ -21,6 +25,7 @@ from index.errors import (
     QuotebotError,
     UnknownFormatError,
 )
+from index.manifest import sha256
 from index.pipeline import Unit, prepare
 from index.store import IndexStore, read_manifest
 from rag import QuoteBot
@@ -47,8 +52,23 @@ def manifest_of(directory: Path) -> dict:
 
 
 def index_files(directory: Path) -> tuple[Path, Path]:
-    files = manifest_of(directory)["files"]
-    return directory / files["database"], directory / files["vectors"]
+    """The database and the first vector segment."""
+    data = manifest_of(directory)
+    return directory / data["files"]["database"], directory / data["segments"][0]["name"]
+
+
+def committed(directory: Path) -> dict[str, bytes]:
+    """The manifest and the segment files: what a commit writes besides database rows."""
+    return {n: b for n, b in listing(directory).items() if n.endswith((".json", ".faiss"))}
+
+
+def stored_documents(directory: Path) -> int:
+    """Document rows in the database, committed or not."""
+    conn = sqlite3.connect(directory / "index.sqlite")
+    try:
+        return int(conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
+    finally:
+        conn.close()
 
 
 def flip_byte(path: Path, at: int | None = None) -> None:
@@ -187,17 +207,18 @@ def test_faiss_equals_brute_force_real_model(real_bot: QuoteBot, query: str) -> 
 # -- idempotent and incremental adds ------------------------------------------------------------
 def test_add_same_file_twice_is_idempotent(hash_bot: QuoteBot, bundled_path: Path) -> None:
     directory = hash_bot.directory
-    before = listing(directory)
+    before = committed(directory)
     doc_id = hash_bot.documents()[0].doc_id
     assert hash_bot.add(bundled_path) == doc_id
-    assert listing(directory) == before
+    assert committed(directory) == before
     # and through a fresh bot on the same directory
     again = QuoteBot.open(directory)
     try:
         assert again.add(bundled_path) == doc_id
     finally:
         again.close()
-    assert listing(directory) == before
+    assert committed(directory) == before
+    assert stored_documents(directory) == 1
     assert manifest_of(directory)["counts"]["documents"] == 1
 
 
@@ -206,9 +227,9 @@ def test_same_text_with_other_line_endings_is_the_same_document(
 ) -> None:
     copy = tmp_path / "copy.txt"
     copy.write_bytes(b"\xef\xbb\xbf" + bundled_text.replace("\n", "\r\n").encode("utf-8"))
-    before = listing(hash_bot.directory)
+    before = committed(hash_bot.directory)
     assert hash_bot.add(copy) == hash_bot.documents()[0].doc_id
-    assert listing(hash_bot.directory) == before
+    assert committed(hash_bot.directory) == before
 
 
 def test_second_article_adds_counts_and_is_searchable(hash_bot: QuoteBot) -> None:
@@ -222,10 +243,12 @@ def test_second_article_adds_counts_and_is_searchable(hash_bot: QuoteBot) -> Non
         assert after[key] > before[key], key
     assert after["paragraphs"] == before["paragraphs"] + len(hash_bot.document(wire_id).paragraphs)
     assert after["vectors"] == len(hash_bot.store.units) == hash_bot.store.size
-    # the old generation's files are gone, the new ones are referenced
+    # append-only: the first batch's segment is kept as it was, one segment is added
     new_files = set(os.listdir(directory))
-    assert not (old_files - {"manifest.json"}) & new_files
-    assert set(manifest_of(directory)["files"].values()) <= new_files
+    segments = [s["name"] for s in manifest_of(directory)["segments"]]
+    assert old_files - {"manifest.json"} <= new_files
+    assert len(segments) == 2 and segments[0] in old_files and segments[1] not in old_files
+    assert manifest_of(directory)["generation"] == 2
     bundled_id = next(d.doc_id for d in hash_bot.documents() if d.doc_id != wire_id)
     for bot in (hash_bot, QuoteBot.open(directory)):
         assert {d.doc_id for d in bot.documents()} == {bundled_id, wire_id}
@@ -251,15 +274,17 @@ def test_document_without_retrievable_units(tmp_path: Path, hashing_config: Conf
 
 # -- crashes leave the old index ----------------------------------------------------------------
 def _assert_unchanged(directory: Path, before: dict[str, bytes], counts: dict) -> None:
-    after = listing(directory)
+    after = committed(directory)
     assert after == before, set(after) ^ set(before)
+    assert stored_documents(directory) == counts["documents"]  # the batch's rows were undone
+    assert not [n for n in os.listdir(directory) if n.startswith(".manifest.json")]
     bot = QuoteBot.open(directory)  # verifies checksums
     try:
         assert manifest_of(directory)["counts"] == counts
         assert len(bot.documents()) == counts["documents"]
         assert bot.store.size == counts["vectors"]
-        for name in manifest_of(directory)["files"].values():
-            assert (directory / name).exists()
+        for segment in manifest_of(directory)["segments"]:
+            assert (directory / segment["name"]).exists()
     finally:
         bot.close()
 
@@ -268,12 +293,12 @@ def test_crash_in_write_index_leaves_old_index(
     hash_bot: QuoteBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     directory = hash_bot.directory
-    before, counts = listing(directory), manifest_of(directory)["counts"]
+    before, counts = committed(directory), manifest_of(directory)["counts"]
 
     def boom(*args: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(index.store.faiss, "write_index", boom)
+    monkeypatch.setattr(index.segments.faiss, "write_index", boom)
     with pytest.raises(OSError, match="disk full"):
         hash_bot.add(WIRE)
     monkeypatch.undo()
@@ -289,15 +314,15 @@ def test_crash_after_partial_vectors_file(
     hash_bot: QuoteBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     directory = hash_bot.directory
-    before, counts = listing(directory), manifest_of(directory)["counts"]
-    real_write = index.store.faiss.write_index
+    before, counts = committed(directory), manifest_of(directory)["counts"]
+    real_write = index.segments.faiss.write_index
 
     def half_written(idx: object, path: str) -> None:
         real_write(idx, path)
         Path(path).write_bytes(Path(path).read_bytes()[:100])
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(index.store.faiss, "write_index", half_written)
+    monkeypatch.setattr(index.segments.faiss, "write_index", half_written)
     with pytest.raises(KeyboardInterrupt):
         hash_bot.add(WIRE)
     monkeypatch.undo()
@@ -308,7 +333,7 @@ def test_crash_while_embedding_leaves_old_index(
     hash_bot: QuoteBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     directory = hash_bot.directory
-    before, counts = listing(directory), manifest_of(directory)["counts"]
+    before, counts = committed(directory), manifest_of(directory)["counts"]
     real_embed = hash_bot.embedder.embed
     calls = {"n": 0}
 
@@ -331,12 +356,12 @@ def test_crash_while_writing_manifest_leaves_old_index(
     hash_bot: QuoteBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     directory = hash_bot.directory
-    before, counts = listing(directory), manifest_of(directory)["counts"]
+    before, counts = committed(directory), manifest_of(directory)["counts"]
 
     def boom(*args: object, **kwargs: object) -> None:
         raise OSError("no space left")
 
-    monkeypatch.setattr(IndexStore, "_manifest", boom)
+    monkeypatch.setattr(index.store_writer, "new_manifest", boom)
     with pytest.raises(OSError, match="no space"):
         hash_bot.add(WIRE)
     monkeypatch.undo()
@@ -344,7 +369,7 @@ def test_crash_while_writing_manifest_leaves_old_index(
 
 
 class _FailingReplaceOs:
-    """``os`` for index.store whose ``replace`` fails (the last step of a write)."""
+    """``os`` for index.manifest whose ``replace`` fails (the last step of a write)."""
 
     def __getattr__(self, name: str) -> object:
         return getattr(os, name)
@@ -358,33 +383,48 @@ def test_crash_at_manifest_replace_keeps_old_manifest(
     hash_bot: QuoteBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     directory = hash_bot.directory
-    before, counts = listing(directory), manifest_of(directory)["counts"]
-    monkeypatch.setattr(index.store, "os", _FailingReplaceOs())
+    before, counts = committed(directory), manifest_of(directory)["counts"]
+    monkeypatch.setattr(index.manifest, "os", _FailingReplaceOs())
     with pytest.raises(OSError, match="rename failed"):
         hash_bot.add(WIRE)
     monkeypatch.undo()
-    referenced = set(manifest_of(directory)["files"].values()) | {"manifest.json"}
-    assert {n: b for n, b in listing(directory).items() if n in referenced} == before
-    # no partial data or vector files are left
-    assert {n for n in os.listdir(directory) if n.endswith((".sqlite", ".faiss"))} == {
-        n for n in before if n.endswith((".sqlite", ".faiss"))
+    _assert_unchanged(directory, before, counts)
+    # no partial segment or temporary manifest is left
+    assert set(os.listdir(directory)) - {"index.sqlite-wal", "index.sqlite-shm"} == {
+        *before,
+        "index.sqlite",
+        "write.lock",
     }
-    bot = QuoteBot.open(directory)
-    assert manifest_of(directory)["counts"] == counts
-    assert len(bot.documents()) == 1
-    bot.close()
 
 
-def test_crash_at_manifest_replace_leaves_no_files(
+def test_rows_of_a_batch_whose_manifest_never_landed_are_invisible(
     hash_bot: QuoteBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """A writer killed after its database commit: readers skip the rows, the next writer
+    deletes them."""
     directory = hash_bot.directory
-    before = listing(directory)
-    monkeypatch.setattr(index.store, "os", _FailingReplaceOs())
-    with pytest.raises(OSError):
+    counts = manifest_of(directory)["counts"]
+
+    def killed(*args: object, **kwargs: object) -> None:
+        raise SystemExit  # stands in for SIGKILL: no cleanup runs in the writer
+
+    monkeypatch.setattr(index.store_writer, "new_manifest", killed)
+    monkeypatch.setattr(index.store_writer.database, "clean", lambda *a: None)
+    with pytest.raises(SystemExit):
         hash_bot.add(WIRE)
     monkeypatch.undo()
-    assert set(os.listdir(directory)) == set(before)
+    assert stored_documents(directory) == 2  # the dead batch's rows are in the database
+    reader = QuoteBot.open(directory)
+    assert len(reader.documents()) == 1 and reader.store.size == counts["vectors"]
+    hits = reader.search("central bank interest rates inflation Valdoria", k=5, mode="keyword")
+    assert {h.doc_id for h in hits} <= {reader.documents()[0].doc_id}
+    hash_bot.add(COURT)  # the next write cleans up first
+    assert stored_documents(directory) == 2
+    names = set(os.listdir(directory))
+    segments = {s["name"] for s in manifest_of(directory)["segments"]}
+    assert {n for n in names if n.endswith(".faiss")} == segments
+    assert len(reader.documents()) == 2
+    reader.close()
 
 
 # -- named load errors ---------------------------------------------------------------------------
@@ -414,8 +454,10 @@ def test_directory_without_manifest(hash_bot: QuoteBot) -> None:
 
 @pytest.mark.parametrize("which", [0, 1], ids=["database", "vectors"])
 def test_manifest_names_a_missing_file(hash_bot: QuoteBot, which: int) -> None:
+    hash_bot.close()
     path = index_files(hash_bot.directory)[which]
-    path.unlink()
+    for extra in ("", "-wal", "-shm"):
+        Path(f"{path}{extra}").unlink(missing_ok=True)
     with pytest.raises(IndexMissingError, match="is missing") as info:
         QuoteBot.open(hash_bot.directory)
     assert path.name in str(info.value)
@@ -447,14 +489,29 @@ def test_invalid_json_manifest(hash_bot: QuoteBot, content: bytes) -> None:
         QuoteBot.open(hash_bot.directory)
 
 
-@pytest.mark.parametrize("which", [0, 1], ids=["database", "vectors"])
 @pytest.mark.parametrize("where", ["middle", "last"])
-def test_flipped_byte_is_a_checksum_error(hash_bot: QuoteBot, which: int, where: str) -> None:
-    path = index_files(hash_bot.directory)[which]
+def test_flipped_byte_in_a_segment_is_a_checksum_error(hash_bot: QuoteBot, where: str) -> None:
+    path = index_files(hash_bot.directory)[1]
     flip_byte(path, None if where == "middle" else path.stat().st_size - 1)
     with pytest.raises(ChecksumError, match="checksum") as info:
         QuoteBot.open(hash_bot.directory)
     assert path.name in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "needle", [b"Jaish al-Adl", b"SQLite format 3"], ids=["row text", "header"]
+)
+def test_changed_database_is_a_checksum_error(hash_bot: QuoteBot, needle: bytes) -> None:
+    """Each document row carries a digest of all its rows; a damaged page is caught too."""
+    hash_bot.close()  # checkpoints the write-ahead log into the database file
+    path = index_files(hash_bot.directory)[0]
+    assert not Path(f"{path}-wal").exists()
+    at = path.read_bytes().index(needle)
+    flip_byte(path, at + 2)
+    with pytest.raises(ChecksumError, match="checksum") as info:
+        QuoteBot.open(hash_bot.directory)
+    assert path.name in str(info.value)
+    assert "rebuild" in str(info.value)
 
 
 def test_swapped_files_are_a_checksum_error(hash_bot: QuoteBot, tmp_path: Path) -> None:
@@ -492,7 +549,14 @@ def test_no_pickle_files(hash_bot: QuoteBot) -> None:
     hash_bot.add(WIRE)
     names = [p.name for p in hash_bot.directory.rglob("*")]
     assert not [n for n in names if n.endswith((".pkl", ".pickle", ".npy", ".joblib"))]
-    assert sorted(n.rsplit(".", 1)[-1] for n in names) == ["faiss", "json", "sqlite"]
+    assert {n.rsplit(".", 1)[-1] for n in names} <= {
+        "faiss",
+        "json",
+        "sqlite",
+        "sqlite-wal",
+        "sqlite-shm",
+        "lock",
+    }
 
 
 def test_manifest_contents(hash_bot: QuoteBot) -> None:
@@ -511,8 +575,14 @@ def test_manifest_contents(hash_bot: QuoteBot) -> None:
     assert counts["facts"] == len(hash_bot.store.facts)
     assert counts["vectors"] == len(hash_bot.store.units) == hash_bot.store.size
     assert counts["speakers"] == len(hash_bot.store.doc_speakers)
-    assert set(data["files"]) == {"database", "vectors"}
-    for name in data["files"].values():
-        assert data["checksums"][name] == index.store._sha256(directory / name)
+    assert set(data["files"]) == {"database", "segments"}
+    assert data["files"]["database"] == "index.sqlite"
+    assert data["generation"] == 1
+    assert data["next_row"] == counts["vectors"] + 1
+    [segment] = data["segments"]
+    assert data["files"]["segments"] == [segment["name"]]
+    assert segment["vectors"] == counts["vectors"]
+    assert data["checksums"] == {segment["name"]: segment["checksum"]}
+    assert segment["checksum"] == sha256(directory / segment["name"])
     assert read_manifest(directory).dimension == 384
     assert read_manifest(directory).embedder_name == "hashing-384"
