@@ -3,6 +3,8 @@
 Shapes of language, not names of particular people or bodies.
 """
 
+import re
+
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = (
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -393,4 +395,21 @@ REPORTING_VERBS = (
     "felt|expects|hopes|estimated|reckons|continued|countered|complained|vowed|pledged|"
     "promised|boasted|conceded|joked|lamented|quipped|recounted|reiterated|tweeted|posted|"
     "asked|announces|declares|wondered|mused|observe|adding|saying|noting|warning|arguing"
+)
+
+# Lemmas of verbs that introduce quoted words, as a parser reports them: the cues of
+# direct quotes in the PolNeAR train split with two or more uses, plus REPORTING_VERBS.
+CUE_LEMMAS = frozenset(
+    re.findall(
+        r"\w+",
+        "say tell write add tweet continue ask conclude respond call reply read declare note "
+        "explain state report chant recall shout put answer cite post point yell comment cry "
+        "remark admit joke interject describe warn acknowledge speak vow argue emphasize "
+        "emphasise echo quip assure repeat suggest wonder caution promise insist announce claim "
+        "predict urge quote label boast observe assert believe agree stress maintain contend "
+        "dub urge recount reiterate lament complain counter concede muse think feel hope "
+        "estimate reckon implore advise testify plead scoff retort demand proclaim confirm "
+        "deny insist tout brag mock quote scream whisper exclaim shoot fire bark boom title "
+        "entitle charge",
+    )
 )

@@ -1,7 +1,10 @@
 """Paragraphs of a canonical text and their kinds.
 
-A paragraph is a non-empty block between blank lines, numbered from 1; every block
-counts, so ¶N matches what a reader counts in the source.
+A paragraph is what a reader sees as one: a non-empty block between blank lines, except
+that a block whose lines are prose paragraphs separated by single newlines (text copied
+from web pages) is one paragraph a line; hard-wrapped text (lines broken at a fixed width
+inside sentences) stays one block. Numbered from 1; every paragraph counts, so ¶N
+matches what a reader counts in the source.
 """
 
 from __future__ import annotations
@@ -39,21 +42,46 @@ _CREDIT_WORDS = re.compile(
     re.I,
 )
 _MD_HEADING = re.compile(r"^#{1,6}\s+\S")
+_SENTENCE_END = re.compile(r"[.!?:…]['\"’”)\]]*$|['\"’”]$")
+HARD_WRAP_MAX_LINE = 100  # lines longer than this are not hard-wrapped text
+
+
+def _trimmed(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def _lines_are_paragraphs(lines: list[str]) -> bool:
+    """Single newlines separate paragraphs (not hard wrapping inside sentences)."""
+    if len(lines) < 2:
+        return False
+    if max(len(line) for line in lines) > HARD_WRAP_MAX_LINE:
+        return True
+    ends = sum(bool(_SENTENCE_END.search(line.rstrip())) for line in lines[:-1])
+    return 2 * ends >= len(lines) - 1
 
 
 def split_paragraphs(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each non-empty block between blank lines, trimmed of white space."""
+    """(start, end) of each paragraph, trimmed of white space (see the module doc)."""
     spans = []
     start = 0
     for gap in [*_BLANK_LINES.finditer(text), None]:
         end = gap.start() if gap else len(text)
-        s, e = start, end
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
+        s, e = _trimmed(text, start, end)
         if e > s:
-            spans.append((s, e))
+            lines = text[s:e].split("\n")
+            if _lines_are_paragraphs([line.strip() for line in lines if line.strip()]):
+                offset = s
+                for line in lines:
+                    ls, le = _trimmed(text, offset, offset + len(line))
+                    if le > ls:
+                        spans.append((ls, le))
+                    offset += len(line) + 1
+            else:
+                spans.append((s, e))
         start = gap.end() if gap else len(text)
     return spans
 

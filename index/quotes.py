@@ -18,13 +18,16 @@ from index.lexicon import ORGANISATION_HEADS, REPORTING_VERBS
 from index.marks import QuoteSpan, find_spans
 from index.names import (
     Mention,
+    MentionKind,
     is_title_phrase,
     longest_suffix_mention,
     parse_mention,
     split_appositive,
     strip_age,
 )
+from index.nlp import load_nlp
 from index.paragraphs import _ngrams, _words
+from index.parse_cues import ParsedSource, find_source, introducer
 from index.sentences import sentence_spans
 from index.speakers import Entity, Registry, to_speakers
 from index.types import Extraction, Fact, Paragraph, Quote, QuoteKind
@@ -54,6 +57,7 @@ _INTRODUCED = re.compile(
 _ROLE_HEADS = frozenset({"spokesman", "spokeswoman", "spokesperson", "leader", "chief", "head"})
 _PREPOSITIONS = {"of", "to", "for", "with", "by", "from", "in", "on", "at", "against", "about"}
 CUE_REACH_WORDS = 6
+SHORT_QUOTE_CUE_GAP = 1  # a short quote is words said only right beside its cue
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,10 @@ def _subject_before(segment: str, anchored: bool) -> tuple[Mention, str | None] 
         body = seg[:-1]
         for match in re.finditer(r", ", body):
             head, appositive = body[: match.start()], strip_age(body[match.end() :].strip())
+            if not appositive and body[match.end() :].strip():  # "Ramos, 58, told ..."
+                aged = _mention_ending(head, anchored)
+                if aged is not None:
+                    return aged, None
             if not appositive or not (
                 appositive[0].islower() or appositive.split()[0] in {"The", "A", "An"}
             ):
@@ -167,6 +175,20 @@ def attribute_according(sentence_outside_quotes: str) -> Attribution | None:
     return Attribution(found[0], found[1], "according to") if found else None
 
 
+_ENTITY_KINDS: dict[str, MentionKind] = {"PERSON": "person", "ORG": "group", "NORP": "group"}
+
+
+def attribution_from_parse(found: ParsedSource) -> Attribution | None:
+    """The parse's source as an attribution, when the phrase names someone."""
+    mention = parse_mention(found.phrase)
+    if mention is None and found.entity in _ENTITY_KINDS:
+        kind = _ENTITY_KINDS[found.entity]
+        mention = Mention(kind, found.phrase, found.phrase, gender="p" if kind == "group" else None)
+    if mention is None:
+        return None
+    return Attribution(mention, found.appositive, found.cue)
+
+
 def _mask_quotes(text: str, spans: list[QuoteSpan]) -> str:
     chars = list(text)
     for span in spans:
@@ -191,6 +213,32 @@ class _Extractor:
         self.facts: list[Fact] = []
         self.chain: Entity | None = None
         self.chain_open = False
+        self._parsed: dict[int, object] = {}
+        self._previous: Paragraph | None = None  # the body paragraph before this one
+
+    def _parse(self, paragraph: Paragraph) -> object:
+        """spaCy's parse of one paragraph, made when first needed."""
+        if paragraph.number not in self._parsed:
+            self._parsed[paragraph.number] = load_nlp()(paragraph.text)
+        return self._parsed[paragraph.number]
+
+    def _attribute_by_parse(
+        self,
+        paragraph: Paragraph,
+        span: QuoteSpan,
+        spans: list[QuoteSpan],
+        lo: int,
+        hi: int,
+        short: bool,
+    ) -> Attribution | None:
+        masked = [(s.open_at, s.close_at + 1 if s.close_at is not None else hi) for s in spans]
+        doc = self._parse(paragraph)
+        gap = SHORT_QUOTE_CUE_GAP if short else CUE_REACH_WORDS * 4
+        for found in find_source(doc, span.open_at, span.close_at, lo, hi, masked, gap):
+            attribution = attribution_from_parse(found)
+            if attribution is not None:
+                return attribution
+        return None
 
     def run(self) -> Extraction:
         for paragraph in self.paragraphs:
@@ -263,6 +311,13 @@ class _Extractor:
                         attribution = None
             if attribution is None:
                 attribution = attribute_according(masked[s_start:s_end])
+            if attribution is None:
+                hi = self._reach(text, sentences, s_index, span, spans, index)
+                attribution = self._attribute_by_parse(
+                    paragraph, span, spans, left_start, hi, short
+                )
+            if attribution is None and index == 0 and span.open_at == 0:
+                attribution = self._introduced(paragraph)
             entity: Entity | None = None
             cue: str | None = None
             if attribution is not None:
@@ -300,6 +355,41 @@ class _Extractor:
             self.chain_open = False
         else:
             self.chain, self.chain_open = None, False
+        self._previous = paragraph
+
+    @staticmethod
+    def _reach(
+        text: str,
+        sentences: list[tuple[int, int]],
+        s_index: int,
+        span: QuoteSpan,
+        spans: list[QuoteSpan],
+        index: int,
+    ) -> int:
+        """Where a cue after the quote may stand: the end of its sentence, or of the next
+        one when the quote ends its sentence ("“...?” Sanders replied."), before the next
+        quote opens."""
+        s_end = sentences[s_index][1] if sentences else len(text)
+        limit = spans[index + 1].open_at if index + 1 < len(spans) else len(text)
+        if (
+            span.close_at is not None
+            and span.close_at + 1 >= s_end
+            and s_index + 1 < len(sentences)
+        ):
+            following = text[s_end : min(sentences[s_index + 1][1], limit)].strip()
+            if _word_count(following) <= CUE_REACH_WORDS and not following.endswith(":"):
+                s_end = sentences[s_index + 1][1]  # a short "Sanders replied." only
+        return min(s_end, limit)
+
+    def _introduced(self, paragraph: Paragraph) -> Attribution | None:
+        """A quote opening a paragraph after one that ends in a colon ("Cruz continued:")."""
+        previous = self._previous
+        if previous is None or previous.number != paragraph.number - 1:
+            return None
+        if not previous.text.rstrip().endswith(":") or find_spans(previous.text):
+            return None
+        found = introducer(self._parse(previous))
+        return attribution_from_parse(found) if found is not None else None
 
     def _adding_that(self, paragraph: Paragraph, after: int, end: int, entity: Entity) -> None:
         """ "“...,” X said, adding that CLAUSE." : the clause is X's indirect quote."""

@@ -1,0 +1,249 @@
+"""Score quote extraction and attribution against brat-annotated news (PolNeAR layout).
+
+A folder holds ``text/NAME.txt`` and ``attributions/NAME_ANNOTATOR.ann`` (or both side by
+side). Over direct quotes (gold Content opening with a quotation mark):
+
+- recall: gold quotes at least half covered by extracted quotes of the same article;
+- precision: extracted quotes with a speaker that overlap some gold Content span by at
+  least half of their own length;
+- speaker accuracy: among found gold quotes whose Source names someone, the share whose
+  extracted speaker shares a name word with that Source;
+- attributed recall: among all gold quotes whose Source names someone, found with the
+  right speaker.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from index.pipeline import make_document
+from index.quotes import extract
+from index.reader import read_source
+from index.types import Quote
+
+OPENING_MARKS = "\"“‘'«„"
+_NOT_NAMES = frozenset(
+    re.findall(
+        r"\w+",
+        "i he she they we you it his her their its our my your him them us me the a an this "
+        "that these those one some another",
+    )
+)
+_WORD = re.compile(r"[\w’'.-]+")
+
+
+@dataclass(frozen=True)
+class GoldQuote:
+    pieces: tuple[tuple[int, int], ...]
+    text: str
+    source: str | None
+
+    @property
+    def length(self) -> int:
+        return sum(e - s for s, e in self.pieces)
+
+
+@dataclass(frozen=True)
+class Miss:
+    article: str
+    shape: str  # "not found", "no speaker", "wrong speaker", "spurious"
+    quote: str
+    gold_source: str | None
+    extracted_speaker: str | None
+
+
+@dataclass
+class AttributionScore:
+    articles: int = 0
+    gold: int = 0
+    found: int = 0
+    extracted: int = 0
+    extracted_correct: int = 0
+    named_found: int = 0
+    named_found_right: int = 0
+    named_gold: int = 0
+    seconds: float = 0.0
+    misses: list[Miss] = field(default_factory=list)
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.gold if self.gold else 0.0
+
+    @property
+    def precision(self) -> float:
+        return self.extracted_correct / self.extracted if self.extracted else 0.0
+
+    @property
+    def speaker_accuracy(self) -> float:
+        return self.named_found_right / self.named_found if self.named_found else 0.0
+
+    @property
+    def attributed_recall(self) -> float:
+        return self.named_found_right / self.named_gold if self.named_gold else 0.0
+
+    def figures(self) -> dict[str, float]:
+        return {
+            "recall": round(self.recall, 3),
+            "precision": round(self.precision, 3),
+            "speaker_accuracy": round(self.speaker_accuracy, 3),
+            "attributed_recall": round(self.attributed_recall, 3),
+            "articles": self.articles,
+            "gold_quotes": self.gold,
+            "articles_per_second": round(self.articles / self.seconds, 2) if self.seconds else 0.0,
+        }
+
+    def misses_by_shape(self) -> Counter[str]:
+        return Counter(m.shape for m in self.misses)
+
+
+def name_words(source: str | None) -> set[str]:
+    """Capitalised words of a source that name someone (no pronoun, article, possessive)."""
+    if not source:
+        return set()
+    words = set()
+    for raw in _WORD.findall(source):
+        if not raw[:1].isupper() or raw.endswith(("’s", "'s", "s’", "s'")):
+            continue
+        word = raw.strip(".").lower()
+        if word and word not in _NOT_NAMES and len(word) > 1:
+            words.add(word)
+    return words
+
+
+def _speaker_words(speaker: str | None) -> set[str]:
+    if not speaker:
+        return set()
+    return {w.strip(".").lower().removesuffix("’s").removesuffix("'s") for w in speaker.split()}
+
+
+def parse_ann(text: str) -> tuple[list[GoldQuote], list[tuple[int, int]]]:
+    """Direct quotes of one brat ``.ann`` file (each with its Source text if any), and
+    the pieces of every Content span (direct, partial or indirect)."""
+    spans: dict[str, tuple[str, tuple[tuple[int, int], ...], str]] = {}
+    events: list[dict[str, str]] = []
+    for line in text.splitlines():
+        parts = line.split("\t")
+        if line.startswith("T") and len(parts) >= 3:
+            label, _, offsets = parts[1].partition(" ")
+            pieces = tuple(
+                (int(a), int(b))
+                for a, b in (piece.split() for piece in offsets.split(";") if piece.strip())
+            )
+            spans[parts[0]] = (label, pieces, parts[2])
+        elif line.startswith("E") and len(parts) >= 2:
+            events.append(dict(arg.split(":", 1) for arg in parts[1].split() if ":" in arg))
+    quotes = []
+    contents = [
+        piece for label, pieces, _ in spans.values() if label == "Content" for piece in pieces
+    ]
+    for event in events:
+        content = spans.get(event.get("Content", ""))
+        if content is None or content[2].lstrip()[:1] not in OPENING_MARKS:
+            continue
+        source = spans.get(event.get("Source", ""))
+        quotes.append(GoldQuote(content[1], content[2], source[2] if source else None))
+    return quotes, contents
+
+
+def _covered(pieces: Iterable[tuple[int, int]], spans: list[tuple[int, int]]) -> int:
+    total = 0
+    for s, e in pieces:
+        marks = bytearray(e - s)
+        for qs, qe in spans:
+            lo, hi = max(s, qs), min(e, qe)
+            if lo < hi:
+                marks[lo - s : hi - s] = b"\1" * (hi - lo)
+        total += sum(marks)
+    return total
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+def article_pairs(folder: Path) -> list[tuple[Path, Path]]:
+    """(text, annotation) pairs: ``text/`` + ``attributions/`` or files side by side."""
+    text_dir = folder / "text" if (folder / "text").is_dir() else folder
+    ann_dir = folder / "attributions" if (folder / "attributions").is_dir() else folder
+    pairs = []
+    for text_path in sorted(text_dir.glob("*.txt")):
+        anns = sorted(ann_dir.glob(f"{text_path.stem}*.ann"))
+        if anns:
+            pairs.append((text_path, anns[0]))
+    return pairs
+
+
+Extractor = Callable[[str, str], list[Quote]]
+
+
+def default_extractor(text: str, source: str) -> list[Quote]:
+    document = make_document(text, source)
+    return list(extract(document.doc_id, text, document.paragraphs).quotes)
+
+
+def score_article(
+    name: str, gold: list[GoldQuote], contents: list[tuple[int, int]], quotes: list[Quote]
+) -> AttributionScore:
+    score = AttributionScore(articles=1, gold=len(gold))
+    mine = [q for q in quotes if q.repeats is None]
+    spans = [(q.start, q.end) for q in mine]
+    for q in mine:
+        if not q.speaker:
+            continue
+        score.extracted += 1
+        if any(2 * _overlap((q.start, q.end), p) >= q.end - q.start for p in contents):
+            score.extracted_correct += 1
+        else:
+            score.misses.append(Miss(name, "spurious", q.text[:160], None, q.speaker))
+    for g in gold:
+        found = 2 * _covered(g.pieces, spans) >= g.length
+        score.found += found
+        wanted = name_words(g.source)
+        if not wanted:
+            if not found:
+                score.misses.append(Miss(name, "not found", g.text[:160], g.source, None))
+            continue
+        score.named_gold += 1
+        if not found:
+            score.misses.append(Miss(name, "not found", g.text[:160], g.source, None))
+            continue
+        score.named_found += 1
+        best = max(mine, key=lambda q: sum(_overlap((q.start, q.end), p) for p in g.pieces))
+        if wanted & _speaker_words(best.speaker):
+            score.named_found_right += 1
+        else:
+            shape = "no speaker" if not best.speaker else "wrong speaker"
+            score.misses.append(Miss(name, shape, g.text[:160], g.source, best.speaker))
+    return score
+
+
+def score_folder(
+    folder: Path, extractor: Extractor = default_extractor, limit: int | None = None
+) -> AttributionScore:
+    """Run ``extractor`` over every annotated article in ``folder`` and add up the figures."""
+    total = AttributionScore()
+    for text_path, ann_path in article_pairs(folder)[:limit]:
+        text = read_source(text_path, 50_000_000)
+        gold, contents = parse_ann(ann_path.read_text(encoding="utf-8"))
+        started = time.perf_counter()
+        quotes = extractor(text, str(text_path))
+        total.seconds += time.perf_counter() - started
+        one = score_article(text_path.stem, gold, contents, quotes)
+        for name in (
+            "articles",
+            "gold",
+            "found",
+            "extracted",
+            "extracted_correct",
+            "named_found",
+            "named_found_right",
+            "named_gold",
+        ):
+            setattr(total, name, getattr(total, name) + getattr(one, name))
+        total.misses.extend(one.misses)
+    return total

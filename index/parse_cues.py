@@ -1,0 +1,171 @@
+"""Find a quote's source with spaCy's dependency parse.
+
+The cue is a verb of saying outside the quotation marks, in the quote's sentence (its
+lemma in ``CUE_LEMMAS``: said, told, tweeted, implored, replied ...), or "according to";
+the source is the cue's subject (climbing from "adding" to "said", and to the object of
+"quoted X as saying"). The result is the source phrase as written, its appositive (the
+title) and the cue, for the caller's speaker registry to resolve.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from index.lexicon import CUE_LEMMAS
+
+_SUBJECTS = frozenset({"nsubj", "nsubjpass"})
+_CLIMB = frozenset({"conj", "advcl", "xcomp", "ccomp", "parataxis", "pcomp", "prep", "dep"})
+_NAME_DEPS = frozenset({"compound", "flat", "nmod"})
+_SPEAKING_PRONOUNS = frozenset({"he", "she", "they"})
+CUE_REACH_TOKENS = 12  # how far from the quote a cue may stand in its sentence
+
+
+@dataclass(frozen=True)
+class ParsedSource:
+    """A source phrase found by the parse, with its title and the cue that named it."""
+
+    phrase: str
+    appositive: str | None
+    cue: str
+    entity: str  # the entity recogniser's label for it ("PERSON", "ORG", ...) or ""
+
+
+def _cue_tokens(doc: Any, lo: int, hi: int, masked: list[tuple[int, int]]) -> list[Any]:
+    def outside(token: Any) -> bool:
+        return lo <= token.idx < hi and not any(a <= token.idx < b for a, b in masked)
+
+    return [
+        t
+        for t in doc
+        if outside(t)
+        and (
+            (t.pos_ in {"VERB", "AUX"} and t.lemma_.lower() in CUE_LEMMAS)
+            or (t.lower_ == "according" and any(c.lower_ == "to" for c in t.children))
+        )
+    ]
+
+
+def _subject(cue: Any) -> Any | None:
+    if cue.lower_ == "according":
+        to = next((c for c in cue.children if c.lower_ == "to"), None)
+        return next((c for c in to.children if c.dep_ == "pobj"), None) if to else None
+    token = cue
+    for _ in range(3):
+        subject = next((c for c in token.children if c.dep_ in _SUBJECTS), None)
+        if subject is not None:
+            return subject
+        if token.head.lemma_.lower() == "quote":  # "the website quoted X as saying"
+            obj = next((c for c in token.head.children if c.dep_ == "dobj"), None)
+            if obj is not None:
+                return obj
+        if token.dep_ not in _CLIMB or token.head is token:
+            return None
+        token = token.head
+    return None
+
+
+def _name_run(head: Any) -> tuple[int, int]:
+    """Token range of a proper name: the head and the compounds right before it."""
+    start = head.i
+    for child in reversed(list(head.lefts)):
+        joined = child.dep_ in _NAME_DEPS or child.pos_ == "PROPN" or child.text == "."
+        if child.i == start - 1 and joined:
+            start = child.i
+        else:
+            break
+    return start, head.i + 1
+
+
+def _appositive(head: Any) -> Any | None:
+    for child in head.rights:
+        if child.dep_ == "appos" and not child.like_num:
+            return child
+    return None
+
+
+def _text(doc: Any, start: int, end: int) -> str:
+    return str(doc[start:end].text).strip(" ,")
+
+
+def source_of(subject: Any) -> tuple[str, str | None, str] | None:
+    """(phrase, appositive, entity label) for a subject token, or None when it names no one."""
+    doc = subject.doc
+    if subject.pos_ == "PRON":
+        word = subject.lower_
+        return (subject.text, None, "") if word in _SPEAKING_PRONOUNS else None
+    appos = _appositive(subject)
+    if subject.pos_ != "PROPN" and appos is not None and appos.pos_ == "PROPN":
+        # "Clinton's communications director, Jennifer Palmieri": the name is the source
+        start, end = _name_run(appos)
+        described = _text(doc, subject.left_edge.i, subject.i + 1)
+        return _text(doc, start, end), described, appos.ent_type_
+    if subject.pos_ == "PROPN":
+        start, end = _name_run(subject)
+        title: str | None = None
+        entity = next((e for e in doc.ents if e.start <= subject.i < e.end), None)
+        if entity is not None and start < entity.start and entity.label_ == "PERSON":
+            title = _text(doc, start, entity.start)  # "Band member Flea": the name is Flea
+            start = entity.start
+        if appos is not None:
+            title = _text(doc, appos.left_edge.i, appos.right_edge.i + 1)
+        return _text(doc, start, end), title, subject.ent_type_
+    phrase = _text(doc, subject.left_edge.i, subject.i + 1)
+    return phrase, None, ""
+
+
+def _gap_words(doc: Any, cue: Any, open_at: int, close_at: int | None) -> int:
+    """Words standing between the cue and the quote."""
+    if cue.idx >= (close_at if close_at is not None else open_at):
+        lo, hi = close_at if close_at is not None else open_at, cue.idx
+    else:
+        lo, hi = cue.idx + len(cue.text), open_at
+    return sum(1 for t in doc if lo <= t.idx < hi and t.is_alpha)
+
+
+def find_source(
+    doc: Any,
+    open_at: int,
+    close_at: int | None,
+    lo: int,
+    hi: int,
+    masked: list[tuple[int, int]],
+    max_gap: int = CUE_REACH_TOKENS * 4,
+) -> Iterator[ParsedSource]:
+    """Candidate sources for the quote at ``open_at..close_at`` of ``doc``'s text, nearest
+    cue first: cues after the quote (up to ``hi``), then before it (from ``lo``), at most
+    ``max_gap`` words away."""
+    after = [] if close_at is None else _cue_tokens(doc, close_at + 1, hi, masked)
+    before = _cue_tokens(doc, lo, open_at, masked)
+    after.sort(key=lambda t: t.idx)
+    before.sort(key=lambda t: -t.idx)
+    for cue in [*after[:2], *before[:2]]:
+        if _gap_words(doc, cue, open_at, close_at) > max_gap:
+            continue
+        subject = _subject(cue)
+        if subject is None or any(a <= subject.idx < b for a, b in masked):
+            continue
+        found = source_of(subject)
+        if found is not None:
+            phrase, appositive, entity = found
+            yield ParsedSource(phrase, appositive, cue.lemma_.lower(), entity)
+
+
+def introducer(doc: Any) -> ParsedSource | None:
+    """The source of a paragraph that ends in a colon and introduces the next one's quote
+    ("Cruz continued:", "President Clinton released the following statement:")."""
+    sentences = list(doc.sents)
+    if not sentences:
+        return None
+    root = sentences[-1].root
+    if root.pos_ not in {"VERB", "AUX"}:
+        return None
+    subject = _subject(root)
+    if subject is None:
+        return None
+    found = source_of(subject)
+    if found is None:
+        return None
+    phrase, appositive, entity = found
+    return ParsedSource(phrase, appositive, root.lemma_.lower(), entity)
