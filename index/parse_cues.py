@@ -20,6 +20,7 @@ _CLIMB = frozenset({"conj", "advcl", "xcomp", "ccomp", "parataxis", "pcomp", "pr
 _NAME_DEPS = frozenset({"compound", "flat", "nmod"})
 _SPEAKING_PRONOUNS = frozenset({"he", "she", "they"})
 CUE_REACH_TOKENS = 12  # how far from the quote a cue may stand in its sentence
+NEXT_SENTENCE_CUE_GAP = 3  # words before a cue that opens the sentence after a quote
 
 
 @dataclass(frozen=True)
@@ -132,16 +133,23 @@ def find_source(
     hi: int,
     masked: list[tuple[int, int]],
     max_gap: int = CUE_REACH_TOKENS * 4,
+    next_sentence_at: int | None = None,
 ) -> Iterator[ParsedSource]:
     """Candidate sources for the quote at ``open_at..close_at`` of ``doc``'s text, nearest
     cue first: cues after the quote (up to ``hi``), then before it (from ``lo``), at most
-    ``max_gap`` words away."""
+    ``max_gap`` words away; a cue in the sentence after the quote's (from
+    ``next_sentence_at``) must open it ("“...?” Sanders asked.")."""
     after = [] if close_at is None else _cue_tokens(doc, close_at + 1, hi, masked)
     before = _cue_tokens(doc, lo, open_at, masked)
     after.sort(key=lambda t: t.idx)
     before.sort(key=lambda t: -t.idx)
     for cue in [*after[:2], *before[:2]]:
-        if _gap_words(doc, cue, open_at, close_at) > max_gap:
+        gap = _gap_words(doc, cue, open_at, close_at)
+        if gap > max_gap or (
+            next_sentence_at is not None
+            and cue.idx >= next_sentence_at
+            and gap > NEXT_SENTENCE_CUE_GAP
+        ):
             continue
         subject = _subject(cue)
         if subject is None or any(a <= subject.idx < b for a, b in masked):
@@ -169,3 +177,24 @@ def introducer(doc: Any) -> ParsedSource | None:
         return None
     phrase, appositive, entity = found
     return ParsedSource(phrase, appositive, root.lemma_.lower(), entity)
+
+
+def colon_source(doc: Any, colon_at: int, masked: list[tuple[int, int]]) -> ParsedSource | None:
+    """The source of a quote introduced by a colon in its own sentence ("McConnell delivered
+    a blunt message to Trump: “...”"): the subject of the clause the colon ends."""
+    token = next((t for t in doc if t.idx == colon_at), None)
+    if token is None:
+        return None
+    head = token.head
+    while head.dep_ not in {"ROOT"} and head.head is not head and head.pos_ not in {"VERB", "AUX"}:
+        head = head.head
+    if head.pos_ not in {"VERB", "AUX"} or any(a <= head.idx < b for a, b in masked):
+        return None
+    subject = _subject(head)
+    if subject is None or any(a <= subject.idx < b for a, b in masked):
+        return None
+    found = source_of(subject)
+    if found is None:
+        return None
+    phrase, appositive, entity = found
+    return ParsedSource(phrase, appositive, head.lemma_.lower(), entity)

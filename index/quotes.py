@@ -27,7 +27,7 @@ from index.names import (
 )
 from index.nlp import load_nlp
 from index.paragraphs import _ngrams, _words
-from index.parse_cues import ParsedSource, find_source, introducer
+from index.parse_cues import ParsedSource, colon_source, find_source, introducer
 from index.sentences import sentence_spans
 from index.speakers import Entity, Registry, to_speakers
 from index.types import Extraction, Fact, Paragraph, Quote, QuoteKind
@@ -54,6 +54,7 @@ _INTRODUCED = re.compile(
     r"^(?P<desc>(?:[A-Z][\w’'-]*(?:’s|'s)\s+)?(?:[a-z-]+\s+){0,3}(?P<head>[a-z]+)),\s+"
     r"(?P<name>[A-Z][^,]{1,60}),\s"
 )
+_NAMED_LEAD = re.compile(r"^(?P<name>[^:;“”\"‘’'.!?]{2,80}):\s*$")
 _ROLE_HEADS = frozenset({"spokesman", "spokeswoman", "spokesperson", "leader", "chief", "head"})
 _PREPOSITIONS = {"of", "to", "for", "with", "by", "from", "in", "on", "at", "against", "about"}
 CUE_REACH_WORDS = 6
@@ -103,7 +104,7 @@ def _subject_before(segment: str, anchored: bool) -> tuple[Mention, str | None] 
         body = seg[:-1]
         for match in re.finditer(r", ", body):
             head, appositive = body[: match.start()], strip_age(body[match.end() :].strip())
-            if not appositive and body[match.end() :].strip():  # "Ramos, 58, told ..."
+            if re.fullmatch(r"\d{1,3}", appositive):  # "Ramos, 58, told ..."
                 aged = _mention_ending(head, anchored)
                 if aged is not None:
                     return aged, None
@@ -189,6 +190,19 @@ def attribution_from_parse(found: ParsedSource) -> Attribution | None:
     return Attribution(mention, found.appositive, found.cue)
 
 
+def attribute_named_lead(left: str) -> Attribution | None:
+    """A name and a colon before the quote, nothing else: a headline ("Reid: ‘...’"), a
+    round-up ("Chris Cillizza, The Washington Post: “...”") or a transcript."""
+    match = _NAMED_LEAD.match(left)
+    if match is None:
+        return None
+    name, _, affiliation = match.group("name").partition(", ")
+    mention = parse_mention(name)
+    if mention is None or mention.kind not in {"person", "group"}:
+        return None
+    return Attribution(mention, affiliation.strip() or None, ":")
+
+
 def _mask_quotes(text: str, spans: list[QuoteSpan]) -> str:
     chars = list(text)
     for span in spans:
@@ -230,20 +244,27 @@ class _Extractor:
         lo: int,
         hi: int,
         short: bool,
+        next_at: int | None,
     ) -> Attribution | None:
         masked = [(s.open_at, s.close_at + 1 if s.close_at is not None else hi) for s in spans]
         doc = self._parse(paragraph)
         gap = SHORT_QUOTE_CUE_GAP if short else CUE_REACH_WORDS * 4
-        for found in find_source(doc, span.open_at, span.close_at, lo, hi, masked, gap):
+        for found in find_source(doc, span.open_at, span.close_at, lo, hi, masked, gap, next_at):
             attribution = attribution_from_parse(found)
             if attribution is not None:
                 return attribution
+        left = paragraph.text[lo : span.open_at].rstrip()
+        if left.endswith(":") and not short:
+            colon = colon_source(doc, lo + len(left) - 1, masked)
+            return attribution_from_parse(colon) if colon is not None else None
         return None
 
     def run(self) -> Extraction:
         for paragraph in self.paragraphs:
             if paragraph.kind == "body":
                 self._paragraph(paragraph)
+            elif paragraph.kind == "title":
+                self._headline(paragraph)
         quotes = [self._quote(f) for f in self.found]
         quotes.extend(self._pull_quotes(quotes))
         counts = Counter(q.speaker for q in quotes if q.speaker and q.repeats is None)
@@ -311,10 +332,13 @@ class _Extractor:
                         attribution = None
             if attribution is None:
                 attribution = attribute_according(masked[s_start:s_end])
+            if attribution is None and left_start == 0:
+                attribution = attribute_named_lead(left)
             if attribution is None:
                 hi = self._reach(text, sentences, s_index, span, spans, index)
+                next_at = s_end if hi > s_end else None
                 attribution = self._attribute_by_parse(
-                    paragraph, span, spans, left_start, hi, short
+                    paragraph, span, spans, left_start, hi, short, next_at
                 )
             if attribution is None and index == 0 and span.open_at == 0:
                 attribution = self._introduced(paragraph)
@@ -377,9 +401,18 @@ class _Extractor:
             and s_index + 1 < len(sentences)
         ):
             following = text[s_end : min(sentences[s_index + 1][1], limit)].strip()
-            if _word_count(following) <= CUE_REACH_WORDS and not following.endswith(":"):
-                s_end = sentences[s_index + 1][1]  # a short "Sanders replied." only
+            if not following.endswith(":"):  # not the next quote's introduction
+                s_end = sentences[s_index + 1][1]
         return min(s_end, limit)
+
+    def _headline(self, paragraph: Paragraph) -> None:
+        """A headline that gives a quote to a name before a colon ("Reid: ‘Never ...’")."""
+        spans = [s for s in find_spans(paragraph.text) if s.inner_end > s.inner_start]
+        attribution = attribute_named_lead(paragraph.text[: spans[0].open_at]) if spans else None
+        if attribution is None:
+            return
+        entity = self._resolve(attribution)
+        self.found.append(_Found(spans[0], paragraph, entity, attribution.cue, "direct"))
 
     def _introduced(self, paragraph: Paragraph) -> Attribution | None:
         """A quote opening a paragraph after one that ends in a colon ("Cruz continued:")."""
