@@ -1,4 +1,4 @@
-"""The Gradio chat UI of quotebot: Chat, Experts, Article and "Add an article" tabs.
+"""The Gradio chat UI of quotebot: Chat, Experts, Article, Articles and "Add an article" tabs.
 
 The UI calls ``rag.QuoteBot`` only; every answer, quote and source passage is turned
 into escaped HTML by :mod:`ui.render`. Nothing here decides what an answer says.
@@ -17,10 +17,12 @@ from typing import Any
 
 import gradio as gr
 
-from index.errors import QuotebotError
+from index.errors import DocumentNotFoundError, QuotebotError
 from index.types import Document, Speaker
 from rag import Answer, QuoteBot
+from ui import articles as articles_ui
 from ui import render
+from ui.assets import ARTICLE_JS, CITE_JS, GOTO_JS, STYLE
 
 log = logging.getLogger(__name__)
 
@@ -32,132 +34,6 @@ EXAMPLE_QUESTIONS = (
 )
 ALL_SPEAKERS = "All speakers"
 CONCURRENCY = 16
-
-# Global styles, injected once into <head> by the Sources panel (gr.HTML ``head``), so the
-# Blocks stay self-contained whoever launches them. Colours follow the Gradio theme.
-STYLE = """
-<style id="qb-style">
-.qb-answer p { margin: 0 0 .55em 0; }
-.qb-answer ul { margin: .2em 0 .4em 1.1em; padding: 0; }
-a.qb-cite { display: inline-block; margin: 0 .12em; padding: 0 .32em; border-radius: .4em;
-  font-size: .78em; font-weight: 700; line-height: 1.35; vertical-align: .15em;
-  text-decoration: none !important; cursor: pointer;
-  color: var(--color-accent, #ea580c) !important;
-  border: 1px solid var(--color-accent, #ea580c);
-  background: var(--color-accent-soft, #fff7ed); }
-a.qb-cite:hover, a.qb-cite:focus-visible { background: var(--color-accent, #ea580c);
-  color: #fff !important; }
-.qb-muted { color: var(--body-text-color-subdued, #6b7280); }
-.qb-abstained .qb-not-found { font-weight: 700; font-style: italic; margin-bottom: .2em; }
-.qb-related { border-left: 3px solid var(--border-color-primary, #d1d5db);
-  padding-left: .7em; margin-top: .4em; font-size: .92em; }
-.qb-related ul { margin: .2em 0 0 1em; padding: 0; }
-.qb-related-head { margin: 0; font-weight: 600; }
-.qb-loc { font-weight: 700; }
-.qb-doc-title { font-style: italic; }
-.qb-cited { color: var(--body-text-color, inherit); }
-.qb-sources h3 { margin: 0 0 .4em 0; }
-.qb-sources-q { font-weight: 600; margin: .2em 0 .4em 0; }
-.qb-source { border: 1px solid var(--border-color-primary, #e5e7eb); border-radius: 8px;
-  margin: .45em 0; padding: .35em .65em; background: var(--background-fill-secondary, #f9fafb);
-  transition: box-shadow .2s, border-color .2s; }
-.qb-source > summary { cursor: pointer; line-height: 1.45; }
-.qb-source.qb-active, .qb-source:target { border-color: var(--color-accent, #ea580c);
-  box-shadow: 0 0 0 2px var(--color-accent-soft, #fed7aa); }
-.qb-num { font-weight: 700; color: var(--color-accent, #ea580c); }
-.qb-source-body { margin-top: .4em; border-top: 1px dashed var(--border-color-primary, #e5e7eb);
-  padding-top: .4em; }
-.qb-source-doc { font-size: .88em; margin-bottom: .3em; }
-.qb-earlier { margin-top: .8em; }
-.qb-earlier > summary { cursor: pointer; font-weight: 600; }
-.qb-turn { margin-bottom: .6em; }
-.qb-para { margin: .55em 0; line-height: 1.55; }
-.qb-pnum { font-size: .74em; font-weight: 700; margin-right: .35em; user-select: none;
-  color: var(--body-text-color-subdued, #6b7280); }
-mark.qb-mark { background: #fde68a; color: #111827; padding: 0 .1em; border-radius: 3px; }
-.qb-article .qb-para.qb-focus { outline: 2px solid #f59e0b; border-radius: 6px;
-  padding: .25em .45em; background: var(--background-fill-secondary, #fffbeb); }
-.qb-kind-title { font-size: 1.25em; font-weight: 700; }
-.qb-kind-heading { font-weight: 700; margin-top: 1em; }
-.qb-kind-caption, .qb-kind-boilerplate { font-size: .9em; font-style: italic;
-  color: var(--body-text-color-subdued, #6b7280); }
-.qb-kind-pull_quote { font-style: italic; border-left: 3px solid #f59e0b; padding-left: .7em; }
-.qb-article header p { margin-top: 0; }
-.qb-expert-table { width: 100%; border-collapse: collapse; margin-bottom: 1em; }
-.qb-expert-table th, .qb-expert-table td { text-align: left; padding: .35em .5em;
-  border-bottom: 1px solid var(--border-color-primary, #e5e7eb); vertical-align: top; }
-.qb-count { text-align: right !important; font-variant-numeric: tabular-nums; }
-.qb-expert { margin: 1em 0; }
-.qb-expert h3 { margin-bottom: .1em; }
-.qb-quotes li { margin: .35em 0; }
-a.qb-goto { font-weight: 700; white-space: nowrap; cursor: pointer; }
-.qb-status { padding: .6em .8em; border-radius: 8px; border: 1px solid transparent; }
-.qb-status-error { color: #991b1b; background: #fef2f2; border-color: #fecaca; }
-.qb-status-ok { color: #166534; background: #f0fdf4; border-color: #bbf7d0; }
-.qb-status-info { color: var(--body-text-color-subdued, #4b5563);
-  background: var(--background-fill-secondary, #f9fafb); }
-</style>
-"""
-
-# A document-level handler for citation markers (they live in the chat window): open and
-# highlight the cited passage in the Sources panel. Installed once.
-_CITE_JS = """
-if (!window.__qbCiteHandler) {
-  window.__qbCiteHandler = true;
-  document.addEventListener('click', function (ev) {
-    const a = ev.target && ev.target.closest ? ev.target.closest('a.qb-cite') : null;
-    if (!a) return;
-    ev.preventDefault();
-    ev.stopPropagation();
-    // the chat window's sanitizer drops data-* attributes, so the target comes from href
-    const id = a.dataset.target || (a.getAttribute('href') || '').replace(/^#/, '');
-    const el = id ? document.getElementById(id) : null;
-    if (!el) return;
-    document.querySelectorAll('.qb-source.qb-active').forEach(function (e) {
-      e.classList.remove('qb-active');
-    });
-    for (let p = el; p; p = p.parentElement) { if (p.tagName === 'DETAILS') p.open = true; }
-    el.classList.add('qb-active');
-    el.scrollIntoView({block: 'nearest', behavior: 'smooth'});
-  }, true);
-}
-"""
-
-# Per-component handler: ¶N / "open in Article" links ask the server for the Article view;
-# in-page anchors scroll without touching the URL.
-_GOTO_JS = """
-element.addEventListener('click', function (ev) {
-  const g = ev.target.closest('a.qb-goto');
-  if (g) {
-    ev.preventDefault();
-    trigger('click', {doc: g.dataset.doc, paragraph: Number(g.dataset.paragraph),
-                      start: Number(g.dataset.start ?? -1), end: Number(g.dataset.end ?? -1)});
-    return;
-  }
-  const h = ev.target.closest('a[href^="#qb-"]');
-  if (h && !h.classList.contains('qb-cite')) {
-    ev.preventDefault();
-    const t = document.getElementById(h.getAttribute('href').slice(1));
-    if (t) t.scrollIntoView({block: 'start', behavior: 'smooth'});
-  }
-});
-"""
-
-# The Article view scrolls its focused paragraph (a landed citation) into view.
-_ARTICLE_JS = """
-function qbFocus() {
-  let tries = 0;
-  const go = function () {
-    const f = element.querySelector('.qb-focus');
-    if (!f) return;
-    if (f.offsetParent === null && tries++ < 20) { setTimeout(go, 100); return; }
-    f.scrollIntoView({block: 'center'});
-  };
-  setTimeout(go, 60);
-}
-watch('value', qbFocus);
-qbFocus();
-"""
 
 
 def _human_size(n: int) -> str:
@@ -208,18 +84,29 @@ def build_app(bot: QuoteBot, max_upload_bytes: int = 2_000_000) -> gr.Blocks:
         try:
             answer = bot.ask(question, history=answers)
         except QuotebotError as err:
-            gr.Warning(str(err))
-            return gr.skip(), answers, gr.skip(), question
+            return (*failed(answers, question, str(err)), answers, gr.skip(), question)
         except Exception:  # never show a traceback in the page
             log.exception("answering %r failed", question)
-            gr.Warning("Something went wrong while answering; please try again.")
-            return gr.skip(), answers, gr.skip(), question
+            message = "Something went wrong while answering; please try again."
+            return (*failed(answers, question, message), answers, gr.skip(), question)
         answers.append(answer)
         return (
             transcript(answers),
             answers,
             render.sources_html(answers, documents(), speakers()),
             "",
+        )
+
+    def failed(answers: Sequence[Answer], question: str, message: str) -> tuple[Any]:
+        """The conversation with the question and why it was not answered at its end."""
+        gr.Warning(message)
+        shown = question if len(question) <= 300 else question[:300] + "…"
+        return (
+            [
+                *transcript(answers),
+                {"role": "user", "content": render.user_html(shown)},
+                {"role": "assistant", "content": render.status_html(message, "error")},
+            ],
         )
 
     def reset() -> tuple[Any, ...]:
@@ -285,7 +172,7 @@ def build_app(bot: QuoteBot, max_upload_bytes: int = 2_000_000) -> gr.Blocks:
 
     # -- adding an article -----------------------------------------------------------
     def add_article(path: str | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
-        unchanged = (gr.skip(),) * 4
+        unchanged = (gr.skip(),) * 6  # the views and the articles list
 
         def fail(message: str) -> tuple[Any, ...]:
             gr.Warning(message)
@@ -293,7 +180,7 @@ def build_app(bot: QuoteBot, max_upload_bytes: int = 2_000_000) -> gr.Blocks:
 
         if not path:
             return (
-                render.status_html("Choose a .txt or .md file to add.", "info"),
+                render.status_html("Choose a .txt, .md or .html file to add.", "info"),
                 None,
                 *unchanged,
             )
@@ -307,12 +194,11 @@ def build_app(bot: QuoteBot, max_upload_bytes: int = 2_000_000) -> gr.Blocks:
                 f"{name} is {_human_size(size)}, over the {_human_size(max_upload_bytes)} "
                 "upload limit: upload a shorter plain-text article."
             )
-        progress(0.05, desc=f"Reading {name}")
+        stages = articles_ui.UploadProgress(progress, name)
+        stages.start()
         try:
-            data = Path(path).read_bytes()
             known = set(documents())
-            progress(0.25, desc=f"Indexing {name}: paragraphs, quotes, embeddings")
-            doc_id = bot.add_bytes(data, name)
+            [doc_id] = bot.add_many([path], progress=stages)
         except QuotebotError as err:
             return fail(str(err))
         except Exception:
@@ -320,9 +206,8 @@ def build_app(bot: QuoteBot, max_upload_bytes: int = 2_000_000) -> gr.Blocks:
             return fail(
                 f"{name} could not be indexed because of an internal error; the index is unchanged."
             )
-        progress(0.9, desc="Refreshing views")
         doc = bot.document(doc_id)
-        quotes = sum(1 for q in bot.quotes() if q.doc_id == doc_id)
+        quotes = quote_counts().get(doc_id, 0)
         if doc_id in known:
             message = f"{name}: “{doc.title}” is already indexed; you can ask about it."
         else:
@@ -330,8 +215,62 @@ def build_app(bot: QuoteBot, max_upload_bytes: int = 2_000_000) -> gr.Blocks:
                 f"Indexed {name}: “{doc.title}”, {len(doc.paragraphs)} paragraphs, "
                 f"{quotes} quotes. You can ask about it in the Chat tab now."
             )
-        progress(1.0, desc="Done")
-        return (render.status_html(message, "ok"), None, *refresh(doc_id, ALL_SPEAKERS))
+        return (
+            render.status_html(message, "ok"),
+            None,
+            *refresh(doc_id, ALL_SPEAKERS),
+            *articles_view(),
+        )
+
+    # -- the articles list -------------------------------------------------------------
+    def quote_counts() -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for q in bot.quotes():
+            counts[q.doc_id] = counts.get(q.doc_id, 0) + 1
+        return counts
+
+    def articles_view(selected: str | None = None) -> tuple[Any, ...]:
+        docs = documents()
+        return (
+            articles_ui.articles_html(docs.values(), quote_counts()),
+            gr.Dropdown(choices=doc_choices(docs), value=selected if selected in docs else None),
+        )
+
+    def ask_removal(doc_id: str | None) -> tuple[Any, ...]:
+        docs = documents()
+        if not doc_id or doc_id not in docs:
+            message = "Choose an article to remove." if not doc_id else "It is no longer indexed."
+            return gr.Column(visible=False), "", render.status_html(message, "info")
+        html = articles_ui.confirm_html(docs[doc_id], quote_counts().get(doc_id, 0))
+        return gr.Column(visible=True), html, render.status_html("Confirm or cancel.", "info")
+
+    def remove_article(doc_id: str | None, shown: str | None) -> tuple[Any, ...]:
+        hide = gr.Column(visible=False)
+        docs = documents()
+        title = docs[doc_id].title if doc_id in docs else None
+        try:
+            if not doc_id:
+                raise DocumentNotFoundError("no article chosen: choose one to remove.")
+            bot.remove(doc_id)
+        except QuotebotError as err:
+            return (hide, render.status_html(str(err), "error"), *articles_view(), *refresh())
+        except Exception:
+            log.exception("removing %s failed", doc_id)
+            message = "The article could not be removed because of an internal error."
+            return (hide, render.status_html(message, "error"), *articles_view(), *refresh())
+        message = f"Removed “{title}”: it is no longer searched or cited."
+        return (hide, render.status_html(message, "ok"), *articles_view(), *refresh(shown))
+
+    def cancel_removal() -> tuple[Any, ...]:
+        return gr.Column(visible=False), render.status_html("Nothing removed.", "info")
+
+    def article_tab_view(doc_id: str | None) -> tuple[Any, ...]:
+        """The Article tab: new choices; the view is kept unless its document is gone."""
+        docs = documents()
+        if doc_id in docs:
+            return gr.Dropdown(choices=doc_choices(docs), value=doc_id), gr.skip()
+        first = next(iter(docs), None)
+        return gr.Dropdown(choices=doc_choices(docs), value=first), article_view(first)
 
     # -- layout ----------------------------------------------------------------------
     docs0 = documents()
@@ -379,7 +318,7 @@ def build_app(bot: QuoteBot, max_upload_bytes: int = 2_000_000) -> gr.Blocks:
                         render.sources_html([]),
                         elem_id="qb-sources",
                         head=STYLE,
-                        js_on_load=_CITE_JS + _GOTO_JS,
+                        js_on_load=CITE_JS + GOTO_JS,
                         container=True,
                         padding=True,
                         max_height=640,
@@ -395,7 +334,7 @@ def build_app(bot: QuoteBot, max_upload_bytes: int = 2_000_000) -> gr.Blocks:
                 experts = gr.HTML(
                     experts_view(ALL_SPEAKERS),
                     elem_id="qb-experts",
-                    js_on_load=_GOTO_JS,
+                    js_on_load=GOTO_JS,
                     container=True,
                     padding=True,
                 )
@@ -409,18 +348,45 @@ def build_app(bot: QuoteBot, max_upload_bytes: int = 2_000_000) -> gr.Blocks:
                 article = gr.HTML(
                     article_view(first_doc),
                     elem_id="qb-article",
-                    js_on_load=_ARTICLE_JS,
+                    js_on_load=ARTICLE_JS,
                     container=True,
                     padding=True,
                 )
+            with gr.Tab("Articles", id="articles") as articles_tab:
+                articles_table = gr.HTML(
+                    articles_ui.articles_html([], {}),
+                    elem_id="qb-articles",
+                    head=articles_ui.STYLE,
+                    container=True,
+                    padding=True,
+                )
+                with gr.Row():
+                    remove_select = gr.Dropdown(
+                        choices=doc_choices(docs0),
+                        value=None,
+                        label="Article to remove",
+                        elem_id="qb-remove-select",
+                        scale=4,
+                    )
+                    remove_button = gr.Button(
+                        "Remove…", variant="stop", scale=1, elem_id="qb-remove"
+                    )
+                with gr.Column(visible=False, elem_id="qb-remove-confirm") as confirm_box:
+                    confirm_text = gr.HTML("")
+                    with gr.Row():
+                        confirm_yes = gr.Button(
+                            "Yes, remove it", variant="stop", elem_id="qb-remove-yes"
+                        )
+                        confirm_no = gr.Button("Cancel", elem_id="qb-remove-cancel")
+                remove_status = gr.HTML("", elem_id="qb-remove-status")
             with gr.Tab("Add an article", id="add"):
                 gr.Markdown(
-                    f"Upload a news article as a UTF-8 **.txt** or **.md** file (up to "
-                    f"{_human_size(max_upload_bytes)}). It is indexed at once and can "
-                    "be asked about in the Chat tab."
+                    f"Upload a news article as a UTF-8 **.txt** or **.md** file, or a saved "
+                    f"web page (**.html**), up to {_human_size(max_upload_bytes)}. It is "
+                    "indexed at once and can be asked about in the Chat tab."
                 )
                 upload = gr.File(
-                    label="Article file (.txt or .md)",
+                    label="Article file (.txt, .md or .html)",
                     file_count="single",
                     type="filepath",
                     elem_id="qb-upload",
@@ -464,18 +430,36 @@ def build_app(bot: QuoteBot, max_upload_bytes: int = 2_000_000) -> gr.Blocks:
             refresh_experts, speaker_filter, [speaker_filter, experts], api_visibility="private"
         )
         article_tab.select(
-            lambda: gr.Dropdown(choices=doc_choices(documents())),
-            None,
-            doc_select,
-            api_visibility="private",
+            article_tab_view, doc_select, [doc_select, article], api_visibility="private"
         )
+        listing = [articles_table, remove_select]
+        articles_tab.select(articles_view, remove_select, listing, api_visibility="private")
         demo.load(refresh, [doc_select, speaker_filter], views, api_visibility="private")
+        demo.load(articles_view, None, listing, api_visibility="private")
         upload.upload(
             add_article,
             upload,
-            [status, upload, *views],
+            [status, upload, *views, *listing],
             api_visibility="private",
             concurrency_limit=1,
+            concurrency_id="write",
+        )
+        remove_button.click(
+            ask_removal,
+            remove_select,
+            [confirm_box, confirm_text, remove_status],
+            api_visibility="private",
+        )
+        confirm_yes.click(
+            remove_article,
+            [remove_select, doc_select],
+            [confirm_box, remove_status, *listing, *views],
+            api_visibility="private",
+            concurrency_limit=1,
+            concurrency_id="write",
+        )
+        confirm_no.click(
+            cancel_removal, None, [confirm_box, remove_status], api_visibility="private"
         )
 
     demo.queue(default_concurrency_limit=CONCURRENCY)

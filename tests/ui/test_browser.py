@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -255,3 +257,158 @@ def test_bad_uploads_show_errors_and_keep_index(
     expect(answer).to_contain_text("Vaez")
     expect(answer.locator("a.qb-cite").first).to_be_visible()
     shot(page, screenshots, "15-ask-after-errors")
+
+
+# -- articles added elsewhere, removal, uploads that take a while ------------------------------
+FERRY = (
+    "Ferry fares rise on the island route\n\n"
+    "Fares on the island route will rise by a fifth from next month.\n\n"
+    "“Fuel costs left us no choice,” said Ana Ruiz, a director at Island Ferries.\n"
+)
+
+
+def big_article(paragraphs: int) -> str:
+    """A long article (about 180 bytes a paragraph) whose upload takes several seconds."""
+    parts = ["Glaciers retreat across the northern ranges"]
+    for i in range(paragraphs):
+        parts.append(
+            f"Survey team {i} measured the ice at station {i} in the valley, where the melt "
+            "season began early and the rivers ran high for weeks."
+        )
+        if i % 3 == 0:
+            parts.append(
+                f"“The ice at station {i} is thinning faster than any model predicted,” said "
+                "Dr Lena Varga, a glaciologist at the Northern Institute."
+            )
+    return "\n\n".join(parts) + "\n"
+
+
+def choose(page: Page, dropdown: str, option: str) -> None:
+    page.locator(f"{dropdown} input").click()
+    page.get_by_role("option", name=option).click()
+
+
+def test_article_added_by_another_process_then_removed_in_the_ui(
+    page: Page, screenshots: Path, tmp_path: Path, live_app
+) -> None:  # type: ignore[no-untyped-def]
+    page.get_by_role("tab", name="Articles", exact=True).click()
+    table = page.locator("#qb-articles table")
+    expect(table).to_contain_text("Where is the Iran-Pakistan relationship heading?")
+    expect(table).not_to_contain_text("Ferry fares")
+    article = tmp_path / "ferry.txt"
+    article.write_text(FERRY, encoding="utf-8")
+    # another process indexes an article while the server runs
+    done = subprocess.run(
+        [sys.executable, "-m", "ui.cli", "index", str(article), "--index", str(live_app.index_dir)],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    # no restart, no reload: the tabs pick it up when they are opened
+    page.get_by_role("tab", name="Experts", exact=True).click()
+    expect(page.locator("#qb-experts table")).to_contain_text("Ana Ruiz")
+    page.get_by_role("tab", name="Articles", exact=True).click()
+    row = table.locator("tr", has_text="Ferry fares rise on the island route")
+    expect(row).to_contain_text("ferry.txt")
+    expect(row.locator(".qb-count").last).to_have_text("1")
+    shot(page, screenshots, "16-article-from-cli")
+    answer = ask(page, "What did Ana Ruiz say about fuel?")
+    expect(answer).to_contain_text("Fuel costs left us no choice")
+
+    # removal asks first; Cancel keeps the article
+    page.get_by_role("tab", name="Articles", exact=True).click()
+    choose(page, "#qb-remove-select", "Ferry fares rise on the island route")
+    page.locator("#qb-remove").click()
+    confirm = page.locator("#qb-remove-confirm")
+    expect(confirm).to_be_visible()
+    expect(confirm).to_contain_text("Remove “Ferry fares rise on the island route”")
+    shot(page, screenshots, "17-remove-confirm")
+    page.locator("#qb-remove-cancel").click()
+    expect(confirm).to_be_hidden()
+    expect(page.locator("#qb-remove-status")).to_contain_text("Nothing removed")
+    expect(row).to_have_count(1)
+    page.locator("#qb-remove").click()
+    page.locator("#qb-remove-yes").click()
+    expect(page.locator("#qb-remove-status .qb-status-ok")).to_contain_text("Removed “Ferry fares")
+    expect(row).to_have_count(0)
+    expect(confirm).to_be_hidden()
+    assert "Ferry fares" not in {d.title[:11] for d in live_app.bot.documents()}
+    page.get_by_role("tab", name="Experts", exact=True).click()
+    expect(page.locator("#qb-experts table")).to_contain_text("Dr Ali Vaez")
+    expect(page.locator("#qb-experts table")).not_to_contain_text("Ana Ruiz")
+    answer = ask(page, "What did Ana Ruiz say about fuel?")
+    expect(answer).not_to_contain_text("Fuel costs left us no choice")
+    shot(page, screenshots, "18-removed")
+
+
+# Records, in the page, the order in which things happen: each upload stage shown, each
+# answer added to the chat, and the upload's success message.
+RECORDER = """
+() => {
+  window.__qbEvents = [];
+  let answers = document.querySelectorAll('#qb-chat .qb-answer').length;
+  let stage = null;
+  let uploaded = false;
+  const look = () => {
+    const bar = document.querySelector('#qb-upload-status .progress-level-inner')
+      || document.querySelector('.progress-level-inner');
+    const text = bar ? bar.innerText.split(' - ')[0].trim() : null;
+    if (text && text !== stage) { stage = text; window.__qbEvents.push('stage:' + text); }
+    const n = document.querySelectorAll('#qb-chat .qb-answer').length;
+    if (n > answers) { answers = n; window.__qbEvents.push('answer'); }
+    if (!uploaded && document.querySelector('#qb-upload-status .qb-status-ok')) {
+      uploaded = true; window.__qbEvents.push('uploaded');
+    }
+  };
+  new MutationObserver(look).observe(document.body,
+    {subtree: true, childList: true, characterData: true, attributes: true});
+}
+"""
+
+
+def test_upload_shows_its_stages_and_chat_answers_meanwhile(
+    page: Page, screenshots: Path, tmp_path: Path, live_app
+) -> None:  # type: ignore[no-untyped-def]
+    article = tmp_path / "glaciers.txt"
+    article.write_text(big_article(6000), encoding="utf-8")  # about 1 MB
+    page.evaluate(RECORDER)
+    page.get_by_role("tab", name="Add an article", exact=True).click()
+    page.locator("#qb-upload input[type=file]").set_input_files(str(article))
+    page.wait_for_function(
+        "() => window.__qbEvents.some(e => e.startsWith('stage:Attribution'))", timeout=60_000
+    )
+    shot(page, screenshots, "19-upload-progress")
+    # ask while the article is being indexed
+    page.get_by_role("tab", name="Chat", exact=True).click()
+    page.locator("#qb-question textarea").fill("What did Ali Vaez say about escalation?")
+    page.locator("#qb-send").click()
+    page.wait_for_function("() => window.__qbEvents.includes('uploaded')", timeout=180_000)
+    events: list[str] = page.evaluate("window.__qbEvents")
+    stages = [
+        e.removeprefix("stage:").split(":")[0].split(" ")[0]
+        for e in events
+        if e.startswith("stage:")
+    ]
+    assert stages.index("Attribution") < stages.index("Embedding") < stages.index("Writing"), events
+    assert "answer" in events and events.index("answer") < events.index("uploaded"), events
+    expect(page.locator("#qb-chat .qb-answer").last).to_contain_text("Vaez")
+    page.get_by_role("tab", name="Add an article", exact=True).click()
+    expect(page.locator("#qb-upload-status .qb-status-ok")).to_contain_text("Indexed glaciers.txt")
+    shot(page, screenshots, "20-upload-done")
+    for doc in live_app.bot.documents():  # keep the shared index small for other tests
+        if doc.title.startswith("Glaciers retreat"):
+            live_app.bot.remove(doc.doc_id)
+
+
+def test_a_question_too_long_is_explained_in_the_chat(page: Page, screenshots: Path) -> None:
+    page.locator("#qb-question textarea").fill("Why? " * 500)
+    page.locator("#qb-send").click()
+    error = page.locator("#qb-chat .qb-status-error")
+    expect(error).to_contain_text("over the limit of 2000")
+    assert "Traceback" not in page.locator("body").inner_text()
+    shot(page, screenshots, "21-question-too-long")
+    answer = ask(page, "What did Ali Vaez say about escalation?")  # the chat goes on
+    expect(answer).to_contain_text("Vaez")
+    expect(error).to_have_count(0)
