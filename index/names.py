@@ -128,6 +128,8 @@ def _parse_named(text: str) -> Mention | None:
             title_tokens += tokens[: j + 1]
             tokens = rest
             break
+    if tokens and _POSSESSIVE.match(tokens[-1]):
+        return None  # "Clinton's" owns the speaker's title; it is not the speaker
     lead_the = bool(tokens) and tokens[0].lower() == "the"
     if lead_the:
         tokens = tokens[1:]

@@ -163,20 +163,8 @@ def find_source(
 def introducer(doc: Any) -> ParsedSource | None:
     """The source of a paragraph that ends in a colon and introduces the next one's quote
     ("Cruz continued:", "President Clinton released the following statement:")."""
-    sentences = list(doc.sents)
-    if not sentences:
-        return None
-    root = sentences[-1].root
-    if root.pos_ not in {"VERB", "AUX"}:
-        return None
-    subject = _subject(root)
-    if subject is None:
-        return None
-    found = source_of(subject)
-    if found is None:
-        return None
-    phrase, appositive, entity = found
-    return ParsedSource(phrase, appositive, root.lemma_.lower(), entity)
+    colons = [t for t in doc if t.text == ":"]
+    return colon_source(doc, colons[-1].idx, []) if colons else None
 
 
 def colon_source(doc: Any, colon_at: int, masked: list[tuple[int, int]]) -> ParsedSource | None:
