@@ -1,5 +1,6 @@
 """``quotebot bench``: index build time, cold open, warm search and ask latency,
-against a naive baseline (dense-only brute-force numpy over paragraphs) in the same run."""
+against a naive baseline (dense-only brute-force numpy over paragraphs) in the same run;
+and how the cost of adding an article grows with the index (last 10% of N adds vs first)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,55 @@ def _timed(fn: Any, repeat: int) -> list[float]:
     return out
 
 
-def run(config: Config | None = None, queries: int = 100) -> dict[str, Any]:
+_PLACES = ("Port Selva", "Casterra", "Harrowgate", "Valdoria", "Kerrin", "Lowmarsh")
+_PEOPLE = ("Amira Okafor", "Bruno Lindqvist", "Chen Moreau", "Dalia Tanaka", "Emil Varga")
+
+
+def generated_article(n: int) -> str:
+    """A short news article, distinct for each ``n``, with a quoted speaker and facts."""
+    place, person = _PLACES[n % len(_PLACES)], _PEOPLE[n % len(_PEOPLE)]
+    return (
+        f"Harbour works number {n} begin in {place}\n\n"
+        f"Work on berth {n} of the {place} harbour began on Tuesday, the port authority "
+        f"said, after {n % 12 + 2} months of delays caused by funding disputes.\n\n"
+        f"\u201cBerth {n} will take the larger ferries by the spring,\u201d said {person}, "
+        f"the authority's chief engineer. \u201cThe delays cost us a season.\u201d\n\n"
+        f"The project is expected to cost {n * 3 + 40} million, the regional council said. "
+        f"Local fishing crews have asked for a say in the timetable.\n\n"
+        f"Critics say the council underestimated the cost of dredging berth {n}.\n"
+    )
+
+
+def add_scaling(n: int = 200, config: Config | None = None) -> dict[str, Any]:
+    """Add ``n`` generated articles one by one; the mean cost of the last 10% of adds
+    against the first 10% (near 1 when an add costs what it adds, not the index size)."""
+    config = config or Config(embedder="hashing")
+    tenth = max(1, n // 10)
+    with tempfile.TemporaryDirectory() as tmp:
+        bot = QuoteBot.create(Path(tmp) / "idx", config)
+        bot.add_text(generated_article(n + 1), "warm-up.txt")  # model and parser loads
+        costs = []
+        for i in range(n):
+            started = time.perf_counter()
+            bot.add_text(generated_article(i), f"article-{i}.txt")
+            costs.append((time.perf_counter() - started) * 1000)
+        segments = len(bot.store.manifest.data["segments"]) if bot.store.manifest else 0
+        bot.close()
+    first, last = statistics.mean(costs[:tenth]), statistics.mean(costs[-tenth:])
+    first_p50, last_p50 = statistics.median(costs[:tenth]), statistics.median(costs[-tenth:])
+    return {
+        "articles": n,
+        "embedder": config.embedder,
+        "first_10pct_ms": first,  # means: merges included, amortised
+        "last_10pct_ms": last,
+        "ratio_last_vs_first": last / first,
+        "ratio_p50_last_vs_first": last_p50 / first_p50,
+        "max_ms": max(costs),
+        "segments_at_end": segments,
+    }
+
+
+def run(config: Config | None = None, queries: int = 100, adds: int = 200) -> dict[str, Any]:
     config = config or Config()
     questions = [q.question for q in load_questions()]
     texts = [
@@ -72,6 +121,7 @@ def run(config: Config | None = None, queries: int = 100) -> dict[str, Any]:
         base = _timed(baseline, queries)
         cold.close()
     return {
+        "add_scaling": add_scaling(adds) if adds > 0 else None,
         "queries": queries,
         "index_build_s": build_s,
         "cold_open_ms": open_ms,
@@ -110,4 +160,14 @@ def format_table(r: dict[str, Any]) -> str:
     out = [f"{'figure':32} {'quotebot':>22} {'baseline':>22} {'ratio':>8}"]
     out += [f"{a:32} {b:>22} {c:>22} {d:>8}" for a, b, c, d in rows]
     out.append(f"({r['queries']} queries; baseline = dense-only brute-force numpy over paragraphs)")
+    scaling = r.get("add_scaling")
+    if scaling:
+        out.append(
+            f"adding {scaling['articles']} articles one by one ({scaling['embedder']} embedder): "
+            f"first 10% {scaling['first_10pct_ms']:.1f} ms, last 10% "
+            f"{scaling['last_10pct_ms']:.1f} ms per add, ratio "
+            f"{scaling['ratio_last_vs_first']:.2f}x (medians "
+            f"{scaling['ratio_p50_last_vs_first']:.2f}x; 1.00x: an add costs what it adds); "
+            f"{scaling['segments_at_end']} segments at the end"
+        )
     return "\n".join(out)

@@ -69,7 +69,7 @@ class Config:
     max_question_chars: int = 2000  # longer questions and search queries are refused
     writer_timeout_s: float = 300.0  # how long a writer waits for another process's write lock
     add_batch_size: int = 16  # articles prepared, embedded in one call and committed together
-    max_segments: int = 10  # more vector segment files than this: the newest are merged
+    merge_factor: int = 10  # this many vector segments of one size tier are merged into one
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

@@ -29,29 +29,38 @@ TEMP_PREFIX = f".{MANIFEST}."
 
 @dataclass(frozen=True)
 class Segment:
-    """One vector segment file: its name, vector count, checksum and, for a merged
-    segment, the segments whose live vectors it holds."""
+    """One vector segment file: its name, vector count, checksum, row range, how many of
+    its vectors are still live and, for a merged segment, the segments it replaced."""
 
     name: str
     vectors: int
     checksum: str
     sources: tuple[str, ...] = ()
+    first_row: int = 0  # the rows it holds lie in first_row..last_row, no other segment's do
+    last_row: int = -1
+    live: int = 0  # vectors not masked by a removal
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,
             "vectors": self.vectors,
+            "live": self.live,
+            "rows": [self.first_row, self.last_row],
             "checksum": self.checksum,
             "sources": list(self.sources),
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Segment:
+        first, last = data["rows"]
         return cls(
             str(data["name"]),
             int(data["vectors"]),
             str(data["checksum"]),
             tuple(data.get("sources", ())),
+            int(first),
+            int(last),
+            int(data["live"]),
         )
 
 

@@ -1,12 +1,15 @@
 """Vector segments: one FAISS file per write batch, and their in-memory search blocks.
 
-A segment file is a FAISS ``IndexIDMap2`` over an inner-product flat index whose ids are
+A segment file is a FAISS ``IndexIDMap`` over an inner-product flat index whose ids are
 the units' row numbers, so merging segments never renumbers a row. Segments only grow the
 index; vectors of removed documents stay in their files, masked, until a merge drops them.
 """
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
+import hashlib
 import os
 import uuid
 from collections.abc import Iterable, Sequence
@@ -38,13 +41,17 @@ def write_segment(
 ) -> Segment:
     """Write ``vectors`` (ids ``rows``) to a new segment file, flushed to disk."""
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-    index = faiss.IndexIDMap2(faiss.IndexFlatIP(vectors.shape[1]))
+    index = faiss.IndexIDMap(faiss.IndexFlatIP(vectors.shape[1]))
     index.add_with_ids(vectors, np.asarray(rows, dtype=np.int64))
+    data = faiss.serialize_index(index).tobytes()  # FAISS's own file format
     path = directory / name
-    faiss.write_index(index, str(path))
-    with path.open("rb") as fh:
+    with path.open("wb") as fh:
+        fh.write(data)
+        fh.flush()
         os.fsync(fh.fileno())
-    return Segment(name, len(rows), sha256(path), tuple(sources))
+    first, last = (int(rows.min()), int(rows.max())) if len(rows) else (0, -1)
+    checksum = hashlib.sha256(data).hexdigest()
+    return Segment(name, len(rows), checksum, tuple(sources), first, last, len(rows))
 
 
 def read_segment(directory: Path, segment: Segment, verify: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -74,20 +81,47 @@ def read_segment(directory: Path, segment: Segment, verify: bool) -> tuple[np.nd
     return rows, np.asarray(vectors, dtype=np.float32)
 
 
-def plan_merge(segments: Sequence[Segment], max_segments: int) -> list[Segment]:
-    """The newest segments to merge into one when there are more than ``max_segments``:
-    the run from the newest back while each older segment is no larger than the run so
-    far, so a vector is rewritten about log(n) times over the life of the index."""
-    if len(segments) <= max(1, max_segments):
-        return []
-    run = [segments[-1]]
-    total = segments[-1].vectors
-    for segment in reversed(segments[:-1]):
-        if len(run) >= 2 and segment.vectors > total:
-            break
-        run.insert(0, segment)
-        total += segment.vectors
-    return run
+def _tier(vectors: int, factor: int) -> int:
+    tier = 0
+    while vectors >= factor:
+        vectors //= factor
+        tier += 1
+    return tier
+
+
+def plan_merge(segments: Sequence[Segment], factor: int) -> list[Segment]:
+    """The segments to rewrite into one now, or none: a segment with more than half its
+    vectors masked (removed documents), else the newest ``factor`` or more segments
+    whose size tier (log base ``factor`` of their vector count) is at most that of the
+    smallest such run. A vector is rewritten about log(n) times over the life of an index."""
+    factor = max(2, factor)
+    for segment in segments:
+        if segment.live * 2 < segment.vectors:
+            return [segment]
+    tiers = [_tier(s.vectors, factor) for s in segments]
+    for tier in sorted(set(tiers)):
+        run = 0
+        for t in reversed(tiers):
+            if t > tier:
+                break
+            run += 1
+        if run >= factor:
+            return list(segments[-run:])
+    return []
+
+
+def mark_removed(segments: list[Segment], rows: Iterable[int]) -> list[Segment]:
+    """``segments`` with their live counts lowered for the masked ``rows``."""
+    firsts = [s.first_row for s in segments]
+    lost = [0] * len(segments)
+    for row in rows:
+        at = bisect.bisect_right(firsts, row) - 1
+        if at >= 0 and row <= segments[at].last_row:
+            lost[at] += 1
+    return [
+        dataclasses.replace(s, live=s.live - n) if n else s
+        for s, n in zip(segments, lost, strict=True)
+    ]
 
 
 @dataclass(frozen=True)

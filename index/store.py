@@ -39,6 +39,14 @@ class _Connection:
         self.path = path
         self.lock = threading.Lock()
         self._conn: sqlite3.Connection | None = None
+        self._writer: sqlite3.Connection | None = None
+
+    def writer(self) -> sqlite3.Connection:
+        """The connection writes go through (kept open: closing the last connection to a
+        WAL database checkpoints it); use only while holding the write lock."""
+        if self._writer is None:
+            self._writer = database.connect(self.path, create=True)
+        return self._writer
 
     def get(self) -> sqlite3.Connection:
         if self._conn is None:
@@ -48,9 +56,10 @@ class _Connection:
 
     def close(self) -> None:
         with self.lock:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
+            for conn in (self._conn, self._writer):
+                if conn is not None:
+                    conn.close()
+            self._conn = self._writer = None
 
 
 def _fingerprint(directory: Path) -> tuple[int, int, int] | None:
@@ -154,14 +163,14 @@ class IndexStore:
             records[record.document.doc_id] = record
             wanted.update(row for row, _ in record.units)
         blocks, frozen_masked = base.blocks, frozenset(masked)
+        needed = np.fromiter(wanted, dtype=np.int64, count=len(wanted))
         found = 0
         for segment in manifest.segments:
-            if segment.name in base.segments or (
-                segment.sources and set(segment.sources) <= base.segments
-            ):
-                continue  # already in memory (a merge of segments this snapshot holds)
+            in_range = (needed >= segment.first_row) & (needed <= segment.last_row)
+            if segment.name in base.segments or not in_range.any():
+                continue  # in memory already (or a merge of vectors this snapshot holds)
             rows, vectors = read_segment(self.directory, segment, verify)
-            keep = np.isin(rows, np.fromiter(wanted, dtype=np.int64, count=len(wanted)))
+            keep = np.isin(rows, needed)
             if keep.any():
                 blocks = append_block(blocks, Block.of(rows[keep], vectors[keep]), frozen_masked)
                 found += int(keep.sum())
@@ -226,6 +235,14 @@ class IndexStore:
             for row, _ in record.units
         ]
         return np.array(rows, dtype=np.int64)
+
+    def writer_connection(self) -> sqlite3.Connection:
+        """The database connection for a write (the caller holds the write lock)."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        return self._db.writer()
+
+    def __contains__(self, doc_id: str) -> bool:
+        return doc_id in self._state.records
 
     def record(self, doc_id: str) -> DocRecord | None:
         return self._state.records.get(doc_id)

@@ -19,9 +19,16 @@ from index import database
 from index.config import Config
 from index.database import DocRecord
 from index.errors import WriterBusyError
-from index.manifest import DATABASE, TEMP_PREFIX, Segment, commit_manifest, new_manifest
+from index.manifest import TEMP_PREFIX, Segment, commit_manifest, new_manifest
 from index.pipeline import PreparedDocument
-from index.segments import is_segment_file, plan_merge, read_segment, segment_name, write_segment
+from index.segments import (
+    is_segment_file,
+    mark_removed,
+    plan_merge,
+    read_segment,
+    segment_name,
+    write_segment,
+)
 from index.store import IndexStore
 
 LOCK_FILE = "write.lock"
@@ -90,7 +97,7 @@ def commit(
     generation = store.generation
     batch = generation + 1
     segments = list(previous.segments) if previous is not None else []
-    conn = database.connect(directory / DATABASE, create=True)
+    conn = store.writer_connection()
     written: list[str] = []
     try:
         database.clean(conn, generation)
@@ -106,12 +113,15 @@ def commit(
             rows = np.arange(store.next_row, row, dtype=np.int64)
             written.append(segment_name(batch))
             segments.append(write_segment(directory, written[-1], rows, vectors))
-        merged_away: list[Segment] = plan_merge(segments, config.max_segments)
-        if merged_away:
+        for doc_id in removals:
+            old = store.record(doc_id)
+            if old is not None:
+                segments = mark_removed(segments, (row for row, _ in old.units))
+        while run := plan_merge(segments, config.merge_factor):
             written.append(segment_name(batch))
-            merged = _merge(store, merged_away, records, removals, written[-1])
-            at = segments.index(merged_away[0])
-            segments[at : at + len(merged_away)] = [merged]
+            merged = _merge(store, run, records, removals, written[-1])
+            at = segments.index(run[0])
+            segments[at : at + len(run)] = [merged] if merged is not None else []
         counts = dict.fromkeys(_COUNTED, 0) if previous is None else previous.counts
         for record in records:
             counts = {k: counts[k] + v for k, v in _counts(record).items()}
@@ -137,11 +147,7 @@ def commit(
             with contextlib.suppress(OSError):
                 (directory / name).unlink()
         raise
-    finally:
-        conn.close()
-    for segment in merged_away:
-        with contextlib.suppress(OSError):
-            (directory / segment.name).unlink()
+    _remove_stray_files(directory, {s.name for s in segments})  # merged away
     return store.with_batch(manifest, records, removals, vectors)
 
 
@@ -151,8 +157,9 @@ def _merge(
     records: list[DocRecord],
     removals: list[str],
     name: str,
-) -> Segment:
-    """One segment holding the live vectors of ``run`` (masked vectors dropped)."""
+) -> Segment | None:
+    """One segment holding the live vectors of ``run`` (masked vectors dropped); None
+    when none is live."""
     new = [row for r in records for row, _ in r.units]
     old = store.live_rows(frozenset(removals))
     live_rows = np.concatenate([old, np.array(new, dtype=np.int64)])
@@ -160,4 +167,7 @@ def _merge(
     rows = np.concatenate([r for r, _ in parts])
     vectors = np.concatenate([v for _, v in parts])
     keep = np.isin(rows, live_rows)
-    return write_segment(store.directory, name, rows[keep], vectors[keep], [s.name for s in run])
+    if not keep.any():
+        return None
+    sources = [s.name for s in run]
+    return write_segment(store.directory, name, rows[keep], vectors[keep], sources)

@@ -12,7 +12,8 @@ import os
 import shutil
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -86,10 +87,10 @@ class _View:
 
     store: IndexStore
     retriever: Retriever
-    speakers: list[Speaker] = field(init=False)
 
-    def __post_init__(self) -> None:
-        self.speakers = merge_speakers(self.store.doc_speakers)
+    @cached_property
+    def speakers(self) -> list[Speaker]:
+        return merge_speakers(self.store.doc_speakers)
 
 
 class QuoteBot:
@@ -250,7 +251,7 @@ class QuoteBot:
             store = self._view.store.refreshed()
             todo: dict[str, tuple[str, str]] = {}
             for (text, source), doc_id in zip(texts, ids, strict=True):
-                if doc_id not in store.documents:
+                if doc_id not in store:
                     todo.setdefault(doc_id, (text, source))
             pending, total = list(todo.values()), len(todo)
             size = max(1, self.config.add_batch_size)
@@ -302,7 +303,7 @@ class QuoteBot:
         """Remove a document with its paragraphs, quotes, facts, speakers and vectors."""
         with self._write_mutex, write_lock(self.directory, self.config.writer_timeout_s):
             store = self._view.store.refreshed()
-            if doc_id not in store.documents:
+            if doc_id not in store:
                 raise self._not_found(doc_id)
             dimension = store.manifest.dimension if store.manifest else self.embedder.dimension
             empty = np.zeros((0, dimension), dtype=np.float32)

@@ -298,7 +298,7 @@ def test_crash_in_write_index_leaves_old_index(
     def boom(*args: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(index.segments.faiss, "write_index", boom)
+    monkeypatch.setattr(index.segments.faiss, "serialize_index", boom)
     with pytest.raises(OSError, match="disk full"):
         hash_bot.add(WIRE)
     monkeypatch.undo()
@@ -310,19 +310,24 @@ def test_crash_in_write_index_leaves_old_index(
     assert manifest_of(directory)["counts"]["documents"] == 2
 
 
+class _PartialWriteOs:
+    """``os`` for index.segments: the segment file is cut short, then the process stops."""
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(os, name)
+
+    @staticmethod
+    def fsync(fd: int) -> None:
+        os.ftruncate(fd, 100)
+        raise KeyboardInterrupt
+
+
 def test_crash_after_partial_vectors_file(
     hash_bot: QuoteBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     directory = hash_bot.directory
     before, counts = committed(directory), manifest_of(directory)["counts"]
-    real_write = index.segments.faiss.write_index
-
-    def half_written(idx: object, path: str) -> None:
-        real_write(idx, path)
-        Path(path).write_bytes(Path(path).read_bytes()[:100])
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(index.segments.faiss, "write_index", half_written)
+    monkeypatch.setattr(index.segments, "os", _PartialWriteOs())
     with pytest.raises(KeyboardInterrupt):
         hash_bot.add(WIRE)
     monkeypatch.undo()
