@@ -9,7 +9,9 @@ export GRADIO_ANALYTICS_ENABLED := False
 export TOKENIZERS_PARALLELISM := false
 PORT ?= 7860
 
-.PHONY: install run test check lint typecheck unit eval bench chromium clean
+NEWS ?= ../shared/news/polnear
+
+.PHONY: install run test check lint typecheck unit eval eval-news bench chromium clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +42,10 @@ unit: install chromium
 
 eval: install
 	QUOTEBOT_HOME=$$(mktemp -d) $(VENV)/bin/quotebot eval --out eval/out
+
+# the multi-article gates on real news (CI runs them when ../shared/news is present)
+eval-news: install
+	$(VENV)/bin/quotebot eval --attribution $(NEWS)/dev --out eval/out/news-dev
 
 bench: install
 	$(VENV)/bin/quotebot bench

@@ -14,6 +14,8 @@ side). Over direct quotes (gold Content opening with a quotation mark):
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import re
 import time
 from collections import Counter
@@ -21,10 +23,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.pipeline import make_document
-from index.quotes import extract
-from index.reader import read_source
 from index.types import Quote
+from rag.extraction import quotes_of_text
 
 OPENING_MARKS = "\"“‘'«„"
 _NOT_NAMES = frozenset(
@@ -181,11 +181,6 @@ def article_pairs(folder: Path) -> list[tuple[Path, Path]]:
 Extractor = Callable[[str, str], list[Quote]]
 
 
-def default_extractor(text: str, source: str) -> list[Quote]:
-    document = make_document(text, source)
-    return list(extract(document.doc_id, text, document.paragraphs).quotes)
-
-
 def score_article(
     name: str, gold: list[GoldQuote], contents: list[tuple[int, int]], quotes: list[Quote]
 ) -> AttributionScore:
@@ -223,12 +218,12 @@ def score_article(
 
 
 def score_folder(
-    folder: Path, extractor: Extractor = default_extractor, limit: int | None = None
+    folder: Path, extractor: Extractor = quotes_of_text, limit: int | None = None
 ) -> AttributionScore:
     """Run ``extractor`` over every annotated article in ``folder`` and add up the figures."""
     total = AttributionScore()
     for text_path, ann_path in article_pairs(folder)[:limit]:
-        text = read_source(text_path, 50_000_000)
+        text = text_path.read_text(encoding="utf-8")
         gold, contents = parse_ann(ann_path.read_text(encoding="utf-8"))
         started = time.perf_counter()
         quotes = extractor(text, str(text_path))
@@ -247,3 +242,53 @@ def score_folder(
             setattr(total, name, getattr(total, name) + getattr(one, name))
         total.misses.extend(one.misses)
     return total
+
+
+THRESHOLDS = Path(__file__).parent / "attribution_thresholds.json"
+
+
+def gate(score: AttributionScore, path: Path = THRESHOLDS) -> list[str]:
+    """Figures below the checked-in minimums, as readable lines."""
+    minimums = json.loads(path.read_text(encoding="utf-8"))
+    figures = score.figures()
+    return [
+        f"attribution {key} = {figures[key]:.3f}, below the minimum {low}"
+        for key, low in minimums.items()
+        if figures[key] < low
+    ]
+
+
+def markdown(score: AttributionScore, folder: Path, misses: int = 40) -> str:
+    """The four figures, misses counted by shape, and the first misses of each shape."""
+    figures = score.figures()
+    lines = [
+        f"# Attribution on {folder}",
+        "",
+        "| figure | value |",
+        "| --- | --- |",
+        *(f"| {key} | {value} |" for key, value in figures.items()),
+        "",
+        "## Misses by shape",
+        "",
+        *(f"- {shape}: {count}" for shape, count in score.misses_by_shape().most_common()),
+    ]
+    for shape, _ in score.misses_by_shape().most_common():
+        lines += ["", f"### {shape}", ""]
+        for miss in [m for m in score.misses if m.shape == shape][:misses]:
+            lines.append(
+                f"- {miss.article}: “{miss.quote[:100]}” gold source: {miss.gold_source!r}; "
+                f"extracted speaker: {miss.extracted_speaker!r}"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def write(score: AttributionScore, folder: Path, out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    data = {
+        "folder": str(folder),
+        "figures": score.figures(),
+        "misses_by_shape": dict(score.misses_by_shape()),
+        "misses": [dataclasses.asdict(m) for m in score.misses],
+    }
+    (out / "attribution.json").write_text(json.dumps(data, indent=2, ensure_ascii=False))
+    (out / "attribution.md").write_text(markdown(score, folder), encoding="utf-8")

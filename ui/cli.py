@@ -71,6 +71,12 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="measure retrieval, answers, extraction and speed")
     p.add_argument("--set", type=Path, help="question set (JSONL); default eval/questions.jsonl")
     p.add_argument("--quotes", type=Path, help="folder of NAME.txt + NAME.expected.json")
+    p.add_argument(
+        "--attribution",
+        type=Path,
+        metavar="DIR",
+        help="score attribution on a folder of text + brat .ann files (PolNeAR layout)",
+    )
     p.add_argument("--json", action="store_true")
     p.add_argument("--out", type=Path, default=Path("eval/out"))
     p.add_argument("--no-gate", action="store_true", help="report only; never fail")
@@ -242,6 +248,8 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     from eval import gate, report, runner
     from eval.dataset import DEFAULT_QUESTIONS, DEFAULT_QUOTE_SETS, load_questions
 
+    if args.attribution is not None:
+        return _eval_attribution(args)
     questions = load_questions(args.set or DEFAULT_QUESTIONS)
     bot = _open(args)
     with tqdm(total=len(questions), desc="answers", file=sys.stderr, disable=args.json) as bar:
@@ -257,6 +265,30 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         print(f"written: {args.out}/results.json, report.md, chart.png")
     if failures and not args.no_gate:
         print("quality gate failed:\n  " + "\n  ".join(failures), file=sys.stderr)
+        return 1
+    return 0
+
+
+def _eval_attribution(args: argparse.Namespace) -> int:
+    from eval import attribution
+    from index.errors import QuotebotError
+
+    folder: Path = args.attribution
+    if not attribution.article_pairs(folder):
+        raise QuotebotError(
+            f"{folder} holds no annotated articles: give a folder with text/NAME.txt and "
+            "attributions/NAME_ANNOTATOR.ann (or both side by side)."
+        )
+    score = attribution.score_folder(folder)
+    attribution.write(score, folder, args.out)
+    failures = attribution.gate(score)
+    if args.json:
+        print(json.dumps(score.figures()))
+    else:
+        print(attribution.markdown(score, folder, misses=5))
+        print(f"written: {args.out}/attribution.json, attribution.md")
+    if failures and not args.no_gate:
+        print("attribution gate failed:\n  " + "\n  ".join(failures), file=sys.stderr)
         return 1
     return 0
 
