@@ -440,7 +440,8 @@ def build_app(bot: QuoteBot, max_upload_bytes: int = 2_000_000) -> gr.Blocks:
             add_article,
             upload,
             [status, upload, *views, *listing],
-            api_visibility="private",
+            api_name="upload",
+            api_visibility="undocumented",  # `quotebot bench --ui` times asks during one
             concurrency_limit=1,
             concurrency_id="write",
         )
