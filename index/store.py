@@ -106,10 +106,11 @@ class IndexStore:
         state = _State(None, None, {}, (), frozenset(), frozenset())
         return cls(directory, state, _Connection(directory / DATABASE))
 
-    def refreshed(self, verify: bool = True) -> IndexStore:
-        """This snapshot if the manifest is unchanged (one ``stat``), else the newer
-        generation, loading only new batches' rows and new segments."""
-        if _fingerprint(self.directory) == self._state.fingerprint:
+    def refreshed(self, verify: bool = True, force: bool = False) -> IndexStore:
+        """This snapshot if the manifest is unchanged (one ``stat``; ``force`` reads the
+        manifest regardless, as a writer must), else the newer generation, loading only
+        new batches' rows and new segments."""
+        if not force and _fingerprint(self.directory) == self._state.fingerprint:
             return self
         for attempt in range(_RETRIES):
             try:
@@ -134,23 +135,25 @@ class IndexStore:
 
     def _advance(self, manifest: Manifest, verify: bool) -> IndexStore:
         fingerprint = _fingerprint(self.directory)
-        base = self._state
+        base, db = self._state, self._db
         if (
             base.manifest is None
             or manifest.index_id != base.manifest.index_id
             or manifest.generation < base.manifest.generation
         ):
             base = _State(None, None, {}, (), frozenset(), frozenset())
+            if self.manifest is not None:  # another index now (rebuilt): its own database
+                db = _Connection(self._db.path)
         after = base.manifest.generation if base.manifest is not None else 0
-        with self._db.lock:
+        with db.lock:
             try:
-                changes = database.read_changes(self._db.get(), after, manifest.generation)
+                changes = database.read_changes(db.get(), after, manifest.generation)
             except sqlite3.DatabaseError:
-                raise database.damaged(self._db.path) from None
+                raise database.damaged(db.path) from None
         if verify:
             for record in changes.records:
                 if record.digest() != changes.digests[record.document.doc_id]:
-                    raise database.damaged(self._db.path)
+                    raise database.damaged(db.path)
         records = dict(base.records)
         masked = set(base.masked)
         for doc_id, batch in changes.removals:
@@ -182,7 +185,7 @@ class IndexStore:
             )
         segments = frozenset(s.name for s in manifest.segments)
         state = _State(manifest, fingerprint, records, blocks, frozen_masked, segments)
-        return IndexStore(self.directory, state, self._db)
+        return IndexStore(self.directory, state, db)
 
     def with_batch(
         self,

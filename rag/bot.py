@@ -248,7 +248,7 @@ class QuoteBot:
                 )
         ids = [document_id(text) for text, _ in texts]
         with self._write_mutex, write_lock(self.directory, self.config.writer_timeout_s):
-            store = self._view.store.refreshed()
+            store = self._view.store.refreshed(force=True)
             todo: dict[str, tuple[str, str]] = {}
             for (text, source), doc_id in zip(texts, ids, strict=True):
                 if doc_id not in store:
@@ -302,7 +302,7 @@ class QuoteBot:
     def remove(self, doc_id: str) -> None:
         """Remove a document with its paragraphs, quotes, facts, speakers and vectors."""
         with self._write_mutex, write_lock(self.directory, self.config.writer_timeout_s):
-            store = self._view.store.refreshed()
+            store = self._view.store.refreshed(force=True)
             if doc_id not in store:
                 raise self._not_found(doc_id)
             dimension = store.manifest.dimension if store.manifest else self.embedder.dimension
