@@ -96,20 +96,34 @@ class Registry:
     def _find(self, mention: Mention) -> Entity | None:
         name = mention.name.lower()
         for entity in self.entities:
-            if entity.name.lower() == name or name in {a.lower() for a in entity.aliases}:
+            if entity.name.lower() == name:
                 return entity
+        known = [e for e in self.entities if name in {a.lower() for a in e.aliases}]
+        if len(known) > 1:  # "Smith" when John and Jane Smith are both known: the nearest
+            recent = [e for e in reversed(self._recent) if e in known]
+            return recent[0] if recent else known[-1]
+        if known:
+            return known[0]
         if mention.kind != "person":
             return None
         surname = mention.surname.lower()
+        full = len(mention.name.split()) >= 2
         matches = [
             e
             for e in self.entities
             if e.is_person
+            and not e.anonymous
             and (
                 e.surname.lower() == surname or mention.name.lower().endswith(" " + e.name.lower())
             )
+            # two full names that differ are two people (Jane Smith is not John Smith)
+            and not (full and len(e.name.split()) >= 2 and not _same_person(e, mention.name))
         ]
-        return matches[-1] if len(matches) == 1 else None
+        if len(matches) <= 1:
+            return matches[0] if matches else None
+        # a bare surname is the nearest preceding full name that carries it
+        recent = [e for e in reversed(self._recent) if e in matches]
+        return recent[0] if recent else matches[-1]
 
     def _by_pronoun(self, gender: str | None) -> Entity | None:
         for entity in reversed(self._recent):
@@ -142,6 +156,17 @@ class Registry:
             ):
                 return entity
         return None
+
+
+def _same_person(entity: Entity, name: str) -> bool:
+    """Whether a full name is the entity's (its name, an alias, or the name with a middle
+    initial or first name left out)."""
+    wanted = name.lower()
+    names = {entity.name.lower(), *(a.lower() for a in entity.aliases)}
+    if wanted in names:
+        return True
+    first, last = wanted.split()[0], wanted.split()[-1]
+    return any(n.split()[0] == first and n.split()[-1] == last for n in names if " " in n)
 
 
 def to_speakers(entities: list[Entity], counts: dict[str, int]) -> list[Speaker]:

@@ -89,3 +89,16 @@ def test_a_possessive_owner_is_not_the_speaker() -> None:
 def test_a_scare_quote_beside_a_verb_of_thinking_is_not_attributed() -> None:
     text = INTRO + "Islamabad also felt its own need to “deter” foreign powers from attacking it."
     assert not [q for q in quotes_of_text(text) if q.text == "deter"]
+
+
+def test_two_people_sharing_a_surname_stay_two_speakers() -> None:
+    text = (
+        "John Smith, the mayor, opened the meeting.\n\n"
+        "“The budget is balanced,” John Smith said.\n\n"
+        "Jane Smith, a council member, disagreed.\n\n"
+        "“The budget hides a deficit,” Jane Smith said.\n\n"
+        "“We will vote against it,” Smith added."
+    )
+    speakers = [q.speaker for q in quotes_of_text(text)]
+    # a bare surname is the nearest preceding full name that carries it
+    assert speakers == ["John Smith", "Jane Smith", "Jane Smith"]
