@@ -110,8 +110,9 @@ class IndexStore:
         """This snapshot if the manifest is unchanged (one ``stat``; ``force`` reads the
         manifest regardless, as a writer must), else the newer generation, loading only
         new batches' rows and new segments."""
-        if not force and _fingerprint(self.directory) == self._state.fingerprint:
-            return self
+        fingerprint = _fingerprint(self.directory)
+        if fingerprint == self._state.fingerprint and (not force or fingerprint is None):
+            return self  # unchanged, or still no index written
         for attempt in range(_RETRIES):
             try:
                 manifest = read_manifest(self.directory)
