@@ -23,6 +23,7 @@ from rag import Answer, QuoteBot
 from ui import articles as articles_ui
 from ui import render
 from ui.assets import ARTICLE_JS, CITE_JS, GOTO_JS, STYLE
+from ui.cli import answer_json
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +109,14 @@ def build_app(bot: QuoteBot, max_upload_bytes: int = 2_000_000) -> gr.Blocks:
                 {"role": "assistant", "content": render.status_html(message, "error")},
             ],
         )
+
+    def answer_api(question: str) -> dict[str, Any]:
+        """One question answered as JSON (no conversation): ``answer``, ``abstained``,
+        ``citations`` (doc_id, paragraph, start, end, text, speaker) and ``related``."""
+        try:
+            return answer_json(bot.ask((question or "").strip()))
+        except QuotebotError as err:
+            raise gr.Error(str(err)) from None
 
     def reset() -> tuple[Any, ...]:
         return [], [], render.sources_html([]), ""
@@ -415,6 +424,7 @@ def build_app(bot: QuoteBot, max_upload_bytes: int = 2_000_000) -> gr.Blocks:
                 concurrency_id="chat",
                 **chat_io,
             )
+        gr.api(answer_api, api_name="answer", concurrency_id="chat")
         new_chat.click(reset, None, api_visibility="private", **chat_io)
         chatbot.clear(reset, None, api_visibility="private", **chat_io)
 
