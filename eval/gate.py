@@ -1,4 +1,5 @@
-"""Quality gate: compare figures with the thresholds checked into eval/thresholds.json."""
+"""Quality gate: compare figures with the thresholds checked into eval/thresholds.json
+(sets about the bundled article) and the optional eval/news_thresholds.json (news sets)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_THRESHOLDS = Path(__file__).parent / "thresholds.json"
+NEWS_THRESHOLDS = Path(__file__).parent / "news_thresholds.json"
 
 
 def lookup(figures: dict[str, Any], dotted: str) -> float | None:
@@ -31,3 +33,8 @@ def check(figures: dict[str, Any], path: Path = DEFAULT_THRESHOLDS) -> list[str]
         elif "max" in rule and value > rule["max"]:
             failures.append(f"{key} = {value:.3f}, above the maximum {rule['max']}")
     return failures
+
+
+def check_news(figures: dict[str, Any], path: Path = NEWS_THRESHOLDS) -> list[str] | None:
+    """Failures of a news set against ``path``; None (not gated) when there is no such file."""
+    return check(figures, path) if path.exists() else None

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Hashable, Sequence
 
+from eval.dataset import EvalQuestion
 from index.types import Quote
 
 
@@ -13,15 +14,33 @@ def norm(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().lower()
 
 
-def recall_at(ranked: Sequence[int], gold: Sequence[int], k: int) -> float:
+def recall_at(ranked: Sequence[Hashable], gold: Collection[Hashable], k: int) -> float:
+    """1 when a gold item (a paragraph, or a (doc_id, paragraph) pair) is in the top k."""
     return 1.0 if set(ranked[:k]) & set(gold) else 0.0
 
 
-def reciprocal_rank(ranked: Sequence[int], gold: Sequence[int]) -> float:
-    for rank, paragraph in enumerate(ranked, start=1):
-        if paragraph in gold:
+def reciprocal_rank(ranked: Sequence[Hashable], gold: Collection[Hashable]) -> float:
+    for rank, item in enumerate(ranked, start=1):
+        if item in gold:
             return 1.0 / rank
     return 0.0
+
+
+def is_gold(question: EvalQuestion, doc_id: str, paragraph: int) -> bool:
+    """A gold paragraph of the question, in the question's own article when it names one."""
+    return paragraph in question.gold_paragraphs and (
+        question.doc_id is None or doc_id == question.doc_id
+    )
+
+
+def gold_keys(question: EvalQuestion) -> set[tuple[str | None, int]]:
+    """Gold (doc_id, paragraph) pairs; doc_id None for a single-article set."""
+    return {(question.doc_id, p) for p in question.gold_paragraphs}
+
+
+def hit_key(question: EvalQuestion, doc_id: str, paragraph: int) -> tuple[str | None, int]:
+    """A retrieved paragraph as ``gold_keys`` spells it for this question."""
+    return (doc_id if question.doc_id is not None else None, paragraph)
 
 
 def percentile(values: Sequence[float], q: float) -> float:

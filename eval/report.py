@@ -47,25 +47,94 @@ def summary_rows(figures: dict[str, Any]) -> list[tuple[str, str]]:
             "ask latency p50 / p95 (ms)",
             f"{a['latency_ms']['p50']:.1f} / {a['latency_ms']['p95']:.1f}",
         ),
-        ("index build, bundled article (s)", f"{s['index_build_s']:.2f}"),
+        (build_label(s), f"{s['index_build_s']:.2f}"),
     ]
     return rows
 
 
-def markdown(figures: dict[str, Any], failures: list[str]) -> str:
-    lines = ["# quotebot evaluation", "", "| figure | value |", "| --- | --- |"]
-    lines += [f"| {name} | {value} |" for name, value in summary_rows(figures)]
-    lines += ["", "## Gate", ""]
-    lines += [f"- FAIL {f}" for f in failures] or ["- all gated figures meet their thresholds"]
-    lines += ["", "## Answer correctness by question kind", ""]
-    lines += [f"- {k}: {v:.3f}" for k, v in figures["answers"]["by_kind"].items()]
+def build_label(speed: dict[str, Any]) -> str:
+    if "articles" in speed:
+        return f"index build, {speed['articles']} articles (s)"
+    return "index build, bundled article (s)"
+
+
+def kind_lines(figures: dict[str, Any]) -> list[str]:
+    """The correctness-by-kind table (unanswerable questions: abstained)."""
+    lines = ["| kind | questions | correct | correctness |", "| --- | --- | --- | --- |"]
+    for kind, k in figures["answers"]["by_kind"].items():
+        lines.append(f"| {kind} | {k['questions']} | {k['correct']} | {k['correctness']:.3f} |")
+    return lines
+
+
+def gate_lines(failures: list[str] | None) -> list[str]:
+    if failures is None:
+        return ["- not gated: no thresholds for this set (eval/news_thresholds.json)"]
+    return [f"- FAIL {f}" for f in failures] or ["- all gated figures meet their thresholds"]
+
+
+def _miss(m: dict[str, Any]) -> str:
+    where = f" in {m['article']}" if "article" in m else ""
+    other = m.get("cited_other_articles")
+    others = f" ({other} from other articles)" if other else ""
+    return (
+        f"- {m['id']} ({m['kind']}{where}): cited {m['cited']}{others}, abstained {m['abstained']}"
+    )
+
+
+def markdown(figures: dict[str, Any], failures: list[str] | None) -> str:
+    name = figures.get("set", {}).get("name")
+    lines = [f"# quotebot evaluation{f': {name}' if name else ''}", ""]
+    lines += ["| figure | value |", "| --- | --- |"]
+    lines += [f"| {label} | {value} |" for label, value in summary_rows(figures)]
+    lines += ["", "## Gate", "", *gate_lines(failures)]
+    lines += ["", "## Answer correctness by question kind", "", *kind_lines(figures)]
     misses = figures["answers"]["failures"]
     if misses:
         lines += ["", "## Questions answered wrongly", ""]
-        lines += [
-            f"- {m['id']} ({m['kind']}): cited {m['cited']}, abstained {m['abstained']}"
-            for m in misses
-        ]
+        lines += [_miss(m) for m in misses]
+    return "\n".join(lines) + "\n"
+
+
+def _set_row(name: str, f: dict[str, Any]) -> str:
+    h, a = f["retrieval"]["hybrid"], f["answers"]
+    return (
+        f"| {name} | {a['questions']} | {f['set'].get('articles', 1)} | "
+        f"{h['recall@1']:.3f} / {h['recall@5']:.3f} | {a['correctness']:.3f} | "
+        f"{a['citation_precision']:.3f} | {a['speaker_accuracy']:.3f} | "
+        f"{a['abstention_precision']:.3f} / {a['abstention_recall']:.3f} | "
+        f"{a['verbatim_violations']} |"
+    )
+
+
+def multi_markdown(
+    sets: dict[str, dict[str, Any]],
+    pooled: dict[str, Any],
+    failures: dict[str, list[str] | None],
+) -> str:
+    """Several sets: one row per set and the pooled row, then correctness by kind per set."""
+    lines = ["# quotebot evaluation: several sets", ""]
+    lines += [
+        "| set | questions | articles | hybrid recall@1 / @5 | correctness | citation "
+        "precision | speaker accuracy | abstention P / R | verbatim violations |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    lines += [_set_row(name, f) for name, f in sets.items()]
+    lines.append(_set_row("pooled", pooled))
+    names = [*sets, "pooled"]
+    every = {**sets, "pooled": pooled}
+    kinds = sorted({k for f in every.values() for k in f["answers"]["by_kind"]})
+    lines += ["", "## Answer correctness by question kind (correct / questions)", ""]
+    lines += ["| kind | " + " | ".join(names) + " |", "| --- |" + " --- |" * len(names)]
+    for kind in kinds:
+        cells = []
+        for n in names:
+            k = every[n]["answers"]["by_kind"].get(kind)
+            cells.append(f"{k['correctness']:.3f} ({k['correct']}/{k['questions']})" if k else "")
+        lines.append(f"| {kind} | " + " | ".join(cells) + " |")
+    lines += ["", "## Gate", ""]
+    for name, f in failures.items():
+        lines += [f"{name}:", *gate_lines(f)]
+    lines += ["", "Each set's own report, figures and misses: `SET/report.md`, `SET/results.json`."]
     return "\n".join(lines) + "\n"
 
 
@@ -108,8 +177,23 @@ def chart(figures: dict[str, Any], path: Path) -> None:
     plt.close(fig)
 
 
-def write(figures: dict[str, Any], failures: list[str], out: Path) -> None:
+def write(figures: dict[str, Any], failures: list[str] | None, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     (out / "results.json").write_text(json.dumps(figures, indent=2), encoding="utf-8")
     (out / "report.md").write_text(markdown(figures, failures), encoding="utf-8")
     chart(figures, out / "chart.png")
+
+
+def write_many(
+    sets: dict[str, dict[str, Any]],
+    pooled: dict[str, Any],
+    failures: dict[str, list[str] | None],
+    out: Path,
+) -> None:
+    """Each set in ``out/SET/``; the per-set table and pooled figures in ``out/``."""
+    for name, figures in sets.items():
+        write(figures, failures.get(name), out / name)
+    out.mkdir(parents=True, exist_ok=True)
+    results = {"sets": sets, "pooled": pooled, "gate": failures}
+    (out / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+    (out / "report.md").write_text(multi_markdown(sets, pooled, failures), encoding="utf-8")

@@ -69,7 +69,20 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=7860)
     p = sub.add_parser("eval", help="measure retrieval, answers, extraction and speed")
-    p.add_argument("--set", type=Path, help="question set (JSONL); default eval/questions.jsonl")
+    p.add_argument(
+        "--set",
+        action="append",
+        metavar="FILE",
+        help="question set (JSONL) or glob, repeatable; default eval/questions.jsonl. A set "
+        "whose questions name articles runs on a fresh index of those articles",
+    )
+    p.add_argument(
+        "--news-root",
+        type=Path,
+        metavar="DIR",
+        help="news corpus with {train,dev}/text/ (default $QUOTEBOT_NEWS, else "
+        "../shared/news/polnear beside the project)",
+    )
     p.add_argument("--quotes", type=Path, help="folder of NAME.txt + NAME.expected.json")
     p.add_argument(
         "--attribution",
@@ -245,24 +258,25 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 def _cmd_eval(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from eval import gate, report, runner
-    from eval.dataset import DEFAULT_QUESTIONS, DEFAULT_QUOTE_SETS, load_questions
+    from eval import sets
+    from eval.dataset import DEFAULT_QUESTIONS, DEFAULT_QUOTE_SETS
 
     if args.attribution is not None:
         return _eval_attribution(args)
-    questions = load_questions(args.set or DEFAULT_QUESTIONS)
-    bot = _open(args)
-    with tqdm(total=len(questions), desc="answers", file=sys.stderr, disable=args.json) as bar:
-        figures = runner.run(
-            bot, questions, args.quotes or DEFAULT_QUOTE_SETS, progress=lambda _id: bar.update()
-        )
-    failures = gate.check(figures)
-    report.write(figures, failures, args.out)
+    outcome = sets.evaluate(
+        args.set or [str(DEFAULT_QUESTIONS)],
+        lambda: _open(args),
+        args.out,
+        quote_dir=args.quotes or DEFAULT_QUOTE_SETS,
+        root=args.news_root,
+        bars=lambda name, total: tqdm(total=total, desc=name, file=sys.stderr, disable=args.json),
+    )
+    failures = outcome.failures
     if args.json:
-        print(json.dumps(figures, ensure_ascii=False))
+        print(json.dumps(outcome.figures, ensure_ascii=False))
     else:
-        print(report.markdown(figures, failures))
-        print(f"written: {args.out}/results.json, report.md, chart.png")
+        print(outcome.markdown)
+        print(f"written in {args.out}/: {', '.join(outcome.written)}")
     if failures and not args.no_gate:
         print("quality gate failed:\n  " + "\n  ".join(failures), file=sys.stderr)
         return 1
