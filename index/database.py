@@ -229,7 +229,8 @@ def read_changes(conn: sqlite3.Connection, after: int, upto: int) -> Changes:
     span = (after, upto)
     with transaction(conn):
         docs = conn.execute(
-            "SELECT doc_id, batch, title, source, author, date, text, digest FROM documents "
+            "SELECT doc_id, batch, title, source, author, date, text, digest, added_at "
+            "FROM documents "
             "WHERE batch > ? AND batch <= ? AND (removed_in IS NULL OR removed_in > ?) "
             "ORDER BY batch, rowid",
             (*span, upto),
@@ -243,14 +244,14 @@ def read_changes(conn: sqlite3.Connection, after: int, upto: int) -> Changes:
             span,
         ).fetchall()
     records, digests = [], {}
-    for doc_id, batch, title, source, author, date, text, digest in docs:
+    for doc_id, batch, title, source, author, date, text, digest, added_at in docs:
         key = (doc_id, batch)
         paragraphs = tuple(
             Paragraph(n, s, e, t, k) for n, s, e, k, t in children["paragraphs"].get(key, [])
         )
         records.append(
             DocRecord(
-                Document(doc_id, text, title, source, paragraphs, author, date),
+                Document(doc_id, text, title, source, paragraphs, author, date, added_at),
                 batch,
                 tuple(Quote(*r) for r in children["quotes"].get(key, [])),
                 tuple(Fact(*r) for r in children["facts"].get(key, [])),

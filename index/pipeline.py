@@ -75,6 +75,7 @@ def _author(paragraphs: tuple) -> str | None:
 def prepare(text: str, source: str, embedder: Embedder, config: Config) -> PreparedDocument:
     """Read, attribute and chunk one document (no embedding yet)."""
     document = make_document(text, source)
+    text = document.text  # a plain str (spaCy refuses the reader's SourceText)
     extraction = extract(document.doc_id, text, document.paragraphs)
     speakers_by_paragraph: dict[int, list[str]] = {}
     for q in extraction.quotes:

@@ -142,9 +142,9 @@ def _clean(line: str) -> str:
     return " ".join(line.split())
 
 
-def decode(data: bytes, name: str, max_bytes: int) -> SourceText:
-    """Decode uploaded or read bytes as article text (HTML converted), or raise
-    InputFileError naming the problem and what is accepted."""
+def decode(data: bytes, name: str, max_bytes: int) -> str:
+    """Decode uploaded or read bytes as article text (HTML converted to a ``SourceText``),
+    or raise InputFileError naming the problem and what is accepted."""
     if len(data) > max_bytes:
         raise InputFileError(
             f"{name} is {len(data):,} bytes, over the {max_bytes:,}-byte limit: "
@@ -171,12 +171,12 @@ def decode(data: bytes, name: str, max_bytes: int) -> SourceText:
         return html_to_text(text, name)
     if not any(ch.isalpha() for ch in text):
         raise InputFileError(f"{name} has no words in it: give an article with text.")
-    return SourceText(text)
+    return text
 
 
-def read_source(path: str | Path, max_bytes: int) -> SourceText:
+def read_source(path: str | Path, max_bytes: int) -> str:
     """Read a ``.txt``/``.md`` file as canonical text, or an ``.html``/``.htm`` page as its
-    converted article text."""
+    converted article text (a ``SourceText`` carrying the page's title, date and author)."""
     file = Path(path)
     if not file.exists():
         raise InputFileError(f"{file} does not exist: check the path.")

@@ -36,6 +36,8 @@ class Document:
     paragraphs: tuple[Paragraph, ...]
     author: str | None = None
     date: str | None = None
+    # when it was indexed (seconds since the epoch), as the store recorded it
+    added_at: float | None = field(default=None, compare=False)
 
     def paragraph(self, number: int) -> Paragraph:
         """Return paragraph ``number`` (1-based)."""

@@ -228,13 +228,14 @@ def test_htm_page_without_a_date() -> None:
     text = read_source(HTML / "library-hours.htm", MAX)
     assert text.startswith("Town library extends its opening hours\n\nThe central library")
     assert "Share this story" not in text and "Contact" not in text
-    assert text.page is not None and text.page.date is None
+    assert isinstance(text, SourceText) and text.page is not None
+    assert text.page.date is None
     assert make_document(text, "library-hours.htm").date is None
 
 
 def test_html_pasted_into_a_txt_file_is_converted() -> None:
     text = read_source(HTML / "pasted-fragment.txt", MAX)
-    assert text.page is not None
+    assert isinstance(text, SourceText) and text.page is not None
     assert text.startswith("Night trains return to the valley line\n\nPassenger services")
     assert "<p>" not in text and "<h1>" not in text
     assert "\n\n“People who work late shifts have waited years for this,” said Marta" in text
@@ -255,7 +256,7 @@ def test_an_article_that_quotes_a_few_tags_stays_plain_text(tmp_path: Path) -> N
     )
     assert not looks_like_html(article)
     text = read_source(write(tmp_path, "security.txt", article.encode()), MAX)
-    assert text == article and text.page is None
+    assert text == article and type(text) is str
     assert not looks_like_html("Use a <p> tag for paragraphs, a <div> for blocks and <br> rarely.")
 
 
@@ -272,3 +273,19 @@ def test_uploaded_html_bytes_are_converted_by_name_or_content() -> None:
     data = (HTML / "library-hours.htm").read_bytes()
     assert decode(data, "upload.html", MAX).startswith("Town library extends")
     assert decode(data, "upload.txt", MAX).startswith("Town library extends")
+
+
+def test_an_html_page_is_indexed_with_its_quotes_and_date() -> None:
+    from index.config import Config
+    from index.embedders import make_embedder
+    from index.pipeline import prepare
+
+    config = Config(embedder="hashing")
+    text = read_source(HTML / "harbour-strike.html", MAX)
+    prepared = prepare(text, "harbour-strike.html", make_embedder(config), config)
+    assert prepared.document.date == "2025-03-14"
+    said = {q.speaker: q.text for q in prepared.extraction.quotes}
+    assert said["Tomas Reyes"] == "We have asked for a fair wage for two years and nobody listened"
+    assert said["Helen Marsh"] == "A long strike would hurt every shop on the coast"
+    for q in prepared.extraction.quotes:
+        assert prepared.document.text[q.start : q.end] == q.text

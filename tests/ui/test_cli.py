@@ -164,6 +164,7 @@ def test_index_folders_html_and_articles_listing(
     assert page["paragraphs"] == 6 and page["quotes"] == 2
     assert listed["Ferry fares rise on the island route"]["quotes"] == 1
     assert set(page) >= {"doc_id", "title", "source", "date", "added", "paragraphs", "quotes"}
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", page["added"])
     code, out, _ = run(capsys, "articles", "--index", str(index_dir))
     assert "Dockworkers walk out at Port Elland" in out and "(2025-03-14" in out
     assert "6 paragraphs, 2 quotes" in out
