@@ -11,6 +11,7 @@ checked when the index is loaded.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import sqlite3
@@ -70,7 +71,8 @@ class DocRecord:
     def of(cls, prepared: PreparedDocument, batch: int, first_row: int) -> DocRecord:
         ex = prepared.extraction
         rows = tuple((first_row + i, u) for i, u in enumerate(prepared.units))
-        return cls(prepared.document, batch, ex.quotes, ex.facts, ex.speakers, rows)
+        document = dataclasses.replace(prepared.document, added_at=time.time())
+        return cls(document, batch, ex.quotes, ex.facts, ex.speakers, rows)
 
     def rows(self) -> dict[str, list[tuple[Any, ...]]]:
         """The record as table rows (without batch columns); also what the digest covers."""
@@ -149,13 +151,22 @@ def transaction(conn: sqlite3.Connection, write: bool = False) -> Iterator[sqlit
 
 def insert(conn: sqlite3.Connection, records: list[DocRecord]) -> None:
     """Append the rows of one batch (inside a transaction)."""
-    now = time.time()
     for record in records:
         rows, b = record.rows(), record.batch
         [(doc_id, title, source, author, date, text)] = rows["documents"]
         conn.execute(
             "INSERT INTO documents VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?)",
-            (doc_id, b, title, source, author, date, text, now, record.digest()),
+            (
+                doc_id,
+                b,
+                title,
+                source,
+                author,
+                date,
+                text,
+                record.document.added_at,
+                record.digest(),
+            ),
         )
         conn.executemany(
             "INSERT INTO paragraphs VALUES (?, ?, ?, ?, ?, ?, ?)",
