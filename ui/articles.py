@@ -3,6 +3,7 @@ progress bar fed by ``QuoteBot.add_many``'s ``progress(stage, done, total)`` cal
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import PurePath
 
@@ -56,12 +57,19 @@ def source_name(document: Document) -> str:
     return PurePath(document.source).name or document.source
 
 
+def _added(document: Document) -> str:
+    if document.added_at is None:
+        return ""
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(document.added_at))
+
+
 def articles_html(documents: Iterable[Document], quotes: Mapping[str, int]) -> str:
-    """A table of the indexed articles: title, source file, date, paragraphs, quotes, id."""
+    """A table of the indexed articles: title, source file, date, date added, paragraphs,
+    quotes, id."""
     rows = [
         f'<tr data-doc="{esc(d.doc_id)}"><td class="qb-article-name">{esc(d.title)}</td>'
         f'<td title="{esc(d.source)}">{esc(source_name(d))}</td>'
-        f"<td>{esc(d.date or '')}</td>"
+        f"<td>{esc(d.date or '')}</td><td>{esc(_added(d))}</td>"
         f'<td class="qb-count">{len(d.paragraphs)}</td>'
         f'<td class="qb-count">{quotes.get(d.doc_id, 0)}</td>'
         f"<td><code>{esc(d.doc_id)}</code></td></tr>"
@@ -74,7 +82,8 @@ def articles_html(documents: Iterable[Document], quotes: Mapping[str, int]) -> s
         )
     return (
         '<div class="qb-articles"><table class="qb-articles-table"><thead><tr>'
-        "<th>Title</th><th>Source</th><th>Date</th><th>Paragraphs</th><th>Quotes</th>"
+        "<th>Title</th><th>Source</th><th>Date</th><th>Added</th><th>Paragraphs</th>"
+        "<th>Quotes</th>"
         "<th>Id</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
         f'<p class="qb-muted">{len(rows)} article{"" if len(rows) == 1 else "s"}</p></div>'
     )

@@ -164,10 +164,9 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 # -- articles --------------------------------------------------------------------------------
 def _added(doc: Document) -> str | None:
-    added = getattr(doc, "added_at", None)  # a timestamp, when the store records one
-    if isinstance(added, int | float):
-        return time.strftime("%Y-%m-%d %H:%M", time.localtime(added))
-    return None
+    if doc.added_at is None:
+        return None
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(doc.added_at))
 
 
 def article_rows(bot: QuoteBot) -> list[dict[str, Any]]:

@@ -200,6 +200,20 @@ def test_upload_then_ask(page: Page, screenshots: Path, tmp_path: Path) -> None:
     shot(page, screenshots, "11-ask-uploaded")
 
 
+def test_upload_a_web_page(page: Page, screenshots: Path, tmp_path: Path) -> None:
+    html = Path(__file__).resolve().parents[1] / "data" / "html" / "harbour-strike.html"
+    status = upload(page, html, ok=True)
+    assert "Dockworkers walk out at Port Elland" in status
+    page.get_by_role("tab", name="Articles", exact=True).click()
+    row = page.locator("#qb-articles tr", has_text="Dockworkers walk out at Port Elland")
+    expect(row).to_contain_text("harbour-strike.html")
+    expect(row).to_contain_text("2025-03-14")
+    shot(page, screenshots, "12a-web-page-listed")
+    answer = ask(page, "What did Tomas Reyes say about wages?")
+    expect(answer).to_contain_text("We have asked for a fair wage for two years")
+    assert "Cookie settings" not in page.locator("body").inner_text()
+
+
 def test_hostile_article_is_inert(page: Page, screenshots: Path, tmp_path: Path) -> None:
     article = tmp_path / "hostile-markup.txt"
     article.write_text(HOSTILE, encoding="utf-8")
@@ -372,7 +386,7 @@ def test_upload_shows_its_stages_and_chat_answers_meanwhile(
     page: Page, screenshots: Path, tmp_path: Path, live_app
 ) -> None:  # type: ignore[no-untyped-def]
     article = tmp_path / "glaciers.txt"
-    article.write_text(big_article(6000), encoding="utf-8")  # about 1 MB
+    article.write_text(big_article(1000), encoding="utf-8")  # about 180 KB: several seconds
     page.evaluate(RECORDER)
     page.get_by_role("tab", name="Add an article", exact=True).click()
     page.locator("#qb-upload input[type=file]").set_input_files(str(article))
