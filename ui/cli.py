@@ -366,6 +366,16 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as err:  # a bug, not bad input: one line unless debugging
+        if os.environ.get("QUOTEBOT_DEBUG"):
+            raise
+        message = " ".join(str(err).split())[:300]
+        print(
+            f"error: internal error in `quotebot {args.command}` ({type(err).__name__}: "
+            f"{message}); run with QUOTEBOT_DEBUG=1 for the traceback and please report it",
+            file=sys.stderr,
+        )
+        return 1
 
 
 if __name__ == "__main__":
