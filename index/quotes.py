@@ -14,6 +14,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from index.lexicon import ORGANISATION_HEADS, REPORTING_VERBS
 from index.marks import QuoteSpan, find_spans
 from index.names import (
@@ -25,9 +27,15 @@ from index.names import (
     split_appositive,
     strip_age,
 )
-from index.nlp import load_nlp
+from index.nlp import entities_of, load_nlp
 from index.paragraphs import _ngrams, _words
-from index.parse_cues import ParsedSource, colon_source, find_source, introducer
+from index.parse_cues import (
+    ParsedSource,
+    colon_source,
+    find_source,
+    introducer,
+    named_entities,
+)
 from index.sentences import sentence_spans
 from index.speakers import Entity, Registry, to_speakers
 from index.types import Extraction, Fact, Paragraph, Quote, QuoteKind
@@ -58,6 +66,9 @@ _NAMED_LEAD = re.compile(r"^(?P<name>[^:;“”\"‘’'.!?]{2,80}):\s*$")
 _ROLE_HEADS = frozenset({"spokesman", "spokeswoman", "spokesperson", "leader", "chief", "head"})
 _PREPOSITIONS = {"of", "to", "for", "with", "by", "from", "in", "on", "at", "against", "about"}
 CUE_REACH_WORDS = 6
+NOT_NAME_LABELS = frozenset(
+    {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "LANGUAGE"}
+)
 SHORT_QUOTE_CUE_GAP = 1  # a short quote is words said only right beside its cue
 
 
@@ -203,6 +214,21 @@ def attribute_named_lead(left: str) -> Attribution | None:
     return Attribution(mention, affiliation.strip() or None, ":")
 
 
+def _whole_entity(doc: object, name: str) -> str | None:
+    """The longer organisation or place name that ``name`` is only a piece of, when the
+    recogniser finds ``name`` only inside it and never as a person."""
+    wholes: Counter[str] = Counter()
+    for entity in doc.ents:  # type: ignore[attr-defined]
+        text = re.sub(r"^[Tt]he\s+", "", entity.text)
+        if f" {name} " not in f" {text} ":
+            continue
+        if entity.label_ == "PERSON" or text == name:
+            return None  # the name stands on its own somewhere
+        if entity.label_ in {"ORG", "GPE", "FAC"}:
+            wholes[text] += 1
+    return wholes.most_common(1)[0][0] if wholes else None
+
+
 def _mask_quotes(text: str, spans: list[QuoteSpan]) -> str:
     chars = list(text)
     for span in spans:
@@ -265,6 +291,7 @@ class _Extractor:
                 self._paragraph(paragraph)
             elif paragraph.kind == "title":
                 self._headline(paragraph)
+        self._drop_unnamed_speakers()
         quotes = [self._quote(f) for f in self.found]
         quotes.extend(self._pull_quotes(quotes))
         counts = Counter(q.speaker for q in quotes if q.speaker and q.repeats is None)
@@ -413,6 +440,46 @@ class _Extractor:
             return
         entity = self._resolve(attribution)
         self.found.append(_Found(spans[0], paragraph, entity, attribution.cue, "direct"))
+
+    def _drop_unnamed_speakers(self) -> None:
+        """Only people and organisations speak. A speaker stays when the entity recogniser
+        finds its name in the article as a person or organisation, or when the name looks
+        like one without it (a full name; a single capitalised word that the article never
+        writes in lower case and the recogniser gives no other label). Otherwise ("Instead",
+        "Look", "Asian") it is no speaker, and its quotes stay unattributed."""
+        speakers = {f.entity.name: f.entity for f in self.found if f.entity is not None}
+        if not speakers:
+            return
+        doc = entities_of(self.text)
+        words = named_entities(doc)
+        other = {t.lower_ for e in doc.ents if e.label_ in NOT_NAME_LABELS for t in e}
+        lower_text = {w for w in re.findall(r"\b[a-z][a-z’'-]*\b", self.text)}
+        proper = {t.text for t in doc if t.pos_ == "PROPN"}
+        keep: set[str] = set()
+        for name, entity in list(speakers.items()):
+            whole = _whole_entity(doc, name)
+            if whole is not None:  # "Hampshire" of "New Hampshire", "York Times"
+                entity.aliases.add(name)
+                entity.name, entity.is_person = whole, False
+                keep.add(whole)
+                continue
+            parts = name.split()
+            known = [words[w] for w in name.lower().split() if w in words]
+            if known:
+                entity.is_person = any(known) if entity.is_person else all(known)
+                keep.add(name)
+            elif entity.anonymous or len(parts) > 1:
+                keep.add(name)  # "a senior official", "Ellie Marchbank", "UN Security Council"
+            elif (
+                parts[0] in proper
+                and parts[0].lower() not in lower_text
+                and parts[0].lower() not in other
+                and parts[0].lower() not in STOP_WORDS
+            ):
+                keep.add(name)
+        for f in self.found:
+            if f.entity is not None and f.entity.name not in keep:
+                f.entity, f.cue = None, None
 
     def _introduced(self, paragraph: Paragraph) -> Attribution | None:
         """A quote opening a paragraph after one that ends in a colon ("Cruz continued:")."""
