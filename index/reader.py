@@ -138,6 +138,27 @@ def html_to_text(html: str, name: str) -> SourceText:
     )
 
 
+_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
+
+
+def _declared_charset(data: bytes) -> str | None:
+    """The charset a web page declares in a ``<meta>`` tag near its start, if not UTF-8.
+
+    Only a page that is not valid UTF-8 is decoded with it (browsers save some pages as
+    windows-1252 and say so)."""
+    found = _CHARSET.search(data[:4096])
+    if found is None:
+        return None
+    charset = found.group(1).decode("ascii").lower()
+    if charset in ("utf-8", "utf8"):
+        return None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return charset
+    return None
+
+
 def _clean(line: str) -> str:
     return " ".join(line.split())
 
@@ -159,10 +180,11 @@ def decode(data: bytes, name: str, max_bytes: int) -> str:
     if b"\x00" in data[:8192]:
         raise InputFileError(f"{name} looks like a binary file: {ACCEPTED}.")
     try:
-        raw = data.decode("utf-8")
-    except UnicodeDecodeError as err:
+        raw = data.decode(_declared_charset(data) or "utf-8")
+    except (UnicodeDecodeError, LookupError) as err:
+        where = f"byte {err.start}" if isinstance(err, UnicodeDecodeError) else "its charset"
         raise InputFileError(
-            f"{name} is not valid UTF-8 (byte {err.start}): re-save it as UTF-8 text."
+            f"{name} is not valid UTF-8 ({where}): re-save it as UTF-8 text."
         ) from None
     text = canonical_text(raw)
     if not text.strip():

@@ -289,3 +289,24 @@ def test_an_html_page_is_indexed_with_its_quotes_and_date() -> None:
     assert said["Helen Marsh"] == "A long strike would hurt every shop on the coast"
     for q in prepared.extraction.quotes:
         assert prepared.document.text[q.start : q.end] == q.text
+
+
+def test_a_page_saved_in_its_declared_charset_is_read(tmp_path: Path) -> None:
+    page = (
+        '<!DOCTYPE html><html><head><meta charset="windows-1252"><title>Café owners protest'
+        "</title></head><body><article><h1>Café owners protest</h1>"
+        "<p>Owners of cafés in the old town closed their doors on Monday in protest at the new "
+        "rules on outdoor seating, which they say will cost them half their summer trade.</p>"
+        "<p>“We were never asked,” said José Núñez, who runs a café on the main square.</p>"
+        "</article></body></html>"
+    ).encode("cp1252")
+    text = read_source(write(tmp_path, "cafes.html", page), MAX)
+    assert text.startswith("Café owners protest\n\nOwners of cafés in the old town")
+    assert "“We were never asked,” said José Núñez" in text
+    # plain text gets no such help: the fix is to re-save it as UTF-8
+    with pytest.raises(InputFileError, match="not valid UTF-8"):
+        read_source(write(tmp_path, "cafes.txt", "Café “Olé”".encode("cp1252")), MAX)
+    # a declared charset that Python does not know is the same clear error
+    bogus = page.replace(b"windows-1252", b"no-such-charset")
+    with pytest.raises(InputFileError, match="not valid UTF-8"):
+        read_source(write(tmp_path, "bogus.html", bogus), MAX)
