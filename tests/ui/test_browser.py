@@ -328,6 +328,11 @@ def test_article_added_by_another_process_then_removed_in_the_ui(
     expect(row).to_contain_text("ferry.txt")
     expect(row.locator(".qb-count").last).to_have_text("1")
     shot(page, screenshots, "16-article-from-cli")
+    page.get_by_role("tab", name="Article", exact=True).click()
+    choose(page, "#qb-doc-select", "Ferry fares rise on the island route")
+    expect(page.locator("#qb-article .qb-article-title")).to_have_text(
+        "Ferry fares rise on the island route"
+    )
     answer = ask(page, "What did Ana Ruiz say about fuel?")
     expect(answer).to_contain_text("Fuel costs left us no choice")
 
