@@ -97,8 +97,9 @@ class StageBars:
     """One tqdm bar per indexing stage on stderr, fed by ``QuoteBot.add_many``'s
     ``progress(stage, done, total)`` callback."""
 
-    def __init__(self, enabled: bool) -> None:
+    def __init__(self, enabled: bool, files: list[Path] | None = None) -> None:
         self.enabled = enabled
+        self.files = files or []  # the reading bar names the file just read
         self.bars: dict[str, tqdm[Any]] = {}
 
     def __call__(self, stage: str, done: int, total: int) -> None:
@@ -114,6 +115,8 @@ class StageBars:
             self.bars[stage] = bar
         if bar.total != total:
             bar.total = total
+        if stage == "reading" and 0 < done <= len(self.files):
+            bar.set_postfix_str(self.files[done - 1].name, refresh=False)
         bar.update(done - bar.n)
 
     def close(self) -> None:
@@ -127,7 +130,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     files = expand(args.paths)
     bot = with_wait(QuoteBot.create(args.index) if args.index else QuoteBot.open(), args)
     before = {d.doc_id for d in bot.documents()}
-    bars = StageBars(not args.json and (args.progress or sys.stderr.isatty()))
+    bars = StageBars(not args.json and (args.progress or sys.stderr.isatty()), files)
     try:
         ids = bot.add_many(files, replace=args.replace, progress=bars)
     finally:

@@ -183,6 +183,7 @@ def test_progress_bars_per_stage_on_stderr(
     assert code == 0
     for stage in ("reading", "attribution", "embedding", "writing"):
         assert re.search(rf"{stage}\s*: 100%.*1/1", err), err
+    assert re.search(r"reading\s*: 100%.*ferry\.txt", err), err
     article.write_text(ARTICLE + "\nA third paragraph.\n", encoding="utf-8")
     code, out, err = run(
         capsys, "--index", str(index_dir), "index", str(article), "--progress", "--json"
