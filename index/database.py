@@ -27,7 +27,9 @@ from index.pipeline import PreparedDocument, Unit
 from index.types import Document, Fact, Paragraph, Quote, Speaker
 
 BUSY_TIMEOUT_S = 60.0
+SCHEMA_VERSION = 2  # PRAGMA user_version once the schema is complete
 _CHILDREN = ("paragraphs", "quotes", "facts", "speakers", "units")
+_TABLES = ("documents", *_CHILDREN, "removals", "units_fts")
 _SCHEMA = """
 CREATE TABLE documents (doc_id TEXT NOT NULL, batch INTEGER NOT NULL, removed_in INTEGER,
     title TEXT, source TEXT, author TEXT, date TEXT, text TEXT NOT NULL, added_at REAL,
@@ -121,8 +123,14 @@ def connect(path: Path, create: bool = False) -> sqlite3.Connection:
     try:
         if create:
             conn.execute("PRAGMA journal_mode=WAL")  # persistent: readers never wait
-            if not conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone():
-                conn.executescript(_SCHEMA)
+            if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+                # one transaction: a writer killed here leaves no half-made schema
+                conn.executescript(
+                    "BEGIN IMMEDIATE;\n"
+                    + "".join(f"DROP TABLE IF EXISTS {t};\n" for t in _TABLES)
+                    + _SCHEMA
+                    + f"PRAGMA user_version = {SCHEMA_VERSION};\nCOMMIT;\n"
+                )
         conn.execute("PRAGMA synchronous=FULL")
     except sqlite3.DatabaseError:
         conn.close()

@@ -591,3 +591,22 @@ def test_manifest_contents(hash_bot: QuoteBot) -> None:
     assert segment["checksum"] == sha256(directory / segment["name"])
     assert read_manifest(directory).dimension == 384
     assert read_manifest(directory).embedder_name == "hashing-384"
+
+
+def test_half_made_database_of_a_killed_first_writer_is_remade(
+    tmp_path: Path, hashing_config: Config
+) -> None:
+    directory = tmp_path / "idx"
+    directory.mkdir()
+    conn = sqlite3.connect(directory / "index.sqlite")  # killed after its first CREATE
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("CREATE TABLE documents (doc_id TEXT)")
+    conn.commit()
+    conn.close()
+    bot = QuoteBot.create(directory, hashing_config)
+    doc_id = bot.add(WIRE)
+    bot.close()
+    again = QuoteBot.open(directory)
+    assert [d.doc_id for d in again.documents()] == [doc_id]
+    assert again.search("central bank interest rates", k=1, mode="keyword")
+    again.close()
