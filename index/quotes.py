@@ -62,6 +62,21 @@ _INTRODUCED = re.compile(
     r"^(?P<desc>(?:[A-Z][\w’'-]*(?:’s|'s)\s+)?(?:[a-z-]+\s+){0,3}(?P<head>[a-z]+)),\s+"
     r"(?P<name>[A-Z][^,]{1,60}),\s"
 )
+_STOP = re.compile(r"[.;!?](?:\s|$)")
+_ABBREVIATED = re.compile(
+    r"(?:\b[A-Z]|\b[A-Z][a-z]|\b(?:Sen|Rep|Gov|Gen|Col|Lt|Sgt|Capt|Mrs|Rev|Adm|Maj|Supt))$"
+)
+
+
+def _first_sentence(text: str) -> str:
+    """``text`` up to its first sentence end; a stop after an abbreviated title or an
+    initial ("Sen. Tom Carper", "Lindsey O. Graham") does not end it."""
+    for stop in _STOP.finditer(text):
+        if stop.group()[0] != "." or not _ABBREVIATED.search(text[: stop.start()]):
+            return text[: stop.start()]
+    return text
+
+
 _NAMED_LEAD = re.compile(r"^(?P<name>[^:;“”\"‘’'.!?]{2,80}):\s*$")
 _ROLE_HEADS = frozenset({"spokesman", "spokeswoman", "spokesperson", "leader", "chief", "head"})
 _PREPOSITIONS = {"of", "to", "for", "with", "by", "from", "in", "on", "at", "against", "about"}
@@ -98,7 +113,7 @@ def _word_count(text: str) -> int:
 
 
 def _forward_mention(after: str) -> tuple[Mention, str | None] | None:
-    text = re.split(r"(?<![A-Z][a-z])[.;!?](?:\s|$)", after.strip(), maxsplit=1)[0]
+    text = _first_sentence(after.strip())
     head, appositive = split_appositive(text)
     words = head.split()
     for size in range(min(len(words), 8), 0, -1):
