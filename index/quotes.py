@@ -27,7 +27,7 @@ from index.names import (
     split_appositive,
     strip_age,
 )
-from index.nlp import entities_of, load_nlp
+from index.nlp import entities_of, parse
 from index.paragraphs import _ngrams, _words
 from index.parse_cues import (
     ParsedSource,
@@ -274,7 +274,7 @@ class _Extractor:
     def _parse(self, paragraph: Paragraph) -> object:
         """spaCy's parse of one paragraph, made when first needed."""
         if paragraph.number not in self._parsed:
-            self._parsed[paragraph.number] = load_nlp()(paragraph.text)
+            self._parsed[paragraph.number] = parse(paragraph.text)
         return self._parsed[paragraph.number]
 
     def _attribute_by_parse(
