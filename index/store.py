@@ -21,7 +21,7 @@ import numpy as np
 
 from index import database
 from index.database import DocRecord
-from index.errors import ChecksumError, IndexLoadError, IndexMissingError
+from index.errors import ChecksumError, IndexMissingError
 from index.manifest import DATABASE, MANIFEST, Manifest, read_manifest
 from index.pipeline import Unit
 from index.segments import Block, append_block, read_segment
@@ -328,29 +328,3 @@ class IndexStore:
             return database.has_term(
                 self._db.get(), '"' + term.replace('"', "") + '"', self.next_row
             )
-
-
-def stored_texts(directory: Path) -> list[tuple[str, str]]:
-    """(text, source) of every document of an index, also of a format-1 index (for
-    rebuilding an old index without losing what was added to it)."""
-    try:
-        store = IndexStore.open(directory, verify=False)
-    except IndexLoadError:
-        return _format_1_texts(directory)
-    try:
-        return [(d.text, d.source) for d in store.documents.values()]
-    finally:
-        store.close()
-
-
-def _format_1_texts(directory: Path) -> list[tuple[str, str]]:
-    import json
-
-    data = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
-    path = directory / data["files"]["database"]
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        rows = conn.execute("SELECT text, source FROM documents ORDER BY added_at").fetchall()
-    finally:
-        conn.close()
-    return [(str(text), str(source)) for text, source in rows]

@@ -35,7 +35,8 @@ from index.manifest import MANIFEST
 from index.pipeline import PreparedDocument, prepare
 from index.reader import decode, document_id, read_source
 from index.speakers import merge_speakers
-from index.store import IndexStore, read_manifest, stored_texts
+from index.store import IndexStore, read_manifest
+from index.store_legacy import stored_texts
 from index.store_writer import commit, write_lock
 from index.types import Document, Quote, Speaker
 from rag.priors import retrieval_plan
