@@ -72,6 +72,20 @@ def gate_lines(failures: list[str] | None) -> list[str]:
     return [f"- FAIL {f}" for f in failures] or ["- all gated figures meet their thresholds"]
 
 
+MISS_LABELS = {
+    "abstained": "answerable, but abstained",
+    "gold_not_cited": "answered without citing a gold paragraph",
+    "key_phrase_missing": "answered without every key phrase",
+    "speaker_missing": "answered without naming the right speaker",
+    "answered_unanswerable": "unanswerable, but answered",
+}
+
+
+def miss_lines(figures: dict[str, Any]) -> list[str]:
+    counts = figures["answers"].get("misses", {})
+    return [f"- {label}: {counts[key]}" for key, label in MISS_LABELS.items() if key in counts]
+
+
 def _miss(m: dict[str, Any]) -> str:
     where = f" in {m['article']}" if "article" in m else ""
     other = m.get("cited_other_articles")
@@ -88,6 +102,7 @@ def markdown(figures: dict[str, Any], failures: list[str] | None) -> str:
     lines += [f"| {label} | {value} |" for label, value in summary_rows(figures)]
     lines += ["", "## Gate", "", *gate_lines(failures)]
     lines += ["", "## Answer correctness by question kind", "", *kind_lines(figures)]
+    lines += ["", "## Why answers were wrong", "", *miss_lines(figures)]
     misses = figures["answers"]["failures"]
     if misses:
         lines += ["", "## Questions answered wrongly", ""]
@@ -131,6 +146,11 @@ def multi_markdown(
             k = every[n]["answers"]["by_kind"].get(kind)
             cells.append(f"{k['correctness']:.3f} ({k['correct']}/{k['questions']})" if k else "")
         lines.append(f"| {kind} | " + " | ".join(cells) + " |")
+    lines += ["", "## Why answers were wrong (questions; a miss can have several causes)", ""]
+    lines += ["| cause | " + " | ".join(names) + " |", "| --- |" + " --- |" * len(names)]
+    for key, label in MISS_LABELS.items():
+        cells = [str(every[n]["answers"].get("misses", {}).get(key, "")) for n in names]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
     lines += ["", "## Gate", ""]
     for name, f in failures.items():
         lines += [f"{name}:", *gate_lines(f)]

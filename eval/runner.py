@@ -106,6 +106,7 @@ def answer_rows(
             "kind": q.kind,
             "answerable": q.answerable,
             "abstained": answer.abstained,
+            "answer": answer.text,
             "cited": [c.paragraph for c in answer.citations],
             "violations": violations(bot, answer),
             "latency_ms": latency,
@@ -150,6 +151,18 @@ def by_kind(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return out
 
 
+def misses(rows: list[dict[str, Any]]) -> dict[str, int]:
+    """Why answers were wrong (an answerable miss can have several causes)."""
+    wrong = [r for r in rows if r["answerable"] and not r["correct"]]
+    return {
+        "abstained": sum(r["abstained"] for r in wrong),
+        "gold_not_cited": sum(not r["abstained"] and not r["gold_cited"] for r in wrong),
+        "key_phrase_missing": sum(not r["abstained"] and not r["phrases"] for r in wrong),
+        "speaker_missing": sum(not r["abstained"] and not r["speakers"] for r in wrong),
+        "answered_unanswerable": sum(not r["answerable"] and not r["abstained"] for r in rows),
+    }
+
+
 def summarise_answers(rows: list[dict[str, Any]]) -> dict[str, Any]:
     answerable = [r for r in rows if r["answerable"]]
     unanswerable = [r for r in rows if not r["answerable"]]
@@ -171,6 +184,7 @@ def summarise_answers(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "abstention_recall": _mean([float(r["abstained"]) for r in unanswerable]),
         "latency_ms": {"p50": percentile(latencies, 50), "p95": percentile(latencies, 95)},
         "by_kind": by_kind(rows),
+        "misses": misses(rows),
         "failures": [
             {k: v for k, v in r.items() if k != "latency_ms"} for r in rows if not r["correct"]
         ],

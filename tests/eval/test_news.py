@@ -13,7 +13,7 @@ from eval import gate, sets
 from eval.dataset import NEWS_ENV, EvalQuestion, find_article, load_questions, news_root
 from eval.metrics import is_gold
 from eval.news import run_news_set
-from eval.runner import answer_rows, by_kind, retrieval_rows
+from eval.runner import answer_rows, by_kind, misses, retrieval_rows
 from index.config import Config
 from rag import QuoteBot
 
@@ -59,6 +59,7 @@ def test_a_citation_is_gold_only_in_the_questions_own_article(news_bot) -> None:
     assert rows[0]["gold_cited"] and rows[0]["cited_other_articles"] == 0
     assert not rows[1]["gold_cited"] and rows[1]["citation_precision"] == 0.0
     assert rows[1]["cited_other_articles"] == len(answer.citations)
+    assert rows[0]["answer"] == answer.text
     top = bot.search(text, k=1)[0]
     assert (top.doc_id, top.paragraph) == (ids["harbour"], 5)
     hits = retrieval_rows(bot, [right, decoy])
@@ -77,6 +78,28 @@ def test_by_kind_counts_and_correctness() -> None:
         "fact": {"questions": 2, "correct": 1, "correctness": 0.5},
         "speaker": {"questions": 1, "correct": 1, "correctness": 1.0},
         "unanswerable": {"questions": 1, "correct": 0, "correctness": 0.0},
+    }
+
+
+def test_misses_count_each_cause() -> None:
+    def row(**kw: bool) -> dict[str, bool]:
+        base = {"answerable": True, "abstained": False, "gold_cited": True}
+        return {**base, "phrases": True, "speakers": True, **kw}
+
+    rows = [
+        {**row(abstained=True, gold_cited=False, phrases=False), "correct": False},
+        {**row(gold_cited=False, phrases=False), "correct": False},
+        {**row(speakers=False), "correct": False},
+        {**row(), "correct": True},
+        {"answerable": False, "abstained": False, "correct": False},
+        {"answerable": False, "abstained": True, "correct": True},
+    ]
+    assert misses(rows) == {
+        "abstained": 1,
+        "gold_not_cited": 1,
+        "key_phrase_missing": 1,
+        "speaker_missing": 1,
+        "answered_unanswerable": 1,
     }
 
 
@@ -129,6 +152,7 @@ def test_several_sets_report_each_and_pooled(tmp_path: Path, hashing_config: Con
     report = (out / "report.md").read_text(encoding="utf-8")
     assert "| tiny | 8 | 2 |" in report and "| pooled | 16 | 4 |" in report
     assert "| fact |" in report and outcome.markdown == report
+    assert "| answerable, but abstained |" in report
 
 
 def test_news_gate_is_optional_and_names_real_figures(
