@@ -62,6 +62,12 @@ def find_spans(text: str) -> list[QuoteSpan]:
     while i < n:
         ch = text[i]
         closer: str | None = None
+        if text.startswith("''", i) and _is_straight_double_opener(text, i):
+            end = _find_doubled_closer(text, i + 2)  # ''...'' (two single marks as one)
+            if end is not None:
+                spans.append(_span(text, i, end + 1, inner=(i + 2, end)))
+                i = end + 2
+                continue
         if ch == "“":
             closer = "”"
         elif ch == '"' and _is_straight_double_opener(text, i):
@@ -95,9 +101,23 @@ def _find_closer(text: str, start: int, closer: str) -> int | None:
     return None
 
 
-def _span(text: str, open_at: int, close_at: int | None) -> QuoteSpan:
-    inner_start = open_at + 1
+def _find_doubled_closer(text: str, start: int) -> int | None:
+    """Where two single marks close a quote that two opened (the last two of three)."""
+    for j in range(start, len(text) - 1):
+        if text.startswith("''", j) and not text.startswith("'" * 3, j):
+            after = text[j + 2] if j + 2 < len(text) else " "
+            if not after.isalnum():
+                return j
+    return None
+
+
+def _span(
+    text: str, open_at: int, close_at: int | None, inner: tuple[int, int] | None = None
+) -> QuoteSpan:
+    inner_start = open_at + 1 if inner is None else inner[0]
     inner_end = close_at if close_at is not None else len(text)
+    if inner is not None:
+        inner_end = inner[1]
     while inner_end > inner_start and text[inner_end - 1] in " \t\n,":
         inner_end -= 1
     while inner_start < inner_end and text[inner_start] in " \t\n":

@@ -30,8 +30,10 @@ def test_extraction_gate_passes_then_fails_with_a_broken_extractor(
 ) -> None:
     sets = load_quote_sets()
     assert _extraction_gate({"extraction": evaluate_extraction(sets)}) == []
-    # Break attribution: every quote loses the text after its closing mark.
+    # Break attribution: every quote loses the text after its closing mark, and the
+    # parse-based fallback that would otherwise find the cue there.
     monkeypatch.setattr(index.quotes, "attribute_right", lambda right: None)
+    monkeypatch.setattr(index.quotes, "find_source", lambda *args, **kwargs: iter(()))
     broken = evaluate_extraction(sets)
     assert broken["speaker_accuracy"] < 0.9
     assert any("speaker_accuracy" in f for f in _extraction_gate({"extraction": broken}))

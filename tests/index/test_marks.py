@@ -135,3 +135,13 @@ def test_span_is_frozen() -> None:
 def test_multiline_paragraph_spans() -> None:
     text = "He said:\n“Line one\ncontinues here,” and then\n“line two”"
     assert inners(text) == ["Line one\ncontinues here", "line two"]
+
+
+def test_two_single_marks_open_and_close_one_quote() -> None:
+    text = "''She'd ask, 'What did he mean?''' Mr. Biden said. ''Fine,'' he added."
+    spans = find_spans(text)
+    assert [text[s.inner_start : s.inner_end] for s in spans] == [
+        "She'd ask, 'What did he mean?'",
+        "Fine",
+    ]
+    assert text[spans[0].close_at + 1 :].startswith(" Mr. Biden")
