@@ -33,7 +33,7 @@ _TABLES = ("documents", *_CHILDREN, "removals", "units_fts")
 _SCHEMA = """
 CREATE TABLE documents (doc_id TEXT NOT NULL, batch INTEGER NOT NULL, removed_in INTEGER,
     title TEXT, source TEXT, author TEXT, date TEXT, text TEXT NOT NULL, added_at REAL,
-    digest TEXT NOT NULL);
+    digest TEXT NOT NULL, outlet TEXT);
 CREATE TABLE paragraphs (doc_id TEXT NOT NULL, batch INTEGER NOT NULL, number INTEGER,
     start INTEGER, "end" INTEGER, kind TEXT, text TEXT);
 CREATE TABLE quotes (batch INTEGER NOT NULL, quote_id TEXT, doc_id TEXT NOT NULL,
@@ -159,11 +159,13 @@ def transaction(conn: sqlite3.Connection, write: bool = False) -> Iterator[sqlit
 
 def insert(conn: sqlite3.Connection, records: list[DocRecord]) -> None:
     """Append the rows of one batch (inside a transaction)."""
+    if records and not _has_outlet(conn):  # a database made before the column existed
+        conn.execute("ALTER TABLE documents ADD COLUMN outlet TEXT")
     for record in records:
         rows, b = record.rows(), record.batch
         [(doc_id, title, source, author, date, text)] = rows["documents"]
         conn.execute(
-            "INSERT INTO documents VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO documents VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 doc_id,
                 b,
@@ -174,6 +176,7 @@ def insert(conn: sqlite3.Connection, records: list[DocRecord]) -> None:
                 text,
                 record.document.added_at,
                 record.digest(),
+                record.document.outlet,  # metadata like added_at: not in the digest
             ),
         )
         conn.executemany(
@@ -242,14 +245,21 @@ class Changes:
     removals: list[tuple[str, int]]  # (doc_id, batch) tombstones
 
 
+def _has_outlet(conn: sqlite3.Connection) -> bool:
+    """Whether the documents table has the ``outlet`` column (added without a migration)."""
+    columns = conn.execute("PRAGMA table_info(documents)").fetchall()
+    return any(c[1] == "outlet" for c in columns)
+
+
 def read_changes(conn: sqlite3.Connection, after: int, upto: int) -> Changes:
     """Rows of the committed batches in ``(after, upto]`` (``after=0``: the whole index),
     read in one transaction so no batch is seen in part."""
     span = (after, upto)
     with transaction(conn):
+        outlet = "outlet" if _has_outlet(conn) else "NULL"
         docs = conn.execute(
-            "SELECT doc_id, batch, title, source, author, date, text, digest, added_at "
-            "FROM documents "
+            "SELECT doc_id, batch, title, source, author, date, text, digest, added_at, "
+            f"{outlet} FROM documents "
             "WHERE batch > ? AND batch <= ? AND (removed_in IS NULL OR removed_in > ?) "
             "ORDER BY batch, rowid",
             (*span, upto),
@@ -263,14 +273,14 @@ def read_changes(conn: sqlite3.Connection, after: int, upto: int) -> Changes:
             span,
         ).fetchall()
     records, digests = [], {}
-    for doc_id, batch, title, source, author, date, text, digest, added_at in docs:
+    for doc_id, batch, title, source, author, date, text, digest, added_at, outlet in docs:
         key = (doc_id, batch)
         paragraphs = tuple(
             Paragraph(n, s, e, t, k) for n, s, e, k, t in children["paragraphs"].get(key, [])
         )
         records.append(
             DocRecord(
-                Document(doc_id, text, title, source, paragraphs, author, date, added_at),
+                Document(doc_id, text, title, source, paragraphs, author, date, added_at, outlet),
                 batch,
                 tuple(Quote(*r) for r in children["quotes"].get(key, [])),
                 tuple(Fact(*r) for r in children["facts"].get(key, [])),

@@ -9,6 +9,7 @@ from pathlib import Path
 from index.chunking import chunk_document
 from index.config import Config
 from index.embedders.base import Embedder
+from index.metadata import text_date, text_outlet
 from index.paragraphs import build_paragraphs
 from index.quotes import extract
 from index.reader import SourceText, document_id
@@ -55,7 +56,8 @@ def make_document(text: str, source: str) -> Document:
         source=source,
         paragraphs=paragraphs,
         author=page.author if page and page.author else _author(paragraphs),
-        date=page.date if page else None,
+        date=page.date if page and page.date else text_date(paragraphs),
+        outlet=text_outlet(paragraphs),
     )
 
 

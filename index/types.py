@@ -6,7 +6,7 @@ offsets into the document's canonical text: ``document.text[start:end] == unit.t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Literal
 
 ParagraphKind = Literal["title", "heading", "body", "caption", "pull_quote", "boilerplate"]
@@ -38,6 +38,8 @@ class Document:
     date: str | None = None
     # when it was indexed (seconds since the epoch), as the store recorded it
     added_at: float | None = field(default=None, compare=False)
+    # the publication that ran it ("The New Arab"), from a byline or the uploader
+    outlet: str | None = None
 
     def paragraph(self, number: int) -> Paragraph:
         """Return paragraph ``number`` (1-based)."""
@@ -65,6 +67,98 @@ class Quote:
     cue: str | None
     kind: QuoteKind
     repeats: str | None = None
+
+    def attributed(self, document: Document | None = None) -> str:
+        """The quote in house style, ready to paste into a draft:
+        ``“...,” said NAME, TITLE (ARTICLE TITLE, OUTLET, DATE)``.
+
+        The article part comes from ``document`` when given, else from the fields of an
+        :class:`ArticleQuote` (what ``QuoteBot.find_quotes`` returns); parts not known are
+        left out. Stored quotes do not carry article metadata (their fields are the
+        database columns), hence the optional argument."""
+        article: tuple[str | None, str | None, str | None]
+        if document is not None:
+            article = (document.title, document.outlet, document.date)
+        else:
+            article = self._article()
+        return attribution(self.text, self.speaker, self.speaker_title, *article)
+
+    def _article(self) -> tuple[str | None, str | None, str | None]:
+        return None, None, None
+
+
+@dataclass(frozen=True)
+class ArticleQuote(Quote):
+    """A quote with the title, outlet and date of its article (filled by the bot)."""
+
+    article_title: str | None = None
+    outlet: str | None = None
+    date: str | None = None
+
+    def _article(self) -> tuple[str | None, str | None, str | None]:
+        return self.article_title, self.outlet, self.date
+
+    def stored(self) -> Quote:
+        """The plain stored quote (without the article fields)."""
+        return Quote(*(getattr(self, f.name) for f in fields(Quote)))
+
+
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+def display_date(date: str | None) -> str | None:
+    """``2024-01-23`` -> ``23 January 2024`` (``2024-01`` -> ``January 2024``); other
+    strings as given."""
+    if not date:
+        return None
+    parts = date.strip()[:10].split("-")
+    try:
+        numbers = [int(p) for p in parts]
+    except ValueError:
+        return date
+    if len(numbers) == 3 and 1 <= numbers[1] <= 12:
+        return f"{numbers[2]} {_MONTHS[numbers[1] - 1]} {numbers[0]}"
+    if len(numbers) == 2 and 1 <= numbers[1] <= 12:
+        return f"{_MONTHS[numbers[1] - 1]} {numbers[0]}"
+    return date
+
+
+def attribution(
+    text: str,
+    speaker: str | None,
+    speaker_title: str | None,
+    article_title: str | None = None,
+    outlet: str | None = None,
+    date: str | None = None,
+) -> str:
+    """``“Words,” said NAME, TITLE (ARTICLE, OUTLET, DATE)``: the closing stop of the
+    quote becomes a comma, as a quote before ``said`` takes one."""
+    words = text.strip().strip('“”"').strip()
+    if words.endswith((".", ",")) and not words.endswith("..."):
+        words = words[:-1]
+    closing = "" if words.endswith(("?", "!", "…", "...")) else ","
+    line = f"“{words}{closing}”"
+    if speaker:
+        line += f" said {speaker}"
+        if speaker_title:
+            line += f", {speaker_title}"
+    source = [p.strip() for p in (article_title, outlet, display_date(date)) if p and p.strip()]
+    if source:
+        line += f" ({', '.join(source)})"
+    return line + "."
 
 
 @dataclass(frozen=True)

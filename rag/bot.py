@@ -7,15 +7,16 @@ Writes take the directory's cross-process write lock; reads and answers never do
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -38,7 +39,8 @@ from index.speakers import merge_speakers
 from index.store import IndexStore, read_manifest
 from index.store_legacy import stored_texts
 from index.store_writer import commit, write_lock
-from index.types import Document, Quote, Speaker
+from index.types import ArticleQuote, Document, Quote, Speaker
+from rag.finder import QuoteQuery, check_metadata, find_quotes, resolve_doc_ids
 from rag.priors import retrieval_plan
 from rag.retrieval import Mode, Retriever
 from rag.types import Answer, Hit
@@ -47,6 +49,7 @@ if TYPE_CHECKING:
     from rag.answer import Answerer
     from rag.question import Question
 
+SCOPED_ANSWERERS = 8  # composers kept for chats scoped to chosen articles
 Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)``; stages "reading", "attribution", "embedding", "writing"."""
 
@@ -114,6 +117,7 @@ class QuoteBot:
         self._write_mutex = threading.Lock()  # this process's writers; the file lock is across
         self._answerer_lock = threading.Lock()
         self._answerer: tuple[_View, Answerer] | None = None
+        self._scoped: tuple[_View, dict[frozenset[str], Answerer]] | None = None
 
     # -- opening ---------------------------------------------------------------------
     @classmethod
@@ -203,28 +207,37 @@ class QuoteBot:
                 self._view = _View(store, Retriever(store, self.embedder, self.config))
 
     # -- adding and removing -----------------------------------------------------------
-    def add(self, path: str | Path, replace: bool = False) -> str:
+    def add(
+        self,
+        path: str | Path,
+        replace: bool = False,
+        metadata: Mapping[str, str | None] | None = None,
+    ) -> str:
         """Index a ``.txt``/``.md`` file; returns its document id. Idempotent by content.
 
         A changed file (same source path, new content) is added beside the old version,
-        unless ``replace``: then the old version is removed in the same commit."""
-        return self.add_many([path], replace=replace)[0]
+        unless ``replace``: then the old version is removed in the same commit.
+        ``metadata`` (``title``, ``outlet``, ``date`` as ISO) overrides what is read from
+        the text; an article already indexed keeps its metadata."""
+        return self.add_many([path], replace=replace, metadata=metadata)[0]
 
     def add_many(
         self,
         paths: Sequence[str | Path],
         replace: bool = False,
         progress: Progress | None = None,
+        metadata: Mapping[str, str | None] | None = None,
     ) -> list[str]:
         """Index several files under one write lock: each batch of ``Config.add_batch_size``
         articles is embedded in one call and committed at once. Returns the document ids in
-        the order of ``paths`` (``replace`` as in ``add``)."""
+        the order of ``paths`` (``replace`` and ``metadata`` as in ``add``)."""
+        overrides = check_metadata(metadata)
         texts: list[tuple[str, str]] = []
         for done, path in enumerate(paths, 1):
             texts.append((read_source(path, self.config.max_file_bytes), str(path)))
             if progress is not None:
                 progress("reading", done, len(paths))
-        return self._add_texts(texts, replace, progress)
+        return self._add_texts(texts, replace, progress, overrides)
 
     def add_bytes(self, data: bytes, name: str, replace: bool = False) -> str:
         """Index uploaded bytes (checked like a file); returns the document id."""
@@ -240,7 +253,11 @@ class QuoteBot:
         return self._add_texts([(text, source)], replace, None)[0]
 
     def _add_texts(
-        self, texts: list[tuple[str, str]], replace: bool, progress: Progress | None
+        self,
+        texts: list[tuple[str, str]],
+        replace: bool,
+        progress: Progress | None,
+        overrides: dict[str, Any] | None = None,
     ) -> list[str]:
         for text, source in texts:
             if not str(text).strip():
@@ -260,7 +277,11 @@ class QuoteBot:
                 batch = pending[first : first + size]
                 prepared = []
                 for text, source in batch:
-                    prepared.append(prepare(text, source, self.embedder, self.config))
+                    done = prepare(text, source, self.embedder, self.config)
+                    if overrides:
+                        document = dataclasses.replace(done.document, **overrides)
+                        done = dataclasses.replace(done, document=document)
+                    prepared.append(done)
                     if progress is not None:
                         progress("attribution", first + len(prepared), total)
                 vectors = self._embed(prepared)
@@ -354,9 +375,15 @@ class QuoteBot:
             )
 
     def search(
-        self, query: str, k: int | None = None, kind: str | None = None, mode: Mode = "hybrid"
+        self,
+        query: str,
+        k: int | None = None,
+        kind: str | None = None,
+        mode: Mode = "hybrid",
+        doc_ids: Iterable[str] | None = None,
     ) -> list[Hit]:
-        """Paragraph hits (``kind`` None or "paragraph"), or quote/fact hits."""
+        """Paragraph hits (``kind`` None or "paragraph"), or quote/fact hits; ``doc_ids``
+        limits them to those articles (ids or unique prefixes; None: all)."""
         if k is not None and k < 1:
             raise InvalidRequestError(f"k must be 1 or more, not {k}: ask for at least one hit.")
         self._check_query(query, "search query")
@@ -364,11 +391,12 @@ class QuoteBot:
             raise ValueError(f"kind must be paragraph, quote or fact, not {kind!r}")
         k = k or self.config.k
         view = self._current()
+        retriever = view.retriever.scoped(resolve_doc_ids(doc_ids, view.store.documents))
         if kind in (None, "paragraph"):
             question = self._understand(view, query)
             text, boost = retrieval_plan(question, view.store, self.config)
-            return view.retriever.paragraphs(text, k, mode, boost)
-        scored = view.retriever.units(query, mode, kinds=(kind,))[:k]
+            return retriever.paragraphs(text, k, mode, boost)
+        scored = retriever.units(query, mode, kinds=(kind,))[:k]
         return [
             Hit(
                 s.unit.doc_id,
@@ -403,6 +431,33 @@ class QuoteBot:
             return []
         return [q for q in quotes if q.speaker == wanted.name]
 
+    def find_quotes(
+        self,
+        about: str | None = None,
+        speaker: str | None = None,
+        doc_ids: Iterable[str] | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        k: int = 20,
+    ) -> list[ArticleQuote]:
+        """Quotes ranked by relevance to ``about`` (article order without it), filtered by
+        speaker (name, alias or part of a name), articles (ids or unique prefixes) and the
+        articles' dates (ISO bounds, inclusive; undated articles only without bounds). Each
+        carries its article's title, outlet and date, so ``q.attributed()`` is complete."""
+        if about is not None:
+            self._check_query(about, "topic")
+        view = self._current()
+        query = QuoteQuery(
+            about, speaker, resolve_doc_ids(doc_ids, view.store.documents), since, until, k
+        )
+        return find_quotes(
+            query,
+            view.store.quotes,
+            view.store.documents,
+            view.retriever,
+            lambda name: self._find_speaker(view, name),
+        )
+
     def speakers(self) -> list[Speaker]:
         """Everyone quoted, one record per name across documents."""
         return list(self._current().speakers)
@@ -421,9 +476,14 @@ class QuoteBot:
 
     # -- answering -------------------------------------------------------------------
     def ask(
-        self, question: str, history: list[Answer] | None = None, max_quotes: int | None = None
+        self,
+        question: str,
+        history: list[Answer] | None = None,
+        max_quotes: int | None = None,
+        doc_ids: Iterable[str] | None = None,
     ) -> Answer:
-        """A grounded answer with verified citations, or an honest abstention.
+        """A grounded answer with verified citations, or an honest abstention; ``doc_ids``
+        limits the evidence to those articles (ids or unique prefixes; None: all).
 
         Answering takes no write lock: a question is answered while an article is added,
         from the generation committed when it was asked."""
@@ -432,7 +492,29 @@ class QuoteBot:
                 f"max_quotes must be 1 or more, not {max_quotes}: ask for at least one quote."
             )
         self._check_query(question, "question")
-        return self._answerer_for(self._current()).ask(question, history or [], max_quotes)
+        view = self._current()
+        scope = resolve_doc_ids(doc_ids, view.store.documents)
+        if scope is not None and scope != view.store.documents.keys():
+            return self._scoped_answerer(view, scope).ask(question, history or [], max_quotes)
+        return self._answerer_for(view).ask(question, history or [], max_quotes)
+
+    def _scoped_answerer(self, view: _View, scope: frozenset[str]) -> Answerer:
+        """A composer whose retrieval and quotes are limited to ``scope`` (a few kept)."""
+        from rag.answer import Answerer
+
+        with self._answerer_lock:
+            if self._scoped is None or self._scoped[0] is not view:
+                self._scoped = (view, {})
+            cache = self._scoped[1]
+            if scope not in cache:
+                pinned = QuoteBot(self.directory, view.store, self.config, self.embedder, False)
+                pinned._view = _View(view.store, view.retriever.scoped(scope))
+                answerer = Answerer(pinned)
+                answerer.quotes = [q for q in answerer.quotes if q.doc_id in scope]
+                if len(cache) >= SCOPED_ANSWERERS:
+                    cache.pop(next(iter(cache)))
+                cache[scope] = answerer
+            return cache[scope]
 
     def warm_up(self) -> None:
         """Load the model and prepare answering now, so the first question is quick."""

@@ -43,12 +43,35 @@ def _key(unit: Unit) -> str:
 class Retriever:
     """Ranks the units and paragraphs of one store for a query."""
 
-    def __init__(self, store: IndexStore, embedder: Embedder, config: Config) -> None:
+    def __init__(
+        self,
+        store: IndexStore,
+        embedder: Embedder,
+        config: Config,
+        scope: frozenset[str] | None = None,
+    ) -> None:
         self.store = store
         self.embedder = embedder
         self.config = config
+        self.scope = scope  # the documents searched (None: all)
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = Lock()
+
+    def scoped(self, doc_ids: frozenset[str] | None) -> Retriever:
+        """A retriever over the units of ``doc_ids`` only (sharing the query cache)."""
+        if doc_ids is None:
+            return self
+        scoped = Retriever(self.store, self.embedder, self.config, frozenset(doc_ids))
+        scoped._cache, scoped._lock = self._cache, self._lock
+        return scoped
+
+    def _depth(self, n: int) -> int:
+        """Candidates to fetch so that about ``n`` fall inside the scope."""
+        if self.scope is None:
+            return n
+        total = max(1, len(self.store.documents))
+        share = max(1, len(self.scope & self.store.documents.keys()))
+        return min(max(n, self.store.size), n * -(-total // share))
 
     def embed_query(self, query: str) -> np.ndarray:
         """The query's vector, cached: one question is embedded once per answer."""
@@ -90,9 +113,12 @@ class Retriever:
         dense: dict[str, float] = {}
         keyword: dict[str, float] = {}
         first: dict[str, Unit] = {}
+        scope, n = self.scope, self._depth(n)
         if mode in ("hybrid", "dense"):
             for unit, score in self.store.dense(self.embed_query(query), n):
-                if kinds and unit.kind not in kinds:
+                if (kinds and unit.kind not in kinds) or (
+                    scope is not None and unit.doc_id not in scope
+                ):
                     continue
                 k = key(unit)
                 first.setdefault(k, unit)
@@ -101,7 +127,7 @@ class Retriever:
             found = [
                 (u, s)
                 for u, s in self.store.keyword(self._keywords(query), n)
-                if not kinds or u.kind in kinds
+                if (not kinds or u.kind in kinds) and (scope is None or u.doc_id in scope)
             ]
             top = max((s for _, s in found), default=0.0) or 1.0
             for unit, score in found:
@@ -113,10 +139,15 @@ class Retriever:
         return fused, dense, keyword, first
 
     def units(
-        self, query: str, mode: Mode = "hybrid", kinds: tuple[str, ...] | None = None
+        self,
+        query: str,
+        mode: Mode = "hybrid",
+        kinds: tuple[str, ...] | None = None,
+        depth: int | None = None,
     ) -> list[Scored]:
-        """Units ranked for ``query``, best first (restricted to ``kinds`` when given)."""
-        n = self.config.candidates * (6 if kinds else 3)
+        """Units ranked for ``query``, best first (restricted to ``kinds`` when given);
+        ``depth`` views are fetched per ranking (default: ``Config.candidates`` times 6 or 3)."""
+        n = depth or self.config.candidates * (6 if kinds else 3)
         fused, dense, keyword, first = self._fused(query, mode, n, lambda u: u.unit_id, kinds)
         ranked = sorted(fused.items(), key=lambda item: -item[1])
         return [Scored(first[k], s, dense.get(k, 0.0), k in keyword) for k, s in ranked]

@@ -59,8 +59,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("question", nargs="?")
     p.add_argument("--file", type=Path, help="one question per line; one JSON object per answer")
     p.add_argument("--json", action="store_true")
-    p = sub.add_parser("quotes", help="list attributed quotes")
-    p.add_argument("--speaker")
+    p = sub.add_parser("quotes", help="find attributed quotes (by topic, speaker, article, date)")
+    p.add_argument("--speaker", help="a name, alias or part of a name")
+    p.add_argument("--about", metavar="TOPIC", help="rank quotes by relevance to TOPIC")
+    p.add_argument("--doc", action="append", metavar="ID", help="only this article (repeatable)")
+    p.add_argument("--since", metavar="DATE", help="articles dated on or after (ISO)")
+    p.add_argument("--until", metavar="DATE", help="articles dated on or before (ISO)")
+    p.add_argument("-k", "--k", type=int, default=None, help="how many (default 20 with --about)")
+    p.add_argument("--format", choices=["csv", "md", "json"], help="export the quotes found")
     p.add_argument("--json", action="store_true")
     p = sub.add_parser("speakers", help="list everyone quoted")
     p.add_argument("--json", action="store_true")
@@ -175,12 +181,25 @@ def _cmd_quotes(args: argparse.Namespace) -> int:
         names = ", ".join(s.name for s in bot.speakers())
         print(f"error: no speaker {args.speaker!r}; quoted are: {names}", file=sys.stderr)
         return 2
-    quotes = bot.quotes(speaker=args.speaker)
-    if args.json:
-        _print_json(quotes)
+    finder = (args.about, args.doc, args.since, args.until, args.k, args.format)
+    if all(option is None for option in finder):
+        quotes = bot.quotes(speaker=args.speaker)
+        if args.json:
+            _print_json(quotes)
+        else:
+            for q in quotes:
+                who = q.speaker or "(unattributed)"
+                print(f"¶{q.paragraph} {who} [{q.kind}, {q.cue}]: “{q.text}”")
+        return 0
+    from rag.export import export_quotes
+
+    k = args.k if args.k is not None else (20 if args.about else max(1, len(bot.quotes())))
+    found = bot.find_quotes(args.about, args.speaker, args.doc, args.since, args.until, k)
+    if args.format or args.json:
+        sys.stdout.write(export_quotes(found, args.format or "json"))
     else:
-        for q in quotes:
-            print(f"¶{q.paragraph} {q.speaker or '(unattributed)'} [{q.kind}, {q.cue}]: “{q.text}”")
+        for q in found:
+            print(f"{q.attributed()} ¶{q.paragraph}")
     return 0
 
 
