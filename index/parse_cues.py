@@ -16,7 +16,9 @@ from typing import Any
 from index.lexicon import CUE_LEMMAS
 
 _SUBJECTS = frozenset({"nsubj", "nsubjpass"})
-_CLIMB = frozenset({"conj", "advcl", "xcomp", "ccomp", "parataxis", "pcomp", "prep", "dep"})
+_CLIMB = frozenset(
+    {"conj", "advcl", "xcomp", "ccomp", "parataxis", "pcomp", "prep", "dep", "acomp"}
+)
 _NAME_DEPS = frozenset({"compound", "flat", "nmod"})
 _SPEAKING_PRONOUNS = frozenset({"he", "she", "they"})
 CUE_REACH_TOKENS = 12  # how far from the quote a cue may stand in its sentence
@@ -53,7 +55,7 @@ def _subject(cue: Any) -> Any | None:
         to = next((c for c in cue.children if c.lower_ == "to"), None)
         return next((c for c in to.children if c.dep_ == "pobj"), None) if to else None
     token = cue
-    for _ in range(3):
+    for _ in range(4):
         subject = next((c for c in token.children if c.dep_ in _SUBJECTS), None)
         if subject is not None:
             return subject
