@@ -81,10 +81,13 @@ class Quote:
             article = (document.title, document.outlet, document.date)
         else:
             article = self._article()
-        return attribution(self.text, self.speaker, self.speaker_title, *article)
+        return attribution(self.text, self._name(), self.speaker_title, *article)
 
     def _article(self) -> tuple[str | None, str | None, str | None]:
         return None, None, None
+
+    def _name(self) -> str | None:
+        return self.speaker
 
 
 @dataclass(frozen=True)
@@ -94,9 +97,13 @@ class ArticleQuote(Quote):
     article_title: str | None = None
     outlet: str | None = None
     date: str | None = None
+    speaker_label: str | None = None  # the name as written with its honorific ("Dr Ali Vaez")
 
     def _article(self) -> tuple[str | None, str | None, str | None]:
         return self.article_title, self.outlet, self.date
+
+    def _name(self) -> str | None:
+        return self.speaker_label or self.speaker
 
     def stored(self) -> Quote:
         """The plain stored quote (without the article fields)."""
@@ -153,8 +160,9 @@ def attribution(
     line = f"“{words}{closing}”"
     if speaker:
         line += f" said {speaker}"
-        if speaker_title:
-            line += f", {speaker_title}"
+        if speaker_title:  # "the director of X" reads "director of X" after a name
+            title = speaker_title.strip()
+            line += f", {title[4:] if title.startswith('the ') else title}"
     source = [p.strip() for p in (article_title, outlet, display_date(date)) if p and p.strip()]
     if source:
         line += f" ({', '.join(source)})"

@@ -15,6 +15,7 @@ from typing import Any
 
 from index.errors import DocumentNotFoundError, InvalidRequestError
 from index.types import ArticleQuote, Document, Quote, Speaker
+from rag.compose import display_name
 from rag.retrieval import Retriever
 
 _ISO = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
@@ -80,13 +81,18 @@ def in_dates(date: str | None, since: str | None, until: str | None) -> bool:
     return not (until is not None and date[: len(until)] > until)
 
 
-def with_article(quote: Quote, document: Document | None) -> ArticleQuote:
-    """``quote`` with its article's title, outlet and date."""
+def with_article(
+    quote: Quote, document: Document | None, speaker: Speaker | None = None
+) -> ArticleQuote:
+    """``quote`` with its article's title, outlet and date, and the speaker's name as
+    written with its honorific."""
     if isinstance(quote, ArticleQuote):
         quote = quote.stored()
     values: dict[str, Any] = {name: getattr(quote, name) for name in _QUOTE_FIELDS}
     if document is not None:
         values.update(article_title=document.title, outlet=document.outlet, date=document.date)
+    if quote.speaker:
+        values["speaker_label"] = display_name(speaker, quote.speaker)
     return ArticleQuote(**values)
 
 
@@ -133,7 +139,10 @@ def find_quotes(
         ]
     else:
         chosen = [q for q in by_id.values() if keep(q.doc_id, q.speaker)]
-    return [with_article(q, documents.get(q.doc_id)) for q in chosen[: query.k]]
+    return [
+        with_article(q, documents.get(q.doc_id), find_speaker(q.speaker) if q.speaker else None)
+        for q in chosen[: query.k]
+    ]
 
 
 METADATA_FIELDS = ("title", "outlet", "date")
