@@ -1,4 +1,5 @@
-"""The Gradio chat UI of quotebot: Chat, Experts, Article, Articles and "Add an article" tabs.
+"""The Gradio UI of quotebot: Chat, Quote finder, Experts, Article, Articles and "Add an
+article" tabs.
 
 The UI calls ``rag.QuoteBot`` only; every answer, quote and source passage is turned
 into escaped HTML by :mod:`ui.render`. Nothing here decides what an answer says.
@@ -18,9 +19,12 @@ from typing import Any
 import gradio as gr
 
 from index.errors import DocumentNotFoundError, QuotebotError
-from index.types import Document, Speaker
+from index.types import Document, Speaker, display_date
 from rag import Answer, QuoteBot
+from rag.finder import check_metadata
 from ui import articles as articles_ui
+from ui import experts as experts_ui
+from ui import finder as finder_ui
 from ui import render
 from ui.assets import ARTICLE_JS, CITE_JS, GOTO_JS, STYLE
 from ui.cli import answer_json
@@ -57,10 +61,13 @@ def build_app(bot: QuoteBot, max_upload_bytes: int = 2_000_000) -> gr.Blocks:
 
     def doc_choices(docs: dict[str, Document]) -> list[tuple[str, str]]:
         titles = [d.title or d.doc_id for d in docs.values()]
-        return [
-            (f"{t} ({d.doc_id[:8]})" if titles.count(t) > 1 else t, d.doc_id)
-            for t, d in zip(titles, docs.values(), strict=True)
-        ]
+        choices = []
+        for t, d in zip(titles, docs.values(), strict=True):
+            extra = [x for x in (d.outlet, display_date(d.date)) if x]
+            if titles.count(t) > 1:
+                extra.append(d.doc_id[:8])
+            choices.append((f"{t} ({', '.join(extra)})" if extra else t, d.doc_id))
+        return choices
 
     def speaker_choices() -> list[str]:
         return [ALL_SPEAKERS, *(s.name for s in bot.speakers())]
@@ -76,14 +83,16 @@ def build_app(bot: QuoteBot, max_upload_bytes: int = 2_000_000) -> gr.Blocks:
             )
         return messages
 
-    def respond(question: str, answers: list[Answer] | None) -> tuple[Any, ...]:
+    def respond(
+        question: str, answers: list[Answer] | None, scope: list[str] | None = None
+    ) -> tuple[Any, ...]:
         answers = list(answers or [])
         question = (question or "").strip()
         if not question:
             gr.Info("Type a question first.")
             return gr.skip(), answers, gr.skip(), gr.skip()
         try:
-            answer = bot.ask(question, history=answers)
+            answer = bot.ask(question, history=answers, doc_ids=scope or None)
         except QuotebotError as err:
             return (*failed(answers, question, str(err)), answers, gr.skip(), question)
         except Exception:  # never show a traceback in the page
@@ -122,13 +131,25 @@ def build_app(bot: QuoteBot, max_upload_bytes: int = 2_000_000) -> gr.Blocks:
         return [], [], render.sources_html([]), ""
 
     # -- experts and article ---------------------------------------------------------
-    def experts_view(choice: str | None) -> str:
+    def experts_view(choice: str | None, search: str | None = None) -> str:
         people = bot.speakers()
         if choice and choice != ALL_SPEAKERS:
             wanted = bot.find_speaker(choice)
             people = [wanted] if wanted is not None else []
-        quotes = {s.name: bot.quotes(speaker=s.name) for s in people}
+        people = [s for s in people if experts_ui.matches(s, search)]
+        if not people and search:
+            return render.status_html(f"Nobody quoted matches “{search.strip()}”.", "info")
+        quoted: dict[str, list[Any]] = {}
+        for q in bot.quotes():
+            if q.speaker:
+                quoted.setdefault(q.speaker, []).append(q)
+        quotes = {s.name: quoted.get(s.name, []) for s in people}
         return render.experts_html(people, quotes, documents())
+
+    def scope_view(scope: list[str] | None) -> Any:
+        choices = doc_choices(documents())
+        known = {value for _, value in choices}
+        return gr.Dropdown(choices=choices, value=[d for d in scope or [] if d in known])
 
     def article_view(
         doc_id: str | None, focus: int | None = None, span: render.Span | None = None
@@ -151,10 +172,10 @@ def build_app(bot: QuoteBot, max_upload_bytes: int = 2_000_000) -> gr.Blocks:
             experts_view(choice),
         )
 
-    def refresh_experts(choice: str | None) -> tuple[Any, ...]:
+    def refresh_experts(choice: str | None, search: str | None = None) -> tuple[Any, ...]:
         names = speaker_choices()
         choice = choice if choice in names else ALL_SPEAKERS
-        return gr.Dropdown(choices=names, value=choice), experts_view(choice)
+        return gr.Dropdown(choices=names, value=choice), experts_view(choice, search)
 
     def goto(evt: gr.EventData) -> tuple[Any, ...]:
         """Open the Article view at a paragraph (from a ¶N or "open in Article" link)."""
@@ -180,7 +201,11 @@ def build_app(bot: QuoteBot, max_upload_bytes: int = 2_000_000) -> gr.Blocks:
         )
 
     # -- adding an article -----------------------------------------------------------
-    def add_article(path: str | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
+    def add_article(
+        path: str | None,
+        meta: dict[str, str] | None = None,
+        progress: gr.Progress = gr.Progress(),  # noqa: B008
+    ) -> tuple[Any, ...]:
         unchanged = (gr.skip(),) * 6  # the views and the articles list
 
         def fail(message: str) -> tuple[Any, ...]:
@@ -206,8 +231,9 @@ def build_app(bot: QuoteBot, max_upload_bytes: int = 2_000_000) -> gr.Blocks:
         stages = articles_ui.UploadProgress(progress, name)
         stages.start()
         try:
+            metadata = check_metadata(meta)  # the uploader's corrections (title, outlet, date)
             known = set(documents())
-            [doc_id] = bot.add_many([path], progress=stages)
+            [doc_id] = bot.add_many([path], progress=stages, metadata=metadata)
         except QuotebotError as err:
             return fail(str(err))
         except Exception:
@@ -219,6 +245,8 @@ def build_app(bot: QuoteBot, max_upload_bytes: int = 2_000_000) -> gr.Blocks:
         quotes = quote_counts().get(doc_id, 0)
         if doc_id in known:
             message = f"{name}: “{doc.title}” is already indexed; you can ask about it."
+            if metadata:
+                message += " (Its title, outlet and date stay as first indexed.)"
         else:
             message = (
                 f"Indexed {name}: “{doc.title}”, {len(doc.paragraphs)} paragraphs, "
@@ -292,8 +320,15 @@ def build_app(bot: QuoteBot, max_upload_bytes: int = 2_000_000) -> gr.Blocks:
         )
         answers_state = gr.State([])
         with gr.Tabs(selected="chat") as tabs:
-            with gr.Tab("Chat", id="chat"), gr.Row(equal_height=False):
+            with gr.Tab("Chat", id="chat") as chat_tab, gr.Row(equal_height=False):
                 with gr.Column(scale=3):
+                    scope = gr.Dropdown(
+                        choices=doc_choices(docs0),
+                        value=[],
+                        multiselect=True,
+                        label="Ask about (all articles when none chosen)",
+                        elem_id="qb-scope",
+                    )
                     chatbot = gr.Chatbot(
                         value=[],
                         label="Conversation",
@@ -332,17 +367,30 @@ def build_app(bot: QuoteBot, max_upload_bytes: int = 2_000_000) -> gr.Blocks:
                         padding=True,
                         max_height=640,
                     )
-            with gr.Tab("Experts", id="experts") as experts_tab:
-                speaker_filter = gr.Dropdown(
-                    choices=speaker_choices(),
-                    value=ALL_SPEAKERS,
-                    label="Speaker",
-                    filterable=True,
-                    elem_id="qb-speaker-filter",
+            with gr.Tab("Quote finder", id="finder") as finder_tab:
+                finder = finder_ui.build_finder(
+                    bot, lambda: doc_choices(documents()), speaker_choices
                 )
+            with gr.Tab("Experts", id="experts") as experts_tab:
+                with gr.Row():
+                    expert_search = gr.Textbox(
+                        label="Search by name",
+                        placeholder="part of a name, e.g. Vaez",
+                        scale=2,
+                        elem_id="qb-expert-search",
+                    )
+                    speaker_filter = gr.Dropdown(
+                        choices=speaker_choices(),
+                        value=ALL_SPEAKERS,
+                        label="Speaker",
+                        filterable=True,
+                        scale=2,
+                        elem_id="qb-speaker-filter",
+                    )
                 experts = gr.HTML(
                     experts_view(ALL_SPEAKERS),
                     elem_id="qb-experts",
+                    head=experts_ui.STYLE,
                     js_on_load=GOTO_JS,
                     container=True,
                     padding=True,
@@ -394,6 +442,17 @@ def build_app(bot: QuoteBot, max_upload_bytes: int = 2_000_000) -> gr.Blocks:
                     f"web page (**.html**), up to {_human_size(max_upload_bytes)}. It is "
                     "indexed at once and can be asked about in the Chat tab."
                 )
+                gr.Markdown(
+                    "Title, outlet and date are read from the text where it gives them; "
+                    "fill these in first to correct them (blank keeps what is read)."
+                )
+                with gr.Row():
+                    meta_title = gr.Textbox(label="Title", scale=3, elem_id="qb-meta-title")
+                    meta_outlet = gr.Textbox(label="Outlet", scale=2, elem_id="qb-meta-outlet")
+                    meta_date = gr.Textbox(
+                        label="Date", placeholder="2024-01-23", scale=1, elem_id="qb-meta-date"
+                    )
+                meta_state = gr.State({})
                 upload = gr.File(
                     label="Article file (.txt, .md or .html)",
                     file_count="single",
@@ -406,20 +465,28 @@ def build_app(bot: QuoteBot, max_upload_bytes: int = 2_000_000) -> gr.Blocks:
 
         # -- events ----------------------------------------------------------------------
         chat_io: dict[str, Any] = {"outputs": [chatbot, answers_state, sources, question]}
+        scope_state = gr.State([])  # a State, so the /ask API keeps its one argument
+        scope.change(
+            lambda chosen: list(chosen or []), scope, scope_state, api_visibility="private"
+        )
         send.click(
-            respond, [question, answers_state], api_name="ask", concurrency_id="chat", **chat_io
+            respond,
+            [question, answers_state, scope_state],
+            api_name="ask",
+            concurrency_id="chat",
+            **chat_io,
         )
         question.submit(
             respond,
-            [question, answers_state],
+            [question, answers_state, scope_state],
             api_visibility="private",
             concurrency_id="chat",
             **chat_io,
         )
         for button, text in zip(example_buttons, EXAMPLE_QUESTIONS, strict=True):
             button.click(
-                lambda answers, text=text: respond(text, answers),
-                [answers_state],
+                lambda answers, chosen, text=text: respond(text, answers, chosen),
+                [answers_state, scope_state],
                 api_visibility="private",
                 concurrency_id="chat",
                 **chat_io,
@@ -431,14 +498,28 @@ def build_app(bot: QuoteBot, max_upload_bytes: int = 2_000_000) -> gr.Blocks:
         goto_outputs = [tabs, doc_select, article]
         sources.click(goto, None, goto_outputs, api_visibility="private")
         experts.click(goto, None, goto_outputs, api_visibility="private")
-        speaker_filter.change(experts_view, speaker_filter, experts, api_visibility="private")
+        finder.results.click(goto, None, goto_outputs, api_visibility="private")
+        expert_inputs = [speaker_filter, expert_search]
+        speaker_filter.change(experts_view, expert_inputs, experts, api_visibility="private")
+        expert_search.change(experts_view, expert_inputs, experts, api_visibility="private")
         doc_select.input(article_view, doc_select, article, api_visibility="private")
 
         views = [doc_select, article, speaker_filter, experts]
         # pick up articles added in other sessions (without re-rendering a landed citation)
         experts_tab.select(
-            refresh_experts, speaker_filter, [speaker_filter, experts], api_visibility="private"
+            refresh_experts, expert_inputs, [speaker_filter, experts], api_visibility="private"
         )
+        finder_pickers = [finder.speaker, finder.docs]
+        finder_tab.select(finder.refresh, finder_pickers, finder_pickers, api_visibility="private")
+        chat_tab.select(scope_view, scope, scope, api_visibility="private")
+        demo.load(scope_view, scope, scope, api_visibility="private")
+        for box in (meta_title, meta_outlet, meta_date):
+            box.change(
+                lambda t, o, d: {"title": t, "outlet": o, "date": d},
+                [meta_title, meta_outlet, meta_date],
+                meta_state,
+                api_visibility="private",
+            )
         article_tab.select(
             article_tab_view, doc_select, [doc_select, article], api_visibility="private"
         )
@@ -448,7 +529,7 @@ def build_app(bot: QuoteBot, max_upload_bytes: int = 2_000_000) -> gr.Blocks:
         demo.load(articles_view, None, listing, api_visibility="private")
         upload.upload(
             add_article,
-            upload,
+            [upload, meta_state],
             [status, upload, *views, *listing],
             api_name="upload",
             api_visibility="undocumented",  # `quotebot bench --ui` times asks during one

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from index.types import Document, Paragraph, Quote, Speaker
+from index.types import Document, Paragraph, Quote, Speaker, display_date
 from rag.compose import display_name
 from rag.types import Answer, Citation
 
@@ -26,6 +26,7 @@ __all__ = [
     "Span",
     "answer_html",
     "article_html",
+    "article_label",
     "esc",
     "experts_html",
     "inline_markup",
@@ -85,16 +86,33 @@ def _speaker_label(name: str | None, speakers: Mapping[str, Speaker] | None) -> 
     return display_name((speakers or {}).get(name), name)
 
 
-def _doc_title(doc_id: str, documents: Mapping[str, Document] | None) -> str:
-    doc = (documents or {}).get(doc_id)
-    return doc.title if doc is not None and doc.title else doc_id
-
-
 def _goto_attrs(doc_id: str, paragraph: int, span: Span | None = None) -> str:
     attrs = f'data-doc="{esc(doc_id)}" data-paragraph="{paragraph}"'
     if span is not None:
         attrs += f' data-start="{span.start}" data-end="{span.end}"'
     return attrs
+
+
+def article_label(document: Document) -> str:
+    """An article named as a reader knows it: its title, outlet and date (escaped HTML)."""
+    label = f'<span class="qb-doc-title">{esc(document.title or document.doc_id)}</span>'
+    extra = [x for x in (document.outlet, display_date(document.date)) if x]
+    if extra:
+        label += f' <span class="qb-doc-meta">({esc(", ".join(extra))})</span>'
+    return label
+
+
+def _doc_label(doc_id: str, documents: Mapping[str, Document] | None) -> str:
+    doc = (documents or {}).get(doc_id)
+    if doc is None:
+        return f'<span class="qb-doc-title">{esc(doc_id)}</span>'
+    return article_label(doc)
+
+
+# the helpers the other view modules (ui/experts.py, ui/finder.py) build with
+cited = _cited
+goto_attrs = _goto_attrs
+safe_id = _safe_id
 
 
 # -- answers ---------------------------------------------------------------------------
@@ -160,7 +178,7 @@ def _citation_line(
     who = _speaker_label(c.speaker, speakers)
     return (
         f'<span class="qb-loc">¶{c.paragraph}</span> '
-        f'<span class="qb-doc-title">{esc(_doc_title(c.doc_id, documents))}</span>'
+        f"{_doc_label(c.doc_id, documents)}"
         + (f' · <span class="qb-speaker">{esc(who)}</span>' if who else "")
         + f" {_cited(c.text)}"
     )
@@ -258,16 +276,17 @@ def _source_entry(
             f'</span> <mark class="qb-mark">{esc(citation.text)}</mark></p>'
         )
     who = _speaker_label(citation.speaker, speakers)
-    title = _doc_title(citation.doc_id, documents)
+    title = _doc_label(citation.doc_id, documents)
     return (
         f'<details class="qb-source" id="{source_id(turn, number)}" data-cite="{number}" '
         f"{_goto_attrs(citation.doc_id, citation.paragraph, span)}{' open' if open_ else ''}>"
         f'<summary><span class="qb-num">[{number}]</span> '
+        f'<span class="qb-source-article">{title}</span> '
         f'<span class="qb-loc">¶{citation.paragraph}</span>'
         + (f' · <span class="qb-speaker">{esc(who)}</span>' if who else "")
         + f" {_cited(citation.text)}</summary>"
         f'<div class="qb-source-body"><div class="qb-source-doc">'
-        f'<span class="qb-doc-title">{esc(title)}</span>, ¶{citation.paragraph} · '
+        f"{title}, ¶{citation.paragraph} · "
         f'<a class="qb-goto" href="#" {_goto_attrs(citation.doc_id, citation.paragraph, span)}>'
         f"open in Article</a></div>{para}</div></details>"
     )
@@ -293,11 +312,27 @@ def _turn_sources(
         )
     if not answer.citations:
         return head + '<p class="qb-muted">This answer cites no passages.</p>'
-    entries = "".join(
-        _source_entry(turn, n, c, documents, speakers)
-        for n, c in enumerate(answer.citations, start=1)
-    )
-    return head + f'<div class="qb-source-list">{entries}</div>'
+    entries = []
+    for n, c in enumerate(answer.citations, start=1):
+        within = _cited_before(answer.citations[: n - 1], c)
+        if within:  # the same words again (a quote inside a cited paragraph): listed once
+            entries.append(
+                f'<div class="qb-source qb-same" id="{source_id(turn, n)}" data-cite="{n}" '
+                f"{_goto_attrs(c.doc_id, c.paragraph, Span(c.start, c.end))}>"
+                f'<span class="qb-num">[{n}]</span> <span class="qb-muted">the passage of '
+                f'<a href="#{source_id(turn, within)}">[{within}]</a></span></div>'
+            )
+        else:
+            entries.append(_source_entry(turn, n, c, documents, speakers))
+    return head + f'<div class="qb-source-list">{"".join(entries)}</div>'
+
+
+def _cited_before(earlier: Sequence[Citation], citation: Citation) -> int:
+    """The number of an earlier citation whose span holds ``citation``'s (0: none)."""
+    for n, c in enumerate(earlier, start=1):
+        if c.doc_id == citation.doc_id and c.start <= citation.start < citation.end <= c.end:
+            return n
+    return 0
 
 
 def sources_html(
@@ -346,6 +381,8 @@ def article_html(
         meta.insert(0, f"by {document.author}")
     if document.date:
         meta.insert(1 if document.author else 0, document.date)
+    if document.outlet:
+        meta.insert(0, document.outlet)
     paragraphs = [
         paragraph_html(
             document,
@@ -372,48 +409,10 @@ def experts_html(
     quotes: Mapping[str, Sequence[Quote]],
     documents: Mapping[str, Document] | None = None,
 ) -> str:
-    """A table of speakers (name with honorific, title, quote count), then their quotes,
-    each with a ¶N link to the Article view."""
-    speakers = list(speakers)
-    if not speakers:
-        return '<div class="qb-experts qb-empty"><p class="qb-muted">Nobody is quoted.</p></div>'
-    rows = []
-    sections = []
-    for s in speakers:
-        anchor = f"qb-expert-{_safe_id(s.name)}"
-        name = display_name(s, s.name)
-        rows.append(
-            f'<tr><td><a class="qb-expert-link" href="#{anchor}">{esc(name)}</a></td>'
-            f'<td>{esc(s.title or "")}</td><td class="qb-count">{s.quote_count}</td></tr>'
-        )
-        items = []
-        for q in quotes.get(s.name, ()):
-            items.append(
-                f'<li class="qb-quote">{_cited(q.text)} '
-                f'<a class="qb-goto" href="#" '
-                f"{_goto_attrs(q.doc_id, q.paragraph, Span(q.start, q.end))} "
-                f'title="Open ¶{q.paragraph} in the Article view">¶{q.paragraph}</a> '
-                f'<span class="qb-muted">{esc(_doc_title(q.doc_id, documents))}</span></li>'
-            )
-        sections.append(
-            f'<section class="qb-expert" id="{anchor}" data-speaker="{esc(s.name)}">'
-            f"<h3>{esc(name)}</h3>"
-            + (f'<p class="qb-muted">{esc(s.title)}</p>' if s.title else "")
-            + (
-                f'<ol class="qb-quotes">{"".join(items)}</ol>'
-                if items
-                else '<p class="qb-muted">No direct quotes listed.</p>'
-            )
-            + "</section>"
-        )
-    return (
-        '<div class="qb-experts"><table class="qb-expert-table"><thead><tr><th>Name</th>'
-        "<th>Title</th><th>Quotes</th></tr></thead><tbody>"
-        + "".join(rows)
-        + "</tbody></table>"
-        + "".join(sections)
-        + "</div>"
-    )
+    """The Experts view (see :mod:`ui.experts`)."""
+    from ui import experts
+
+    return experts.experts_html(speakers, quotes, documents)
 
 
 # -- status ----------------------------------------------------------------------------
