@@ -75,7 +75,66 @@ def add_scaling(n: int = 200, config: Config | None = None) -> dict[str, Any]:
     }
 
 
-def run(config: Config | None = None, queries: int = 100, adds: int = 200) -> dict[str, Any]:
+_TOPICS = (
+    "ferries harbour delays",
+    "dredging cost",
+    "funding disputes",
+    "fishing crews timetable",
+    "the spring season",
+)
+
+
+def finder_speed(n: int = 100, queries: int = 50, config: Config | None = None) -> dict[str, Any]:
+    """Warm ``find_quotes`` latency over ``n`` generated articles: a topic alone, a topic
+    with a speaker filter, a topic scoped to one article, and a speaker without a topic.
+    Each topic is embedded afresh (the query cache is cleared before each call)."""
+    config = config or Config(embedder="hashing")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "articles"
+        folder.mkdir()
+        paths = []
+        for i in range(n):
+            path = folder / f"article-{i:03d}.txt"
+            path.write_text(generated_article(i), encoding="utf-8")
+            paths.append(path)
+        bot = QuoteBot.create(Path(tmp) / "idx", config)
+        ids = bot.add_many(paths)
+        quotes = len(bot.quotes())
+        bot.find_quotes("warm up")
+
+        def topic(i: int) -> str:
+            return f"{_TOPICS[i % len(_TOPICS)]} {i}"
+
+        def timed(call: Any) -> dict[str, float]:
+            def once(i: int) -> None:
+                bot.retriever.clear_cache()
+                call(i)
+
+            times = _timed(once, queries)
+            return {"p50": statistics.median(times), "p95": percentile(times, 95)}
+
+        person = _PEOPLE[0]
+        figures = {
+            "topic_ms": timed(lambda i: bot.find_quotes(about=topic(i))),
+            "topic_speaker_ms": timed(lambda i: bot.find_quotes(about=topic(i), speaker=person)),
+            "topic_one_article_ms": timed(
+                lambda i: bot.find_quotes(about=topic(i), doc_ids=[ids[i % n]])
+            ),
+            "speaker_only_ms": timed(lambda i: bot.find_quotes(speaker=person)),
+        }
+        bot.close()
+    return {
+        "articles": n,
+        "quotes": quotes,
+        "queries": queries,
+        "embedder": config.embedder,
+        **figures,
+    }
+
+
+def run(
+    config: Config | None = None, queries: int = 100, adds: int = 200, finder: int = 100
+) -> dict[str, Any]:
     config = config or Config()
     questions = [q.question for q in load_questions()]
     texts = [
@@ -122,6 +181,7 @@ def run(config: Config | None = None, queries: int = 100, adds: int = 200) -> di
         cold.close()
     return {
         "add_scaling": add_scaling(adds) if adds > 0 else None,
+        "finder": finder_speed(finder) if finder > 0 else None,
         "queries": queries,
         "index_build_s": build_s,
         "cold_open_ms": open_ms,
@@ -169,5 +229,17 @@ def format_table(r: dict[str, Any]) -> str:
             f"{scaling['ratio_last_vs_first']:.2f}x (medians "
             f"{scaling['ratio_p50_last_vs_first']:.2f}x; 1.00x: an add costs what it adds); "
             f"{scaling['segments_at_end']} segments at the end"
+        )
+    found = r.get("finder")
+    if found:
+        out.append(
+            f"quote finder, {found['articles']} articles / {found['quotes']} quotes "
+            f"({found['embedder']} embedder), warm p50 / p95: topic "
+            f"{found['topic_ms']['p50']:.1f} / {found['topic_ms']['p95']:.1f} ms, "
+            f"topic + speaker {found['topic_speaker_ms']['p50']:.1f} / "
+            f"{found['topic_speaker_ms']['p95']:.1f} ms, topic in one article "
+            f"{found['topic_one_article_ms']['p50']:.1f} / "
+            f"{found['topic_one_article_ms']['p95']:.1f} ms, speaker only "
+            f"{found['speaker_only_ms']['p50']:.1f} / {found['speaker_only_ms']['p95']:.1f} ms"
         )
     return "\n".join(out)
