@@ -145,6 +145,8 @@ def test_metadata_from_text_and_upload(tmp_path: Path) -> None:
     assert parse_date("32 January 2024") is None
     doc = make_document(AP.read_text(encoding="utf-8"), str(AP))
     assert doc.outlet == "Associated Press"
+    wire = make_document("Ports reopen\n\nLAGOS (Reuters) — Ports reopened on Monday.\n", "w")
+    assert wire.outlet == "Reuters"
     plain = make_document("A title\n\nSome body text said nothing.\n", "x.txt")
     assert plain.date is None and plain.outlet is None
     bot = QuoteBot.create(tmp_path / "idx", Config(embedder="hashing"))

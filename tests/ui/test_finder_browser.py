@@ -194,3 +194,33 @@ def test_experts_grouped_and_searchable(page: Page, two_app) -> None:  # type: i
     page.locator("#qb-expert-search textarea").fill("vaez")
     expect(experts.locator("section.qb-expert")).to_have_count(1)
     expect(experts.locator("section.qb-expert")).to_contain_text("Dr Ali Vaez")
+
+
+def test_upload_corrects_title_outlet_and_date(page: Page, two_app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    _, bot, _, _ = two_app
+    article = tmp_path / "ferry.txt"
+    article.write_text(
+        "ferry draft 3\n\nFares on the island route will rise in May, the operator said.\n\n"
+        "“Nobody wants to pay more,” said Ana Ruiz, a commuter from Brennmoor.\n",
+        encoding="utf-8",
+    )
+    page.get_by_role("tab", name="Add an article", exact=True).click()
+    page.locator("#qb-meta-title textarea").fill("Ferry fares rise on the island route")
+    page.locator("#qb-meta-outlet textarea").fill("The Island Post")
+    page.locator("#qb-meta-date textarea").fill("2024-05-02")
+    page.locator("#qb-meta-date textarea").blur()
+    page.wait_for_timeout(300)  # the corrections reach the server before the upload starts
+    page.locator("#qb-upload input[type=file]").set_input_files(str(article))
+    status = page.locator("#qb-upload-status .qb-status-ok")
+    expect(status).to_contain_text("Ferry fares rise on the island route", timeout=TIMEOUT)
+    [doc] = [d for d in bot.documents() if d.source.endswith("ferry.txt")]
+    assert (doc.title, doc.outlet, doc.date) == (
+        "Ferry fares rise on the island route",
+        "The Island Post",
+        "2024-05-02",
+    )
+    find(page, "pay more fares", "Ana Ruiz")
+    row = page.locator("#qb-finder tr.qb-find-row").first
+    expect(row).to_contain_text("The Island Post")
+    expect(row).to_contain_text("2 May 2024")
+    bot.remove(doc.doc_id)
