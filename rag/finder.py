@@ -54,6 +54,11 @@ def resolve_doc_ids(
         return None
     if isinstance(doc_ids, str):
         doc_ids = [doc_ids]
+    doc_ids = list(doc_ids)
+    if not doc_ids:
+        raise InvalidRequestError(
+            "doc_ids is empty: give the ids of the articles to search, or None for all of them."
+        )
     found = set()
     for given in doc_ids:
         key = str(given).strip()

@@ -83,6 +83,8 @@ def test_scope_to_articles(two: tuple[QuoteBot, str, str]) -> None:
     assert {q.doc_id for q in bot.find_quotes(doc_ids=[iran[:8]], k=500)} == {iran}
     with pytest.raises(DocumentNotFoundError, match="not indexed"):
         bot.find_quotes(doc_ids=["nope"])
+    with pytest.raises(InvalidRequestError, match="None for all"):
+        bot.ask("What did the union say?", doc_ids=[])
     hits = bot.search("attack", k=5, doc_ids=[ap])
     assert hits and {h.doc_id for h in hits} == {ap}
     hits = bot.search("attack", k=5, kind="quote", doc_ids=[iran])
