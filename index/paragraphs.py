@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from index.marks import find_spans
+from index.sentences import trim
 from index.types import Paragraph, ParagraphKind
 
 _BLANK_LINES = re.compile(r"\n(?:[^\S\n]*\n)+")  # a line of only white space (any kind)
@@ -46,14 +47,6 @@ _SENTENCE_END = re.compile(r"[.!?:…]['\"’”)\]]*$|['\"’”]$")
 HARD_WRAP_MAX_LINE = 100  # lines longer than this are not hard-wrapped text
 
 
-def _trimmed(text: str, s: int, e: int) -> tuple[int, int]:
-    while s < e and text[s].isspace():
-        s += 1
-    while e > s and text[e - 1].isspace():
-        e -= 1
-    return s, e
-
-
 def _lines_are_paragraphs(lines: list[str]) -> bool:
     """Single newlines separate paragraphs (not hard wrapping inside sentences)."""
     if len(lines) < 2:
@@ -70,13 +63,13 @@ def split_paragraphs(text: str) -> list[tuple[int, int]]:
     start = 0
     for gap in [*_BLANK_LINES.finditer(text), None]:
         end = gap.start() if gap else len(text)
-        s, e = _trimmed(text, start, end)
+        s, e = trim(text, start, end)
         if e > s:
             lines = text[s:e].split("\n")
             if _lines_are_paragraphs([line.strip() for line in lines if line.strip()]):
                 offset = s
                 for line in lines:
-                    ls, le = _trimmed(text, offset, offset + len(line))
+                    ls, le = trim(text, offset, offset + len(line))
                     if le > ls:
                         spans.append((ls, le))
                     offset += len(line) + 1

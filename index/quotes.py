@@ -36,7 +36,7 @@ from index.parse_cues import (
     introducer,
     named_entities,
 )
-from index.sentences import sentence_spans
+from index.sentences import is_abbreviation, sentence_spans
 from index.speakers import Entity, Registry, to_speakers
 from index.types import Extraction, Fact, Paragraph, Quote, QuoteKind
 
@@ -63,16 +63,13 @@ _INTRODUCED = re.compile(
     r"(?P<name>[A-Z][^,]{1,60}),\s"
 )
 _STOP = re.compile(r"[.;!?](?:\s|$)")
-_ABBREVIATED = re.compile(
-    r"(?:\b[A-Z]|\b[A-Z][a-z]|\b(?:Sen|Rep|Gov|Gen|Col|Lt|Sgt|Capt|Mrs|Rev|Adm|Maj|Supt))$"
-)
 
 
 def _first_sentence(text: str) -> str:
     """``text`` up to its first sentence end; a stop after an abbreviated title or an
     initial ("Sen. Tom Carper", "Lindsey O. Graham") does not end it."""
     for stop in _STOP.finditer(text):
-        if stop.group()[0] != "." or not _ABBREVIATED.search(text[: stop.start()]):
+        if stop.group()[0] != "." or not is_abbreviation(text, stop.start()):
             return text[: stop.start()]
     return text
 

@@ -83,13 +83,13 @@ def sentence_spans(text: str, quotes: list[QuoteSpan]) -> list[tuple[int, int]]:
         nxt = rest[gap : gap + 1]
         if not (nxt.isupper() or nxt.isdigit() or nxt in "“\"‘'"):
             continue
-        if match.group().startswith(".") and _is_abbreviation(text, match.start()):
+        if match.group().startswith(".") and is_abbreviation(text, match.start()):
             continue
         bounds.append(end)
     spans: list[tuple[int, int]] = []
     start = 0
     for end in [*bounds, len(text)]:
-        s, e = _trim(text, start, end)
+        s, e = trim(text, start, end)
         if e > s:
             spans.append((s, e))
         start = end
@@ -111,7 +111,8 @@ def _closes_a_quote(punct: str, at: int, quotes: list[QuoteSpan]) -> bool:
     return any(q.close_at is not None and q.close_at == close for q in quotes)
 
 
-def _is_abbreviation(text: str, dot: int) -> bool:
+def is_abbreviation(text: str, dot: int) -> bool:
+    """Whether the full stop at ``dot`` ends an abbreviation or an initial, not a sentence."""
     word = re.search(r"([A-Za-z.]+)$", text[:dot])
     if not word:
         return False
@@ -121,7 +122,8 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     return token in ABBREVIATIONS or (len(token) == 1 and text[dot - 1].isupper())
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """``start``/``end`` moved past white space at either end."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():

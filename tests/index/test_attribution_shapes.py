@@ -28,7 +28,11 @@ SHAPES = [
         "I have the best",
         "Trump",
     ),
-    ("“I voted in every election since 1944,” Abraham, 92, said in an interview.", "I voted", "Abraham"),
+    (
+        "“I voted in every election since 1944,” Abraham, 92, said in an interview.",
+        "I voted",
+        "Abraham",
+    ),
     (
         "“Go register,” Trump implored the crowd. “Make sure you go out and vote.”",
         "Make sure",
@@ -102,3 +106,15 @@ def test_two_people_sharing_a_surname_stay_two_speakers() -> None:
     speakers = [q.speaker for q in quotes_of_text(text)]
     # a bare surname is the nearest preceding full name that carries it
     assert speakers == ["John Smith", "Jane Smith", "Jane Smith"]
+
+
+def test_an_abbreviated_title_does_not_end_the_source() -> None:
+    text = INTRO + "“We need the votes,” said Sen. Tom Carper of Delaware. The vote is Friday."
+    quote = next(q for q in quotes_of_text(text) if q.text.startswith("We need"))
+    assert quote.speaker == "Tom Carper"
+
+
+def test_two_single_marks_quote_newspaper_style() -> None:
+    text = INTRO + "''What does that mean?'' Mr. Trump asked, repeating a broadside."
+    quote = next(q for q in quotes_of_text(text) if q.text.startswith("What does"))
+    assert quote.speaker is not None and "Trump" in quote.speaker
