@@ -15,7 +15,11 @@ TEXT = (
     "“The count is not over,” he said.\n\n"
     "John Smith was less sure: “We should wait for the final count.”\n"
 )
-QUOTES = ["“We won the state,”", "“The count is not over,”", "“We should wait for the final count.”"]
+QUOTES = [
+    "“We won the state,”",
+    "“The count is not over,”",
+    "“We should wait for the final count.”",
+]
 SOURCES = ["Jane Smith, a senator from Ohio", "he", "John Smith"]
 
 
@@ -79,7 +83,9 @@ def test_a_speaker_sharing_only_a_surname_is_right_by_the_scorer(tmp_path: Path)
 
 def test_cli_scores_a_folder_with_the_real_extractor(tmp_path: Path, capsys) -> None:
     folder = _annotated(tmp_path / "news")
-    code = main(["eval", "--attribution", str(folder), "--out", str(tmp_path), "--json", "--no-gate"])
+    code = main(
+        ["eval", "--attribution", str(folder), "--out", str(tmp_path), "--json", "--no-gate"]
+    )
     assert code == 0
     figures = json.loads(capsys.readouterr().out)
     assert figures["recall"] == 1.0 and figures["attributed_recall"] == 1.0
