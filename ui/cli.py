@@ -200,6 +200,8 @@ def _cmd_quotes(args: argparse.Namespace) -> int:
     else:
         for q in found:
             print(f"{q.attributed()} ¶{q.paragraph}")
+        if not found:
+            print("no quotes found: widen the topic, speaker, articles or dates", file=sys.stderr)
     return 0
 
 

@@ -187,6 +187,9 @@ def test_cli_quotes_finder(
     assert main(["--index", index, "quotes", "--doc", ap[:8], "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data and {d["doc_id"] for d in data} == {ap}
+    assert main(["--index", index, "quotes", "--since", "2030", "--about", "attack"]) == 0
+    out, err = capsys.readouterr()
+    assert out == "" and "no quotes found" in err
     assert main(["--index", index, "quotes", "--since", "soon", "--format", "md"]) == 2
     assert "ISO date" in capsys.readouterr().err
     assert main(["--index", index, "quotes", "--doc", "zzzz"]) == 2
