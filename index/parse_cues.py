@@ -50,7 +50,11 @@ def _cue_tokens(doc: Any, lo: int, hi: int, masked: list[tuple[int, int]]) -> li
     ]
 
 
-def _subject(cue: Any) -> Any | None:
+def _inside(token: Any, masked: list[tuple[int, int]]) -> bool:
+    return any(a <= token.idx < b for a, b in masked)
+
+
+def _subject(cue: Any, masked: list[tuple[int, int]] | None = None) -> Any | None:
     if cue.lower_ == "according":
         to = next((c for c in cue.children if c.lower_ == "to"), None)
         return next((c for c in to.children if c.dep_ == "pobj"), None) if to else None
@@ -65,6 +69,13 @@ def _subject(cue: Any) -> Any | None:
                 return obj
         if token.dep_ not in _CLIMB or token.head is token:
             return None
+        if masked and _inside(token.head, masked):
+            # "X seemed ready ..., telling the crowd, “...”": the parser hung the cue on a
+            # verb inside the quote; the clause it belongs to is the sentence's main one
+            root = cue.sent.root
+            if root is token or _inside(root, masked):
+                return None
+            return next((c for c in root.children if c.dep_ in _SUBJECTS), None)
         token = token.head
     return None
 
@@ -153,8 +164,8 @@ def find_source(
             and gap > NEXT_SENTENCE_CUE_GAP
         ):
             continue
-        subject = _subject(cue)
-        if subject is None or any(a <= subject.idx < b for a, b in masked):
+        subject = _subject(cue, masked)
+        if subject is None or _inside(subject, masked):
             continue
         found = source_of(subject)
         if found is not None:

@@ -118,3 +118,12 @@ def test_two_single_marks_quote_newspaper_style() -> None:
     text = INTRO + "''What does that mean?'' Mr. Trump asked, repeating a broadside."
     quote = next(q for q in quotes_of_text(text) if q.text.startswith("What does"))
     assert quote.speaker is not None and "Trump" in quote.speaker
+
+
+def test_a_cue_the_parser_hangs_inside_the_quote_takes_the_main_clause_subject() -> None:
+    text = INTRO + (
+        "Clinton seemed to be ready to riff on the incident in Iowa, telling the crowd, "
+        "“Some people get a little carried away, have you noticed that?”"
+    )
+    quote = next(q for q in quotes_of_text(text) if q.text.startswith("Some people"))
+    assert quote.speaker == "Clinton"
