@@ -265,7 +265,10 @@ ROLE_NOUNS = (
     "activist|leader|officer|envoy|regulator|statement|report|study|group|organisation|"
     "organization|committee|council|board|firm|bank|campaigner|academic|historian|"
     "negotiator|prosecutor|witness|resident|survivor|teacher|nurse|farmer|player|striker|"
-    "midfielder|defender|goalkeeper|surgeon|engineer|founder|owner|investor|trader|strategist"
+    "midfielder|defender|goalkeeper|surgeon|engineer|founder|owner|investor|trader|strategist|"
+    # heads of source descriptions in the PolNeAR train split ("a NY1 representative")
+    "executive|representative|member|aide|adviser|advisor|consultant|pollster|staffer|"
+    "delegate|supporter|nominee|candidate"
 )
 NAME_PARTICLES = {
     "al",

@@ -127,3 +127,12 @@ def test_a_cue_the_parser_hangs_inside_the_quote_takes_the_main_clause_subject()
     )
     quote = next(q for q in quotes_of_text(text) if q.text.startswith("Some people"))
     assert quote.speaker == "Clinton"
+
+
+def test_an_unnamed_source_is_attributed_as_described_never_to_a_guess() -> None:
+    text = INTRO + (
+        "“Anthony Weiner is on indefinite leave from the station,” a NY1 representative "
+        "said in a statement."
+    )
+    quote = next(q for q in quotes_of_text(text) if q.text.startswith("Anthony Weiner"))
+    assert quote.speaker == "a NY1 representative"
