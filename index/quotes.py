@@ -74,7 +74,8 @@ def _first_sentence(text: str) -> str:
     return text
 
 
-_NAMED_LEAD = re.compile(r"^(?P<name>[^:;“”\"‘’'.!?]{2,80}):\s*$")
+# "Name: “...”", also after a round-up's lead-in ("Pollsters agree - Carl Bialik: “...”")
+_NAMED_LEAD = re.compile(r"^(?:[^:“”\"]{0,120}\s[-–—]\s)?(?P<name>[^:;“”\"‘’'.!?—–]{2,80}):\s*$")
 _ROLE_HEADS = frozenset({"spokesman", "spokeswoman", "spokesperson", "leader", "chief", "head"})
 _PREPOSITIONS = {"of", "to", "for", "with", "by", "from", "in", "on", "at", "against", "about"}
 CUE_REACH_WORDS = 6

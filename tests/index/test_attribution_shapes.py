@@ -71,6 +71,12 @@ def test_speaker_of_each_shape(text: str, start: str, speaker: str) -> None:
     assert quote.speaker is not None and speaker in quote.speaker
 
 
+def test_a_round_up_names_its_source_after_a_lead_in() -> None:
+    text = INTRO + "Pollsters agree - Carl Bialik: “Keep on contacting voters as late as possible.”"
+    quote = next(q for q in quotes_of_text(text) if q.text.startswith("Keep on"))
+    assert quote.speaker == "Carl Bialik"
+
+
 def test_a_colon_introduces_the_next_paragraph() -> None:
     text = INTRO + "Cruz continued:\n\n“How about talking about the issues people care about?”"
     quote = next(q for q in quotes_of_text(text) if q.text.startswith("How about"))
