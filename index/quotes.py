@@ -14,8 +14,6 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from spacy.lang.en.stop_words import STOP_WORDS
-
 from index.lexicon import ORGANISATION_HEADS, REPORTING_VERBS
 from index.marks import QuoteSpan, find_spans
 from index.names import (
@@ -463,6 +461,8 @@ class _Extractor:
         speakers = {f.entity.name: f.entity for f in self.found if f.entity is not None}
         if not speakers:
             return
+        from spacy.lang.en.stop_words import STOP_WORDS
+
         doc = entities_of(self.text)
         words = named_entities(doc)
         other = {t.lower_ for e in doc.ents if e.label_ in NOT_NAME_LABELS for t in e}
