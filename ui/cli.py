@@ -293,15 +293,8 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         bars=lambda name, total: tqdm(total=total, desc=name, file=sys.stderr, disable=args.json),
     )
     failures = outcome.failures
-    if args.json:
-        print(json.dumps(outcome.figures, ensure_ascii=False))
-    else:
-        print(outcome.markdown)
-        print(f"written in {args.out}/: {', '.join(outcome.written)}")
-    if failures and not args.no_gate:
-        print("quality gate failed:\n  " + "\n  ".join(failures), file=sys.stderr)
-        return 1
-    return 0
+    written = f"written in {args.out}/: {', '.join(outcome.written)}"
+    return _report(args, outcome.figures, outcome.markdown, written, failures, "quality gate")
 
 
 def _eval_attribution(args: argparse.Namespace) -> int:
@@ -316,14 +309,28 @@ def _eval_attribution(args: argparse.Namespace) -> int:
         )
     score = attribution.score_folder(folder)
     attribution.write(score, folder, args.out)
+    written = f"written: {args.out}/attribution.json, attribution.md"
+    markdown = attribution.markdown(score, folder, misses=5)
     failures = attribution.gate(score)
+    return _report(args, score.figures(), markdown, written, failures, "attribution gate")
+
+
+def _report(
+    args: argparse.Namespace,
+    figures: dict[str, Any],
+    markdown: str,
+    written: str,
+    failures: list[str],
+    gate_name: str,
+) -> int:
+    """Print an evaluation (JSON or Markdown) and exit 1 on a failed gate unless --no-gate."""
     if args.json:
-        print(json.dumps(score.figures()))
+        print(json.dumps(figures, ensure_ascii=False))
     else:
-        print(attribution.markdown(score, folder, misses=5))
-        print(f"written: {args.out}/attribution.json, attribution.md")
+        print(markdown)
+        print(written)
     if failures and not args.no_gate:
-        print("attribution gate failed:\n  " + "\n  ".join(failures), file=sys.stderr)
+        print(f"{gate_name} failed:\n  " + "\n  ".join(failures), file=sys.stderr)
         return 1
     return 0
 

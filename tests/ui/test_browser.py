@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from eval.bench_ui import upload_article
+
 CHROMIUM = Path("/usr/bin/chromium")
 
 pytestmark = [
@@ -281,22 +283,6 @@ FERRY = (
 )
 
 
-def big_article(paragraphs: int) -> str:
-    """A long article (about 180 bytes a paragraph) whose upload takes several seconds."""
-    parts = ["Glaciers retreat across the northern ranges"]
-    for i in range(paragraphs):
-        parts.append(
-            f"Survey team {i} measured the ice at station {i} in the valley, where the melt "
-            "season began early and the rivers ran high for weeks."
-        )
-        if i % 3 == 0:
-            parts.append(
-                f"“The ice at station {i} is thinning faster than any model predicted,” said "
-                "Dr Lena Varga, a glaciologist at the Northern Institute."
-            )
-    return "\n\n".join(parts) + "\n"
-
-
 def choose(page: Page, dropdown: str, option: str) -> None:
     page.locator(f"{dropdown} input").click()
     page.get_by_role("option", name=option).click()
@@ -391,7 +377,7 @@ def test_upload_shows_its_stages_and_chat_answers_meanwhile(
     page: Page, screenshots: Path, tmp_path: Path, live_app
 ) -> None:  # type: ignore[no-untyped-def]
     article = tmp_path / "glaciers.txt"
-    article.write_text(big_article(1000), encoding="utf-8")  # about 180 KB: several seconds
+    article.write_text(upload_article(1000), encoding="utf-8")  # about 180 KB: several seconds
     page.evaluate(RECORDER)
     page.get_by_role("tab", name="Add an article", exact=True).click()
     page.locator("#qb-upload input[type=file]").set_input_files(str(article))
