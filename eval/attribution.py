@@ -97,6 +97,14 @@ class AttributionScore:
             "articles_per_second": round(self.articles / self.seconds, 2) if self.seconds else 0.0,
         }
 
+    def add(self, other: AttributionScore) -> None:
+        """Add another article's counts and misses to these."""
+        for f in dataclasses.fields(self):
+            if f.name == "misses":
+                self.misses.extend(other.misses)
+            elif f.name != "seconds":
+                setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
     def misses_by_shape(self) -> Counter[str]:
         return Counter(m.shape for m in self.misses)
 
@@ -229,18 +237,7 @@ def score_folder(
         quotes = extractor(text, str(text_path))
         total.seconds += time.perf_counter() - started
         one = score_article(text_path.stem, gold, contents, quotes)
-        for name in (
-            "articles",
-            "gold",
-            "found",
-            "extracted",
-            "extracted_correct",
-            "named_found",
-            "named_found_right",
-            "named_gold",
-        ):
-            setattr(total, name, getattr(total, name) + getattr(one, name))
-        total.misses.extend(one.misses)
+        total.add(one)
     return total
 
 
