@@ -70,6 +70,8 @@ class Config:
     writer_timeout_s: float = 300.0  # how long a writer waits for another process's write lock
     add_batch_size: int = 16  # articles prepared, embedded in one call and committed together
     merge_factor: int = 10  # this many vector segments of one size tier are merged into one
+    store: str = "embedded"  # or "postgres": PostgreSQL + pgvector at ``dsn``
+    dsn: str = ""  # postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE (store="postgres")
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
