@@ -102,6 +102,21 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help="speed figures against a naive baseline")
     p.add_argument("--queries", type=int, default=100)
     p.add_argument("--ui", action="store_true", help="time `quotebot serve` as a user meets it")
+    p.add_argument(
+        "--articles",
+        type=int,
+        metavar="N",
+        help="build an archive of N articles with add_many and measure it (eval/bench_archive.py)",
+    )
+    if not any("--store" in a.option_strings for a in p._actions):
+        p.add_argument(
+            "--store",
+            default=argparse.SUPPRESS,
+            help="with --articles: embedded (default), postgres, or a postgresql:// DSN",
+        )
+    p.add_argument(
+        "--source", type=Path, metavar="DIR", help="with --articles: a folder of real articles"
+    )
     p.add_argument("--json", action="store_true")
     return parser
 
@@ -336,6 +351,24 @@ def _report(
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
+    if args.articles is not None:
+        from eval import bench_archive
+
+        store = getattr(args, "store", None) or "embedded"
+        dsn = store if "://" in store else None
+        try:
+            result = bench_archive.run(
+                args.articles,
+                store="postgres" if dsn else store,
+                dsn=dsn,
+                source=args.source,
+                questions=min(max(args.queries, 1), 50),
+            )
+        except ValueError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 2
+        print(json.dumps(result, indent=2) if args.json else bench_archive.format_table(result))
+        return 0
     if args.ui:
         from eval import bench_ui
 
