@@ -13,13 +13,14 @@ import hashlib
 import os
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import faiss
 import numpy as np
 
+from index.ann import AnnSettings, VectorIndex
 from index.errors import ChecksumError, IndexMissingError
 from index.manifest import MANIFEST, Segment, sha256
 
@@ -126,10 +127,16 @@ def mark_removed(segments: list[Segment], rows: Iterable[int]) -> list[Segment]:
 
 @dataclass(frozen=True)
 class Block:
-    """Vectors held in memory for search: ascending row ids and a flat inner-product index."""
+    """Vectors held in memory for search: ascending row ids and their vector index
+    (exact, or IVF past ``AnnSettings.threshold``: ``index/ann.py``)."""
 
     rows: np.ndarray
     index: faiss.IndexFlatIP
+    search_index: VectorIndex = field(compare=False, repr=False, default=None)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.search_index is None:
+            object.__setattr__(self, "search_index", VectorIndex(self.index))
 
     @classmethod
     def of(cls, rows: np.ndarray, vectors: np.ndarray) -> Block:
@@ -145,15 +152,27 @@ class Block:
     def vectors(self) -> np.ndarray:
         return np.asarray(self.index.reconstruct_n(0, self.size), dtype=np.float32)
 
-    def search(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
+    def search(
+        self,
+        query: np.ndarray,
+        k: int,
+        allowed: np.ndarray | None = None,
+        settings: AnnSettings | None = None,
+    ) -> list[tuple[int, float]]:
+        """Nearest ``(row, score)`` pairs, best first; ``allowed`` (sorted row ids) limits
+        the search to those rows."""
         if not self.size:
             return []
-        scores, positions = self.index.search(query, min(k, self.size))
-        return [
-            (int(self.rows[p]), float(s))
-            for s, p in zip(scores[0], positions[0], strict=True)
-            if p >= 0
-        ]
+        positions = None
+        if allowed is not None:
+            at = np.searchsorted(self.rows, allowed)
+            inside = at < self.size
+            at, wanted = at[inside], allowed[inside]
+            positions = at[self.rows[at] == wanted]
+            if not len(positions):
+                return []
+        found, scores = self.search_index.search(query, k, positions, settings)
+        return [(int(self.rows[p]), float(s)) for p, s in zip(found, scores, strict=True)]
 
 
 def combine(blocks: Iterable[Block], masked: frozenset[int]) -> Block | None:

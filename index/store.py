@@ -20,6 +20,8 @@ from pathlib import Path
 import numpy as np
 
 from index import database
+from index.ann import AnnSettings
+from index.config import Config
 from index.database import DocRecord
 from index.errors import ChecksumError, IndexMissingError
 from index.manifest import DATABASE, MANIFEST, Manifest, read_manifest
@@ -282,16 +284,49 @@ class IndexStore:
     def size(self) -> int:
         return len(self._units_by_row)
 
-    def dense(self, query: np.ndarray, k: int) -> list[tuple[Unit, float]]:
-        """Nearest units by inner product (cosine on normalised vectors), exact."""
+    filters_in_store = True  # dense() applies doc_ids/kinds itself (index.store_protocol)
+
+    @cached_property
+    def _ann_settings(self) -> AnnSettings:
+        config = self.manifest.config if self.manifest is not None else Config()
+        return AnnSettings(threshold=config.ann_threshold, nprobe=config.ann_nprobe)
+
+    def _allowed_rows(
+        self, doc_ids: frozenset[str] | None, kinds: tuple[str, ...] | None
+    ) -> np.ndarray:
+        """Sorted row numbers of the live units of ``doc_ids`` (all when None) of ``kinds``."""
+        records = self._state.records
+        chosen = (
+            records.values() if doc_ids is None else (records[d] for d in doc_ids if d in records)
+        )
+        rows = [row for r in chosen for row, u in r.units if kinds is None or u.kind in kinds]
+        return np.unique(np.asarray(rows, dtype=np.int64))
+
+    def dense(
+        self,
+        query: np.ndarray,
+        k: int,
+        doc_ids: frozenset[str] | None = None,
+        kinds: tuple[str, ...] | None = None,
+    ) -> list[tuple[Unit, float]]:
+        """Nearest units by inner product (cosine on normalised vectors), restricted to
+        ``doc_ids`` and ``kinds`` when given: exact while the index (or the filtered set)
+        is small, IVF past ``Config.ann_threshold`` vectors (``index/ann.py``)."""
         if self.size == 0 or k < 1:
             return []
         q = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
         masked = self._state.masked
+        allowed = None
+        if doc_ids is not None or kinds is not None:
+            allowed = self._allowed_rows(doc_ids, kinds)
+            if not len(allowed):
+                return []
+        settings = self._ann_settings
+        fetch = k if allowed is not None else k + len(masked)
         hits = [
             (row, score)
             for block in self._state.blocks
-            for row, score in block.search(q, k + len(masked))
+            for row, score in block.search(q, fetch, allowed, settings)
             if row not in masked
         ]
         hits.sort(key=lambda h: (-h[1], h[0]))
