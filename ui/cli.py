@@ -117,6 +117,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--source", type=Path, metavar="DIR", help="with --articles: a folder of real articles"
     )
+    p.add_argument(
+        "--ann-units",
+        type=int,
+        metavar="N",
+        help="exact vs IVF vector search over N generated units (1000000: about 4 GB of memory)",
+    )
     p.add_argument("--json", action="store_true")
     return parser
 
@@ -351,6 +357,15 @@ def _report(
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
+    if args.ann_units is not None:
+        from eval import bench_ann
+
+        if args.ann_units < 1000:
+            print("error: --ann-units must be 1000 or more.", file=sys.stderr)
+            return 2
+        found = bench_ann.run(args.ann_units, queries=min(max(args.queries, 10), 200))
+        print(json.dumps(found, indent=2) if args.json else bench_ann.format_table(found))
+        return 0
     if args.articles is not None:
         from eval import bench_archive
 
