@@ -32,13 +32,14 @@ from index.errors import (
     QuestionTooLongError,
     UnknownFormatError,
 )
-from index.manifest import MANIFEST
+from index.manifest import MANIFEST, Manifest
 from index.pipeline import PreparedDocument, prepare
 from index.reader import decode, document_id, read_source
 from index.speakers import merge_speakers
 from index.store import IndexStore, read_manifest
 from index.store_legacy import stored_texts
-from index.store_writer import commit, write_lock
+from index.store_protocol import Store, commit_to, wants_postgres, writing
+from index.store_writer import write_lock
 from index.types import ArticleQuote, Document, Quote, Speaker
 from rag.finder import QuoteQuery, check_metadata, find_quotes, resolve_doc_ids
 from rag.priors import retrieval_plan
@@ -85,11 +86,40 @@ def _same_source(a: str, b: str) -> bool:
     return a == b or os.path.abspath(a) == os.path.abspath(b)
 
 
+def _built_with(
+    directory: Path, manifest: Manifest, config: Config | None, embedder: Embedder | None
+) -> tuple[Config, Embedder]:
+    """The config and embedder to open an index with: what built it, checked against
+    those given."""
+    built = manifest.config
+    if config is not None and (config.embedder, config.model) != (built.embedder, built.model):
+        raise ModelMismatchError(
+            f"index {directory} was built with {manifest.embedder_name} "
+            f"(dim {manifest.dimension}); this config uses {_describe(config)}: "
+            f"rebuild with `quotebot index FILE --index NEW_DIR` or open without a config."
+        )
+    config = config or Config().replace(  # index-time settings from the manifest
+        embedder=built.embedder,
+        model=built.model,
+        hashing_dimension=built.hashing_dimension,
+        chunk_tokens=built.chunk_tokens,
+        chunk_overlap_tokens=built.chunk_overlap_tokens,
+    )
+    embedder = embedder or make_embedder(config)
+    if embedder.name != manifest.embedder_name:
+        raise ModelMismatchError(
+            f"index {directory} was built with {manifest.embedder_name} "
+            f"(dim {manifest.dimension}); this embedder is {embedder.name}: use the same "
+            "model or rebuild the index with `quotebot index`."
+        )
+    return config, embedder
+
+
 @dataclass
 class _View:
     """One snapshot of the index with what is derived from it (replaced as a whole)."""
 
-    store: IndexStore
+    store: Store
     retriever: Retriever
 
     @cached_property
@@ -103,7 +133,7 @@ class QuoteBot:
     def __init__(
         self,
         directory: Path,
-        store: IndexStore,
+        store: Store,
         config: Config,
         embedder: Embedder,
         live: bool = True,
@@ -129,7 +159,11 @@ class QuoteBot:
         verify: bool = True,
     ) -> QuoteBot:
         """Open an index directory; with no path, the default index of the bundled article
-        (built on first use). ``config``/``embedder`` default to what built the index."""
+        (built on first use). ``config``/``embedder`` default to what built the index.
+        A ``postgresql://`` path or ``Config(store="postgres", dsn=...)`` opens the index in
+        PostgreSQL instead."""
+        if wants_postgres(path, config):
+            return cls._open_postgres(path, config, embedder, create=False)
         directory = Path(path) if path is not None else default_index_dir()
         if not (directory / MANIFEST).exists():
             if path is not None and directory.exists() and any(directory.iterdir()):
@@ -150,35 +184,42 @@ class QuoteBot:
             if outdated:
                 _rebuild(directory)  # the default index follows the installed release
         manifest = read_manifest(directory)
-        built = manifest.config
-        if config is not None and (config.embedder, config.model) != (built.embedder, built.model):
-            raise ModelMismatchError(
-                f"index {directory} was built with {manifest.embedder_name} "
-                f"(dim {manifest.dimension}); this config uses {_describe(config)}: "
-                f"rebuild with `quotebot index FILE --index NEW_DIR` or open without a config."
-            )
-        config = config or Config().replace(  # index-time settings from the manifest
-            embedder=built.embedder,
-            model=built.model,
-            hashing_dimension=built.hashing_dimension,
-            chunk_tokens=built.chunk_tokens,
-            chunk_overlap_tokens=built.chunk_overlap_tokens,
-        )
-        embedder = embedder or make_embedder(config)
-        if embedder.name != manifest.embedder_name:
-            raise ModelMismatchError(
-                f"index {directory} was built with {manifest.embedder_name} "
-                f"(dim {manifest.dimension}); this embedder is {embedder.name}: use the same "
-                "model or rebuild the index with `quotebot index`."
-            )
+        config, embedder = _built_with(directory, manifest, config, embedder)
         store = IndexStore.open(directory, verify=verify)
         return cls(directory, store, config, embedder)
+
+    @classmethod
+    def _open_postgres(
+        cls,
+        path: str | Path | None,
+        config: Config | None,
+        embedder: Embedder | None,
+        create: bool,
+    ) -> QuoteBot:
+        from index.store_postgres import PostgresStore, is_dsn, redacted
+
+        dsn = str(path) if is_dsn(path) else (config.dsn if config is not None else "")
+        if not dsn:
+            raise InvalidRequestError(
+                'Config(store="postgres") needs a dsn: Config(store="postgres", '
+                'dsn="postgresql://USER@HOST/DATABASE").'
+            )
+        store = PostgresStore.empty(dsn) if create else PostgresStore.open(dsn)
+        label = Path(redacted(dsn))
+        if store.manifest is None:
+            config = config or Config()
+        else:
+            config, embedder = _built_with(label, store.manifest, config, embedder)
+        config = config.replace(store="postgres", dsn=dsn)
+        return cls(label, store, config, embedder or make_embedder(config))
 
     @classmethod
     def create(
         cls, path: str | Path, config: Config | None = None, embedder: Embedder | None = None
     ) -> QuoteBot:
         """A bot over a new, empty index directory (written on the first ``add``)."""
+        if wants_postgres(path, config):
+            return cls._open_postgres(path, config, embedder, create=True)
         directory = Path(path)
         if (directory / MANIFEST).exists():
             return cls.open(directory, config, embedder)
@@ -201,7 +242,7 @@ class QuoteBot:
                 self._view = _View(store, Retriever(store, self.embedder, self.config))
             return self._view
 
-    def _install(self, store: IndexStore) -> None:
+    def _install(self, store: Store) -> None:
         with self._refresh_lock:
             if store.generation >= self._view.store.generation or store.manifest is None:
                 self._view = _View(store, Retriever(store, self.embedder, self.config))
@@ -265,7 +306,10 @@ class QuoteBot:
                     f"{source} has no text to index: add an article with some text in it."
                 )
         ids = [document_id(text) for text, _ in texts]
-        with self._write_mutex, write_lock(self.directory, self.config.writer_timeout_s):
+        with (
+            self._write_mutex,
+            writing(self._view.store, self.directory, self.config.writer_timeout_s),
+        ):
             store = self._view.store.refreshed(force=True)
             todo: dict[str, tuple[str, str]] = {}
             for (text, source), doc_id in zip(texts, ids, strict=True):
@@ -288,7 +332,7 @@ class QuoteBot:
                 if progress is not None:
                     progress("embedding", first + len(batch), total)
                 removals = self._replaced(store, prepared) if replace else []
-                store = commit(
+                store = commit_to(
                     store,
                     prepared,
                     vectors,
@@ -311,7 +355,7 @@ class QuoteBot:
         return vectors
 
     @staticmethod
-    def _replaced(store: IndexStore, prepared: list[PreparedDocument]) -> list[str]:
+    def _replaced(store: Store, prepared: list[PreparedDocument]) -> list[str]:
         """Indexed documents from the same source as a new version in ``prepared``."""
         new = {p.document.doc_id for p in prepared}
         return [
@@ -323,13 +367,18 @@ class QuoteBot:
 
     def remove(self, doc_id: str) -> None:
         """Remove a document with its paragraphs, quotes, facts, speakers and vectors."""
-        with self._write_mutex, write_lock(self.directory, self.config.writer_timeout_s):
+        with (
+            self._write_mutex,
+            writing(self._view.store, self.directory, self.config.writer_timeout_s),
+        ):
             store = self._view.store.refreshed(force=True)
             if doc_id not in store:
                 raise self._not_found(doc_id)
             dimension = store.manifest.dimension if store.manifest else self.embedder.dimension
             empty = np.zeros((0, dimension), dtype=np.float32)
-            store = commit(store, [], empty, [doc_id], self.embedder.name, dimension, self.config)
+            store = commit_to(
+                store, [], empty, [doc_id], self.embedder.name, dimension, self.config
+            )
             self._install(store)
 
     def _not_found(self, doc_id: str) -> DocumentNotFoundError:
@@ -349,7 +398,7 @@ class QuoteBot:
 
     # -- reading ---------------------------------------------------------------------
     @property
-    def store(self) -> IndexStore:
+    def store(self) -> Store:
         return self._current().store
 
     @property

@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from index.lexicon import MONTHS, WEEKDAYS
-from index.store import IndexStore
+from index.store_protocol import Store
 from index.types import Speaker
 from rag.places import place_forms, place_key
 from rag.retrieval import Retriever
@@ -116,7 +116,7 @@ def acronyms(texts: Iterable[str]) -> dict[str, str]:
 class Evidence:
     """Support measures over one loaded store."""
 
-    def __init__(self, store: IndexStore, retriever: Retriever, speakers: list[Speaker]) -> None:
+    def __init__(self, store: Store, retriever: Retriever, speakers: list[Speaker]) -> None:
         self.store = store
         self.retriever = retriever
         self.speakers = speakers

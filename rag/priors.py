@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 
 from index.config import Config
-from index.store import IndexStore
+from index.store_protocol import Store
 from rag.question import Question
 
 
 def retrieval_plan(
-    question: Question, store: IndexStore, config: Config
+    question: Question, store: Store, config: Config
 ) -> tuple[str, dict[str, float]]:
     """The text to search with and boosts keyed ``doc_id#paragraph``.
 

@@ -19,7 +19,7 @@ import numpy as np
 from index.config import Config
 from index.embedders.base import Embedder
 from index.pipeline import Unit
-from index.store import IndexStore
+from index.store_protocol import FilteringStore, Store
 from rag.places import place_forms
 from rag.text import content_words, synonyms
 from rag.types import Hit
@@ -45,7 +45,7 @@ class Retriever:
 
     def __init__(
         self,
-        store: IndexStore,
+        store: Store,
         embedder: Embedder,
         config: Config,
         scope: frozenset[str] | None = None,
@@ -113,9 +113,14 @@ class Retriever:
         dense: dict[str, float] = {}
         keyword: dict[str, float] = {}
         first: dict[str, Unit] = {}
-        scope, n = self.scope, self._depth(n)
+        scope, wanted, n = self.scope, n, self._depth(n)
         if mode in ("hybrid", "dense"):
-            for unit, score in self.store.dense(self.embed_query(query), n):
+            vector = self.embed_query(query)
+            if isinstance(self.store, FilteringStore):  # scoped in the store, no over-fetch
+                nearest = self.store.dense(vector, wanted, scope)
+            else:
+                nearest = self.store.dense(vector, n)
+            for unit, score in nearest:
                 if (kinds and unit.kind not in kinds) or (
                     scope is not None and unit.doc_id not in scope
                 ):
