@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+# the PostgreSQL server, a database per test and the both-stores parameter
+from pg_fixtures import new_index, pg_dsn, pg_server, store  # noqa: F401
+
 from index.config import Config, bundled_article
 from index.reader import read_source
 from rag import QuoteBot

@@ -1,11 +1,16 @@
-"""rag: QuoteBot.search over a stored index: exact spans, kinds, modes, and real-model ranking."""
+"""rag: QuoteBot.search over a stored index: exact spans, kinds, modes, and real-model ranking.
+
+The hashing-embedder tests run on both stores (embedded and PostgreSQL)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from pg_fixtures import location
 
+from index.config import Config
 from rag import Hit, QuoteBot
 
 WIRE = Path(__file__).parents[1] / "data" / "articles" / "wire-rates.txt"
@@ -17,6 +22,17 @@ QUERIES = [
     "China mediation Shanghai Cooperation Organisation",
 ]
 MODES = ["hybrid", "dense", "keyword"]
+
+
+@pytest.fixture
+def hash_bot(
+    new_index: Callable[[], str | Path], hashing_config: Config, bundled_path: Path
+) -> Iterator[QuoteBot]:
+    """The bundled article on a hashing-embedder index, on each store in turn."""
+    bot = QuoteBot.create(new_index(), hashing_config)
+    bot.add(bundled_path)
+    yield bot
+    bot.close()
 
 
 def assert_exact(bot: QuoteBot, hit: Hit) -> None:
@@ -121,7 +137,7 @@ def test_search_across_two_documents(hash_bot: QuoteBot) -> None:
 
 
 def test_search_after_reopen_is_the_same(hash_bot: QuoteBot) -> None:
-    other = QuoteBot.open(hash_bot.directory)
+    other = QuoteBot.open(location(hash_bot))
     for query in QUERIES:
         for mode in MODES:
             assert other.search(query, k=5, mode=mode) == hash_bot.search(query, k=5, mode=mode)  # type: ignore[arg-type]
