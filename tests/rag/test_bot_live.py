@@ -1,4 +1,6 @@
-"""rag/bot.py over a changing index: live readers, add_many, remove/replace, merges, input limits."""
+"""rag/bot.py over a changing index: live readers, add_many, remove/replace, merges, input limits.
+
+Tests that take ``bot`` or ``new_index`` run on both stores (embedded and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -6,11 +8,12 @@ import json
 import sqlite3
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
 import pytest
+from pg_fixtures import location
 
 import index.store
 from index.config import FORMAT_VERSION, Config
@@ -31,16 +34,44 @@ from articles import article, speaker
 HASHING = Config(embedder="hashing")
 
 
-def manifest_of(directory: Path) -> dict:
-    return json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+def manifest_of(where: Path | QuoteBot) -> dict:
+    """The committed manifest of an index directory, or of a bot's index (either store)."""
+    if isinstance(where, QuoteBot):
+        manifest = where.store.manifest
+        return manifest.data if manifest is not None else {}
+    return json.loads((where / "manifest.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture
-def bot(tmp_path: Path):
+def bot(new_index: Callable[[], str | Path]):
+    made = QuoteBot.create(new_index(), HASHING)
+    made.add_text(article(1), "one.txt")
+    yield made
+    made.close()
+
+
+@pytest.fixture
+def embedded_bot(tmp_path: Path):
     made = QuoteBot.create(tmp_path / "idx", HASHING)
     made.add_text(article(1), "one.txt")
     yield made
     made.close()
+
+
+def stored_quotes(bot: QuoteBot, doc_id: str) -> int:
+    """Quote rows of ``doc_id`` in the store's database, committed or not."""
+    if bot.config.store == "postgres":
+        import psycopg
+
+        with psycopg.connect(bot.config.dsn) as conn:
+            sql = "SELECT COUNT(*) FROM quotebot.quotes WHERE doc_id = %s"
+            return int(conn.execute(sql, (doc_id,)).fetchone()[0])
+    conn = sqlite3.connect(bot.directory / "index.sqlite")
+    try:
+        sql = "SELECT COUNT(*) FROM quotes WHERE doc_id = ?"
+        return int(conn.execute(sql, (doc_id,)).fetchone()[0])
+    finally:
+        conn.close()
 
 
 def write_articles(directory: Path, numbers: Sequence[int]) -> list[Path]:
@@ -55,7 +86,7 @@ def write_articles(directory: Path, numbers: Sequence[int]) -> list[Path]:
 
 # -- live readers -------------------------------------------------------------------------------
 def test_reader_opened_before_a_write_sees_it_on_its_next_call(bot: QuoteBot) -> None:
-    reader = QuoteBot.open(bot.directory)
+    reader = QuoteBot.open(location(bot))
     assert len(reader.documents()) == 1
     new_id = bot.add_text(article(2), "two.txt")
     assert new_id in {d.doc_id for d in reader.documents()}
@@ -69,7 +100,10 @@ def test_reader_opened_before_a_write_sees_it_on_its_next_call(bot: QuoteBot) ->
     reader.close()
 
 
-def test_reader_loads_only_the_new_segment(bot: QuoteBot, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_reader_loads_only_the_new_segment(
+    embedded_bot: QuoteBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bot = embedded_bot
     reader = QuoteBot.open(bot.directory)
     before = reader.store
     assert reader.store is before  # nothing changed: the same snapshot, nothing read
@@ -91,7 +125,7 @@ def test_reader_loads_only_the_new_segment(bot: QuoteBot, monkeypatch: pytest.Mo
 
 def test_reader_sees_a_removal(bot: QuoteBot) -> None:
     second = bot.add_text(article(2), "two.txt")
-    reader = QuoteBot.open(bot.directory)
+    reader = QuoteBot.open(location(bot))
     assert len(reader.documents()) == 2
     bot.remove(second)
     assert [d.doc_id for d in reader.documents()] == [bot.documents()[0].doc_id]
@@ -114,9 +148,11 @@ class CountingEmbedder(HashingEmbedder):
         return super().embed(texts)
 
 
-def test_add_many_batches_embeds_and_commits(tmp_path: Path) -> None:
+def test_add_many_batches_embeds_and_commits(
+    tmp_path: Path, new_index: Callable[[], str | Path], store: str
+) -> None:
     embedder = CountingEmbedder()
-    bot = QuoteBot.create(tmp_path / "idx", HASHING.replace(add_batch_size=4), embedder)
+    bot = QuoteBot.create(new_index(), HASHING.replace(add_batch_size=4), embedder)
     paths = write_articles(tmp_path / "src", range(10, 20))
     paths.insert(3, paths[0])  # the same file twice: indexed once
     seen: list[tuple[str, int, int]] = []
@@ -124,32 +160,36 @@ def test_add_many_batches_embeds_and_commits(tmp_path: Path) -> None:
     assert len(ids) == 11 and ids[3] == ids[0] and len(set(ids)) == 10
     assert [d.doc_id for d in bot.documents()] == list(dict.fromkeys(ids))
     assert len(embedder.calls) == 3  # batches of 4, 4 and 2 articles
-    assert manifest_of(bot.directory)["generation"] == 3
-    assert len(manifest_of(bot.directory)["segments"]) == 3
+    assert manifest_of(bot)["generation"] == 3
+    if store == "embedded":
+        assert len(manifest_of(bot.directory)["segments"]) == 3
     stages = {stage: [(d, t) for s, d, t in seen if s == stage] for stage, _, _ in seen}
     assert stages["reading"] == [(i, 11) for i in range(1, 12)]
     assert stages["attribution"] == [(i, 10) for i in range(1, 11)]
     assert stages["embedding"] == [(4, 10), (8, 10), (10, 10)]
     assert stages["writing"] == [(4, 10), (8, 10), (10, 10)]
     assert bot.add_many(paths) == ids  # idempotent: nothing is written again
-    assert manifest_of(bot.directory)["generation"] == 3
+    assert manifest_of(bot)["generation"] == 3
     bot.close()
 
 
-def test_add_many_with_a_bad_file_writes_nothing(tmp_path: Path) -> None:
-    bot = QuoteBot.create(tmp_path / "idx", HASHING)
+def test_add_many_with_a_bad_file_writes_nothing(
+    tmp_path: Path, new_index: Callable[[], str | Path]
+) -> None:
+    where = new_index()
+    bot = QuoteBot.create(where, HASHING)
     paths = write_articles(tmp_path / "src", [1, 2])
     with pytest.raises(InputFileError):
         bot.add_many([*paths, tmp_path / "missing.txt"])
     assert bot.documents() == []
-    assert not (bot.directory / "manifest.json").exists()
+    assert QuoteBot.create(where, HASHING).store.manifest is None  # nothing committed
 
 
 # -- remove and replace -----------------------------------------------------------------------------
 def test_remove_takes_everything_of_the_document(bot: QuoteBot) -> None:
     first = bot.documents()[0].doc_id
     second = bot.add_text(article(2), "two.txt")
-    counts_before = manifest_of(bot.directory)["counts"]
+    counts_before = manifest_of(bot)["counts"]
     bot.remove(second)
     assert [d.doc_id for d in bot.documents()] == [first]
     assert {q.doc_id for q in bot.quotes(include_repeats=True)} == {first}
@@ -164,23 +204,19 @@ def test_remove_takes_everything_of_the_document(bot: QuoteBot) -> None:
     assert bot.ask(f"What did {speaker(2)} say?").citations == [] or all(
         c.doc_id == first for c in bot.ask(f"What did {speaker(2)} say?").citations
     )
-    counts = manifest_of(bot.directory)["counts"]
+    counts = manifest_of(bot)["counts"]
     assert counts["documents"] == counts_before["documents"] - 1
     assert counts["vectors"] == bot.store.size
     # the rows are purged by the next write; a fresh reader agrees
     bot.add_text(article(3), "three.txt")
-    conn = sqlite3.connect(bot.directory / "index.sqlite")
-    assert (
-        conn.execute("SELECT COUNT(*) FROM quotes WHERE doc_id = ?", (second,)).fetchone()[0] == 0
-    )
-    conn.close()
-    fresh = QuoteBot.open(bot.directory)
+    assert stored_quotes(bot, second) == 0
+    fresh = QuoteBot.open(location(bot))
     assert [d.doc_id for d in fresh.documents()] == [d.doc_id for d in bot.documents()]
     assert fresh.store.units == bot.store.units
     fresh.close()
     # removed, it can be added again
     assert bot.add_text(article(2), "two.txt") == second
-    assert second in {d.doc_id for d in QuoteBot.open(bot.directory).documents()}
+    assert second in {d.doc_id for d in QuoteBot.open(location(bot)).documents()}
 
 
 def test_remove_unknown_id_is_a_named_key_error(bot: QuoteBot) -> None:
@@ -190,20 +226,22 @@ def test_remove_unknown_id_is_a_named_key_error(bot: QuoteBot) -> None:
     assert "quotebot articles" in str(info.value)
     with pytest.raises(KeyError):
         bot.document("nope")
-    assert manifest_of(bot.directory)["generation"] == 1
+    assert manifest_of(bot)["generation"] == 1
 
 
-def test_replace_swaps_a_changed_file_in_one_commit(tmp_path: Path) -> None:
-    bot = QuoteBot.create(tmp_path / "idx", HASHING)
+def test_replace_swaps_a_changed_file_in_one_commit(
+    tmp_path: Path, new_index: Callable[[], str | Path]
+) -> None:
+    bot = QuoteBot.create(new_index(), HASHING)
     path = tmp_path / "story.txt"
     path.write_text(article(5), encoding="utf-8")
     old = bot.add(path)
     path.write_text(article(6), encoding="utf-8")
-    generation = manifest_of(bot.directory)["generation"]
+    generation = manifest_of(bot)["generation"]
     new = bot.add(path, replace=True)
     assert new != old
     assert [d.doc_id for d in bot.documents()] == [new]
-    assert manifest_of(bot.directory)["generation"] == generation + 1  # one commit
+    assert manifest_of(bot)["generation"] == generation + 1  # one commit
     assert {q.speaker for q in bot.quotes()} == {speaker(6)}
     # without replace, a changed file is added beside the old version
     path.write_text(article(7), encoding="utf-8")
@@ -286,9 +324,11 @@ class BlockingEmbedder(HashingEmbedder):
         return super().embed(texts)
 
 
-def test_a_question_is_answered_while_an_article_is_indexed(tmp_path: Path) -> None:
+def test_a_question_is_answered_while_an_article_is_indexed(
+    new_index: Callable[[], str | Path],
+) -> None:
     embedder = BlockingEmbedder()
-    bot = QuoteBot.create(tmp_path / "idx", HASHING, embedder)
+    bot = QuoteBot.create(new_index(), HASHING, embedder)
     embedder.release.set()
     bot.add_text(article(1), "one.txt")
     embedder.release.clear()
@@ -314,11 +354,11 @@ def test_a_question_is_answered_while_an_article_is_indexed(tmp_path: Path) -> N
 # -- input limits ------------------------------------------------------------------------------------
 @pytest.mark.parametrize("text", ["", "   ", "\n\n \t\n"])
 def test_empty_text_is_refused(bot: QuoteBot, text: str) -> None:
-    generation = manifest_of(bot.directory)["generation"]
+    generation = manifest_of(bot)["generation"]
     with pytest.raises(EmptyDocumentError, match="no text"):
         bot.add_text(text, "blank.txt")
     assert issubclass(EmptyDocumentError, InputFileError)
-    assert manifest_of(bot.directory)["generation"] == generation
+    assert manifest_of(bot)["generation"] == generation
     assert len(bot.documents()) == 1
 
 
