@@ -48,3 +48,4 @@ class Answer:
     related: list[Citation] = field(default_factory=list)
     intent: str = ""
     speaker: str | None = None  # the person the answer is about, for follow-ups
+    confidence: float | None = None  # the ranker's probability that the best evidence answers

@@ -1,0 +1,298 @@
+"""Fit the answer ranker (``rag/ranker.json``) on the development question sets.
+
+For every question of the sets (follow-ups aside: their candidates depend on the answer
+before), the answer path's own steps give the candidates and their features; a candidate
+is labelled as answering when it holds one of the question's key phrases or evidence
+strings. A logistic regression is fitted on those rows; the answer threshold is the
+probability that best separates answerable questions whose best candidate answers from
+unanswerable ones, and the list threshold the one that best lists the people quoted on a
+topic. ``make fit-ranker`` runs this; ``--check`` refits and compares with the saved file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from eval.dataset import REPO, EvalQuestion, load_questions, news_root, with_gold
+from eval.metrics import norm
+from eval.news import read_articles
+from index.config import Config, bundled_article
+from rag import QuoteBot
+from rag.candidates import Candidate, Corpus, gather
+from rag.conversation import Resolved
+from rag.features import FEATURES, feature_rows
+from rag.rank import QUESTION_FEATURES, WEIGHTS, Logistic, question_row
+from rag.understand import analyse
+
+NEWS_SETS = tuple(f"eval/news/train-{s}.jsonl" for s in "ABCD")
+BUNDLED_SETS = ("eval/questions.jsonl", *(f"eval/heldout{n}.jsonl" for n in ("", *range(2, 9))))
+REGULARISATION = 1.0  # scikit-learn's C: inverse strength of the L2 penalty
+FOLDS = 5  # the answer-or-abstain model learns from held-out ranker probabilities
+TOLERANCE = 1e-3  # --check: refitted coefficients may differ by this much (float noise)
+
+
+@dataclass(frozen=True)
+class Example:
+    question: EvalQuestion
+    kind: str
+    rows: np.ndarray
+    labels: np.ndarray
+    speakers: tuple[str | None, ...]
+    phrases: tuple[frozenset[int], ...]  # the key phrases each candidate holds
+
+
+def answers(question: EvalQuestion, candidate: Candidate) -> bool:
+    """Whether ``candidate`` holds what the question's gold answer says."""
+    text = norm(candidate.statement.text)
+    if any(norm(p) in text for p in question.key_phrases):
+        return True
+    for evidence in question.evidence:
+        e = norm(evidence)
+        if len(text) >= 20 and (text in e or e in text):
+            return True
+    return False
+
+
+def _phrases_held(question: EvalQuestion, candidate: Candidate) -> frozenset[int]:
+    text = norm(candidate.statement.text)
+    return frozenset(i for i, p in enumerate(question.key_phrases) if norm(p) in text)
+
+
+def _examples(bot: QuoteBot, questions: list[EvalQuestion]) -> Iterator[Example]:
+    answerer = bot.answerer
+    path = answerer.path
+    corpus = Corpus(bot.store)
+    for q in questions:
+        if q.previous:
+            continue
+        analysis = analyse(q.question, path.speakers, path.common)
+        if not analysis.english or analysis.kind in ("author", "identity"):
+            continue
+        candidates = gather(analysis, path.retriever, corpus, Resolved(q.question).exclude)
+        if not candidates.items:
+            continue
+        labels = np.array(
+            [q.answerable and answers(q, c) for c in candidates.items], dtype=np.int64
+        )
+        yield Example(
+            q,
+            analysis.kind,
+            feature_rows(candidates).astype(np.float64),
+            labels,
+            tuple(c.speaker for c in candidates.items),
+            tuple(_phrases_held(q, c) for c in candidates.items),
+        )
+
+
+def _index(directory: Path, paths: list[Path], config: Config) -> QuoteBot:
+    """The index of ``paths`` in ``directory`` (reused when it holds them already)."""
+    if directory.exists():
+        bot = QuoteBot.open(directory)
+        if len(bot.documents()) == len(paths):
+            return bot
+        bot.close()
+    bot = QuoteBot.create(directory, config)
+    bot.add_many(paths)
+    return bot
+
+
+def collect(root: Path | None, work: Path | None = None) -> list[Example]:
+    """Examples from every development set (news sets need ``../shared/news``);
+    ``work`` keeps the indexes built for them between runs."""
+    config = Config()
+    examples: list[Example] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        base = work or Path(tmp)
+        bot = _index(base / "bundled", [bundled_article()], config)
+        for name in BUNDLED_SETS:
+            examples += _examples(bot, load_questions(REPO / name))
+        bot.close()
+        for n, name in enumerate(NEWS_SETS):
+            questions = load_questions(REPO / name)
+            articles = read_articles(questions, news_root(root), config)
+            documents = {a: d for a, (_, d) in articles.items()}
+            resolved = with_gold(questions, documents)
+            bot = _index(base / f"news{n}", [p for p, _ in articles.values()], config)
+            examples += _examples(bot, resolved)
+            bot.close()
+    return examples
+
+
+def _best_threshold(
+    examples: list[Example], probabilities: list[np.ndarray], confidence: np.ndarray
+) -> float:
+    """The answer threshold that maximises right answers plus right abstentions."""
+    best, chosen = -1.0, 0.5
+    for t in np.arange(0.02, 0.98, 0.01):
+        score = 0.0
+        for ex, p, c in zip(examples, probabilities, confidence, strict=True):
+            top = int(np.argmax(p))
+            answered = c >= t
+            if ex.question.answerable:
+                score += float(answered and ex.labels[top] == 1)
+            else:
+                score += float(not answered)
+        if score > best:
+            best, chosen = score, float(t)
+    return round(chosen, 2)
+
+
+def _named(name: str | None, gold: tuple[str, ...]) -> bool:
+    words = set((name or "").lower().split())
+    return any(words & set(g.lower().split()) for g in gold)
+
+
+def _best_list_threshold(examples: list[Example], probabilities: list[np.ndarray]) -> float:
+    """The threshold whose list of people (best quote each) best matches the gold list."""
+    lists = [(ex, p) for ex, p in zip(examples, probabilities, strict=True) if ex.kind == "people"]
+    if not lists:
+        return 0.5
+    best, chosen = -1.0, 0.5
+    for t in np.arange(0.02, 0.98, 0.01):
+        f1s = []
+        for ex, p in lists:
+            listed = {s for s, prob in zip(ex.speakers, p, strict=True) if s and prob >= t}
+            gold = ex.question.gold_speakers
+            hit = sum(_named(s, gold) for s in listed)
+            found = sum(any(_named(s, (g,)) for s in listed) for g in gold)
+            precision = hit / len(listed) if listed else 0.0
+            recall = found / len(gold) if gold else 0.0
+            f1s.append(2 * precision * recall / (precision + recall) if hit else 0.0)
+        score = float(np.mean(f1s))
+        if score > best:
+            best, chosen = score, float(t)
+    return round(chosen, 2)
+
+
+def _logistic(rows: np.ndarray, labels: np.ndarray) -> dict[str, Any]:
+    from sklearn.linear_model import LogisticRegression
+
+    mean = rows.mean(axis=0)
+    scale = rows.std(axis=0)
+    scale[scale == 0] = 1.0
+    model = LogisticRegression(C=REGULARISATION, max_iter=5000)
+    model.fit((rows - mean) / scale, labels)
+    return {
+        "coefficients": [round(float(c), 6) for c in model.coef_[0]],
+        "intercept": round(float(model.intercept_[0]), 6),
+        "mean": [round(float(m), 6) for m in mean],
+        "scale": [round(float(x), 6) for x in scale],
+    }
+
+
+def _out_of_fold(examples: list[Example]) -> list[np.ndarray]:
+    """Each question's candidate probabilities from a ranker fitted without it."""
+    folds = [examples[i::FOLDS] for i in range(FOLDS)]
+    scored: dict[int, np.ndarray] = {}
+    for k, held in enumerate(folds):
+        rest = [ex for j, fold in enumerate(folds) if j != k for ex in fold]
+        model = Logistic.of(
+            _logistic(
+                np.vstack([ex.rows for ex in rest]), np.concatenate([ex.labels for ex in rest])
+            )
+        )
+        for ex in held:
+            scored[id(ex)] = model.probabilities(ex.rows)
+    return [scored[id(ex)] for ex in examples]
+
+
+def _best_floor(examples: list[Example], probabilities: list[np.ndarray]) -> float:
+    """The share of the best statement's probability further statements need: the one
+    whose answers hold every key phrase most often, less a cost per statement that
+    answers nothing."""
+    best, chosen = -1e9, 0.5
+    for floor in np.arange(0.1, 1.0, 0.05):
+        score = 0.0
+        for ex, p in zip(examples, probabilities, strict=True):
+            if not ex.question.answerable or not ex.question.key_phrases:
+                continue
+            cap = 2 if ex.kind == "fact" else 3
+            order = np.argsort(-p, kind="stable")
+            picked = [i for i in order[:cap] if p[i] >= floor * p[order[0]]]
+            held = frozenset().union(*(ex.phrases[i] for i in picked))
+            score += float(len(held) == len(ex.question.key_phrases))
+            score -= 0.1 * sum(ex.labels[i] == 0 for i in picked)
+        if score > best:
+            best, chosen = score, float(floor)
+    return round(chosen, 2)
+
+
+def fit(examples: list[Example]) -> dict[str, Any]:
+    rows = np.vstack([ex.rows for ex in examples])
+    labels = np.concatenate([ex.labels for ex in examples])
+    ranker = _logistic(rows, labels)
+    held_out = _out_of_fold(examples)
+    questions = np.vstack(
+        [question_row(ex.rows, p) for ex, p in zip(examples, held_out, strict=True)]
+    )
+    answerable = np.array([ex.question.answerable for ex in examples], dtype=np.int64)
+    abstention = _logistic(questions, answerable)
+    confidence = Logistic.of(abstention).probabilities(questions)
+    return {
+        "version": 2,
+        "features": list(FEATURES),
+        "ranker": ranker,
+        "answerable": {"features": list(QUESTION_FEATURES), **abstention},
+        "threshold": _best_threshold(examples, held_out, confidence),
+        "list_threshold": _best_list_threshold(examples, held_out),
+        "floor": _best_floor(examples, held_out),
+        "fitted_on": {
+            "sets": [*BUNDLED_SETS, *NEWS_SETS],
+            "questions": len(examples),
+            "candidates": len(labels),
+            "answering_candidates": int(labels.sum()),
+        },
+    }
+
+
+def _differences(saved: dict[str, Any], fitted: dict[str, Any]) -> list[str]:
+    problems = []
+    for field in ("features", "fitted_on"):
+        if saved.get(field) != fitted.get(field):
+            problems.append(f"{field} differ")
+    for model in ("ranker", "answerable"):
+        for field in ("coefficients", "mean", "scale", "intercept"):
+            a = np.asarray(saved[model][field], dtype=np.float64)
+            b = np.asarray(fitted[model][field], dtype=np.float64)
+            if a.shape != b.shape or not np.allclose(a, b, atol=TOLERANCE, rtol=TOLERANCE):
+                problems.append(f"{model} {field} differ")
+    for field in ("threshold", "list_threshold", "floor"):
+        if abs(float(saved[field]) - float(fitted[field])) > 0.011:
+            problems.append(f"{field}: saved {saved[field]}, refitted {fitted[field]}")
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--news-root", type=Path, default=None)
+    parser.add_argument("--out", type=Path, default=WEIGHTS)
+    parser.add_argument("--check", action="store_true", help="refit and compare, write nothing")
+    parser.add_argument("--work", type=Path, default=None, help="keep the built indexes here")
+    args = parser.parse_args(argv)
+    fitted = fit(collect(args.news_root, args.work))
+    if args.check:
+        saved = json.loads(args.out.read_text(encoding="utf-8"))
+        problems = _differences(saved, fitted)
+        for p in problems:
+            print(f"fit-ranker check: {p}", file=sys.stderr)
+        print("fit-ranker check: " + ("FAILED" if problems else "refit reproduces rag/ranker.json"))
+        return 1 if problems else 0
+    args.out.write_text(json.dumps(fitted, indent=1) + "\n", encoding="utf-8")
+    info = fitted["fitted_on"]
+    print(
+        f"wrote {args.out}: {info} threshold {fitted['threshold']} list {fitted['list_threshold']}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

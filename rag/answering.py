@@ -1,0 +1,59 @@
+"""The answer path as a line of steps, for one index snapshot:
+
+    resolve (follow-ups) -> analyse -> gather -> rank -> compose (+ verify)
+
+Each step is its own module taking and returning a dataclass; this module only wires
+them. Questions about the articles themselves (who wrote them, who someone is, everyone
+quoted) are answered from the index's metadata by ``rag.answer.Answerer``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from index.types import Speaker
+from rag.candidates import Corpus, gather
+from rag.conversation import Resolved
+from rag.rank import Model, load_model, rank
+from rag.respond import Composer, compose
+from rag.retrieval import Retriever
+from rag.types import Answer
+from rag.understand import Analysis, analyse
+
+METADATA_KINDS = ("author", "identity")
+
+
+@dataclass
+class AnswerPath:
+    """The steps over one snapshot: its corpus, retriever and speaker directory."""
+
+    corpus: Corpus
+    retriever: Retriever
+    speakers: list[Speaker]
+    find_speaker: Callable[[str], Speaker | None]
+    common: frozenset[str] = frozenset()
+    model: Model | None = None
+
+    def analyse(self, resolved: Resolved) -> Analysis:
+        return analyse(resolved.question, self.speakers, self.common, resolved.context)
+
+    def answer(self, analysis: Analysis, resolved: Resolved, limit: int) -> Answer:
+        model = self.model or load_model()
+        candidates = gather(analysis, self.retriever, self.corpus, resolved.exclude)
+        ranked = rank(candidates, model)
+        return compose(ranked, Composer(self.corpus, self.find_speaker, model), limit)
+
+
+def lists_everyone(analysis: Analysis) -> bool:
+    """A list question with no topic ("Which experts are quoted?"): everyone quoted."""
+    return analysis.kind == "people" and not (analysis.lemmas - _LIST_WORDS)
+
+
+_LIST_WORDS = frozenset(
+    {
+        "expert", "analyst", "people", "person", "speaker", "source", "scholar", "official",
+        "voice", "specialist", "quote", "interview", "cite", "article", "list", "name",
+        "story", "piece", "report", "comment", "speak",
+    }
+)  # fmt: skip

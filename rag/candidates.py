@@ -1,0 +1,249 @@
+"""Step 2 of the answer path: candidate statements for a question, from hybrid retrieval.
+
+A candidate is one quote or one source sentence (a fact) with the retrieval evidence the
+ranker weighs: its own cosine similarity and BM25 score, and the fused score and rank of
+its paragraph. Candidates come from the best paragraphs, the best statements, and, for
+a question about a person, every quote of that person.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+
+import numpy as np
+
+from index.lexicon import HONORIFICS, TITLE_WORDS
+from index.nlp import entities_of
+from index.pipeline import Unit
+from index.store_protocol import Store
+from index.types import Document, Fact, Quote
+from rag.retrieval import Retriever
+from rag.understand import Analysis
+
+PARAGRAPH_DEPTH = 12  # paragraphs whose statements are candidates
+STATEMENT_DEPTH = 30  # best statements taken whatever their paragraph
+RETRIEVAL_DEPTH = 240  # indexed views fetched by each of the dense and keyword searches
+
+Statement = Quote | Fact
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One statement that may answer, with its retrieval scores."""
+
+    statement: Statement
+    dense: float  # cosine similarity of the question and the statement (best view)
+    keyword: float  # the statement's BM25 score over the best one's (0: no keyword hit)
+    paragraph_score: float  # fused score of its paragraph (0: not among the best)
+    paragraph_rank: int  # 1 for the best paragraph; 0 when not among them
+    paragraph_text: str
+    document_text: str
+    in_title: bool = False  # the statement is the article's headline
+
+    @property
+    def is_quote(self) -> bool:
+        return isinstance(self.statement, Quote)
+
+    @property
+    def speaker(self) -> str | None:
+        return self.statement.speaker if isinstance(self.statement, Quote) else None
+
+    @property
+    def key(self) -> tuple[str, int, int]:
+        s = self.statement
+        return (s.doc_id, s.start, s.end)
+
+
+@dataclass(frozen=True)
+class Candidates:
+    analysis: Analysis
+    items: tuple[Candidate, ...]
+    top_doc: str | None  # the document of the best paragraph
+    unknown_words: float = 0.0  # share of the question's content words no article uses
+    unknown_names: float = 0.0  # share of the names it mentions that no article writes
+
+
+class Corpus:
+    """What candidate gathering needs of one index snapshot, derived once."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    @cached_property
+    def documents(self) -> Mapping[str, Document]:
+        return self.store.documents
+
+    @cached_property
+    def statements(self) -> dict[tuple[str, int], list[Statement]]:
+        """The quotes (first occurrences) and facts of each paragraph, in text order."""
+        found: dict[tuple[str, int], list[Statement]] = defaultdict(list)
+        for q in self.store.quotes:
+            if q.repeats is None:
+                found[(q.doc_id, q.paragraph)].append(q)
+        for f in self.store.facts:
+            found[(f.doc_id, f.paragraph)].append(f)
+        for items in found.values():
+            items.sort(key=lambda s: s.start)
+        return dict(found)
+
+    @cached_property
+    def by_id(self) -> dict[str, Statement]:
+        out: dict[str, Statement] = {q.quote_id: q for q in self.store.quotes}
+        out.update({f.fact_id: f for f in self.store.facts})
+        return out
+
+    @cached_property
+    def quotes_by_speaker(self) -> dict[str, list[Quote]]:
+        found: dict[str, list[Quote]] = defaultdict(list)
+        for q in self.store.quotes:
+            if q.speaker and q.repeats is None:
+                found[q.speaker].append(q)
+        return dict(found)
+
+    @cached_property
+    def _vectors(self) -> tuple[np.ndarray, dict[str, list[int]]]:
+        units: list[Unit] = self.store.units
+        rows: dict[str, list[int]] = defaultdict(list)
+        for i, u in enumerate(units):
+            if u.kind in ("quote", "fact"):
+                rows[u.unit_id].append(i)
+        return self.store.view_vectors(), dict(rows)
+
+    def similarity(self, query: np.ndarray, statement_ids: list[str]) -> dict[str, float]:
+        """Cosine similarity of ``query`` and each statement (its best indexed view)."""
+        vectors, rows = self._vectors
+        wanted = [(sid, r) for sid in statement_ids for r in rows.get(sid, [])]
+        if not wanted or vectors.size == 0:
+            return {}
+        scores = vectors[[r for _, r in wanted]] @ query.astype(np.float32)
+        best: dict[str, float] = {}
+        for (sid, _), score in zip(wanted, scores, strict=True):
+            best[sid] = max(best.get(sid, -1.0), float(score))
+        return best
+
+    def document(self, doc_id: str) -> Document:
+        return self.documents[doc_id]
+
+    def full_name(self, doc_id: str, name: str) -> str:
+        """A one-word speaker name ("Trump") as the article writes it in full elsewhere
+        ("Donald Trump"): the first capitalised name run ending in it that is not a title
+        ("President Trump", "Sen. Cruz"); the name itself when there is none."""
+        if " " in name.strip() or doc_id not in self.documents:
+            return name
+        key = (doc_id, name)
+        if key not in self._full_names:
+            self._full_names[key] = _full_name(self.documents[doc_id].text, name)
+        return self._full_names[key]
+
+    @cached_property
+    def _full_names(self) -> dict[tuple[str, str], str]:
+        return {}
+
+    def paragraph_text(self, doc_id: str, number: int) -> str:
+        return self.documents[doc_id].paragraph(number).text
+
+
+def _full_name(text: str, surname: str) -> str:
+    """The first PERSON entity of ``text`` with given names that ends in ``surname``."""
+    for ent in _people(text):
+        words = ent.split()
+        while words and (
+            words[0].lower().rstrip(".") in TITLE_WORDS or words[0].lower() in HONORIFICS
+        ):
+            words = words[1:]
+        if len(words) > 1 and words[-1] == surname:
+            return " ".join(words)
+    return surname
+
+
+@lru_cache(maxsize=256)
+def _people(text: str) -> tuple[str, ...]:
+    """The PERSON entities of a document, in order (read once per document)."""
+    return tuple(e.text for e in entities_of(text).ents if e.label_ == "PERSON")
+
+
+def statement_id(statement: Statement) -> str:
+    return statement.quote_id if isinstance(statement, Quote) else statement.fact_id
+
+
+def gather(
+    analysis: Analysis, retriever: Retriever, corpus: Corpus, exclude: frozenset[tuple[str, int]]
+) -> Candidates:
+    """The candidate statements for ``analysis`` (``exclude``: (doc_id, start) already
+    given in the previous answer)."""
+    query = analysis.text
+    scope = retriever.scope
+    scored = retriever.units(query, depth=RETRIEVAL_DEPTH)  # one dense and one BM25 search
+    weight = retriever.config.keyword_weight
+    paragraphs: dict[tuple[str, int], float] = {}
+    keyword: dict[str, float] = {}
+    statements: list[tuple[float, str]] = []
+    for hit in scored:
+        unit = hit.unit
+        if unit.kind == "paragraph":
+            at = (unit.doc_id, unit.paragraph)
+            paragraphs[at] = max(paragraphs.get(at, -1.0), hit.score)
+        else:
+            keyword[unit.unit_id] = (hit.score - hit.dense) / weight if weight else 0.0
+            statements.append((hit.score, unit.unit_id))
+    best = sorted(paragraphs.items(), key=lambda item: -item[1])[:PARAGRAPH_DEPTH]
+    paragraph_of = {at: (score, rank) for rank, (at, score) in enumerate(best, 1)}
+    chosen: dict[str, Statement] = {}
+    for at, _ in best:
+        for s in corpus.statements.get(at, []):
+            chosen[statement_id(s)] = s
+    for _, sid in sorted(statements, reverse=True)[:STATEMENT_DEPTH]:
+        found = corpus.by_id.get(sid)
+        if found is not None:
+            chosen.setdefault(sid, found)
+    if analysis.person is not None:
+        for q in corpus.quotes_by_speaker.get(analysis.person.name, []):
+            if scope is None or q.doc_id in scope:
+                chosen.setdefault(q.quote_id, q)
+    for key in analysis.context:  # a follow-up leans on the paragraphs cited before
+        doc_id, number = key.rsplit("#", 1)
+        for s in corpus.statements.get((doc_id, int(number)), []):
+            chosen.setdefault(statement_id(s), s)
+    chosen = {
+        sid: s
+        for sid, s in chosen.items()
+        if (s.doc_id, s.start) not in exclude and (scope is None or s.doc_id in scope)
+    }
+    dense = corpus.similarity(retriever.embed_query(query), list(chosen))
+    items = []
+    for sid, s in chosen.items():
+        score, rank = paragraph_of.get((s.doc_id, s.paragraph), (0.0, 0))
+        items.append(
+            Candidate(
+                s,
+                dense.get(sid, 0.0),
+                keyword.get(sid, 0.0),
+                score,
+                rank,
+                corpus.paragraph_text(s.doc_id, s.paragraph),
+                corpus.documents[s.doc_id].text,
+                corpus.documents[s.doc_id].paragraph(s.paragraph).kind == "title",
+            )
+        )
+    return Candidates(
+        analysis,
+        tuple(items),
+        best[0][0][0] if best else None,
+        _unknown_share(analysis.content_words, retriever.store),
+        _unknown_share(analysis.entities, retriever.store),
+    )
+
+
+def _unknown_share(terms: tuple[str, ...], store: Store) -> float:
+    """The share of ``terms`` (each all of its words) that the index never uses."""
+    if not terms:
+        return 0.0
+    unknown = sum(
+        not all(store.vocabulary_has(w) for w in re.findall(r"[^\W_]+", term.lower()))
+        for term in terms
+    )
+    return unknown / len(terms)

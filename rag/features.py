@@ -1,0 +1,140 @@
+"""What the ranker sees of a candidate: one row of numbers per candidate statement.
+
+Every feature is a measurement (similarities, overlaps, matches of speaker and answer
+type); how much each counts is fitted on question sets (``eval/fit_ranker.py``), not
+chosen by hand. ``FEATURES`` names the columns; the weights file must list the same.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+import numpy as np
+
+from index.nlp import load_nlp
+from rag.candidates import Candidates
+from rag.places import place_key
+from rag.text import family, words
+
+KINDS = ("speaker", "who_said", "people", "opinion", "fact", "open")
+_BASE = (
+    "dense",
+    "dense_gap",
+    "keyword",
+    "paragraph_score",
+    "paragraph_top",
+    "paragraph_rr",
+    "overlap",
+    "overlap_paragraph",
+    "entity_cover",
+    "is_quote",
+    "speaker_match",
+    "other_speaker",
+    "person_in_paragraph",
+    "unknown_person",
+    "type_wanted",
+    "type_match",
+    "top_document",
+    "context",
+    "named_speaker",
+    "log_length",
+    "wording_short",
+    "unknown_words",
+    "unknown_names",
+    "document_cover",
+    "in_title",
+)
+FEATURES = (
+    *_BASE,
+    *(f"kind_{k}" for k in KINDS),
+    *(f"quote_x_{k}" for k in KINDS),
+)
+TYPED_CANDIDATES = 16  # entity labels are read for this many candidates, best first
+
+
+def key(word: str) -> str:
+    """A word's matching key: its country, its family, else its first five letters."""
+    place = place_key(word)
+    if place:
+        return place
+    fam = family(word)
+    return fam if fam.startswith("#") else word.lower()[:5]
+
+
+def keys(text: str) -> frozenset[str]:
+    return frozenset(key(w) for w in words(text))
+
+
+@lru_cache(maxsize=8192)
+def entity_labels(text: str) -> frozenset[str]:
+    """spaCy's entity labels in ``text`` (cached: a statement is read once per process)."""
+    nlp = load_nlp()
+    with nlp.select_pipes(enable=["tok2vec", "ner"]):
+        return frozenset(e.label_ for e in nlp(text).ents)
+
+
+@lru_cache(maxsize=4096)
+def document_keys(text: str) -> frozenset[str]:
+    return keys(text)
+
+
+def _cover(terms: frozenset[str], found: frozenset[str]) -> float:
+    return len(terms & found) / len(terms) if terms else 0.0
+
+
+def _entity_cover(entities: tuple[str, ...], text: str) -> float:
+    if not entities:
+        return 0.0
+    lowered = text.lower()
+    return sum(e.lower() in lowered for e in entities) / len(entities)
+
+
+def feature_rows(candidates: Candidates) -> np.ndarray:
+    """One row of ``FEATURES`` per candidate, in ``candidates.items`` order."""
+    a = candidates.analysis
+    items = candidates.items
+    if not items:
+        return np.zeros((0, len(FEATURES)), dtype=np.float32)
+    terms = frozenset(key(w) for w in a.lemmas)
+    best_dense = max(c.dense for c in items)
+    order = sorted(range(len(items)), key=lambda i: -(items[i].dense + items[i].paragraph_score))
+    typed = set(order[:TYPED_CANDIDATES]) if a.answer_labels else set()
+    person = a.person
+    surname = person.name.split()[-1].lower() if person is not None else ""
+    kind = a.kind if a.kind in KINDS else "open"
+    rows = []
+    for i, c in enumerate(items):
+        quote = c.is_quote
+        match = bool(person is not None and c.speaker == person.name)
+        row = [
+            c.dense,
+            best_dense - c.dense,
+            c.keyword,
+            c.paragraph_score,
+            float(c.paragraph_rank == 1),
+            1.0 / c.paragraph_rank if c.paragraph_rank else 0.0,
+            _cover(terms, keys(c.statement.text)),
+            _cover(terms, keys(c.paragraph_text)),
+            _entity_cover(a.entities, c.paragraph_text),
+            float(quote),
+            float(match),
+            float(person is not None and quote and not match),
+            float(bool(surname) and surname in c.paragraph_text.lower()),
+            float(bool(a.unknown_person)),
+            float(bool(a.answer_labels)),
+            float(i in typed and bool(entity_labels(c.statement.text) & a.answer_labels)),
+            float(c.statement.doc_id == candidates.top_doc),
+            float(f"{c.statement.doc_id}#{c.statement.paragraph}" in a.context),
+            float(bool(c.speaker)),
+            math.log1p(len(c.statement.text)) / 6.0,
+            float(a.wording and quote and len(c.statement.text) < 60),
+            candidates.unknown_words,
+            candidates.unknown_names,
+            _cover(terms, document_keys(c.document_text)),
+            float(c.in_title),
+        ]
+        row += [float(kind == k) for k in KINDS]
+        row += [float(quote and kind == k) for k in KINDS]
+        rows.append(row)
+    return np.asarray(rows, dtype=np.float32)

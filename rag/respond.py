@@ -1,0 +1,158 @@
+"""Steps 4 and 5 of the answer path: compose an answer from ranked candidates, verified.
+
+Every statement is verbatim source text (a quote with its speaker named, or a source
+sentence) with its citation; statements that fail verification are dropped, and an
+answer with none left abstains. The answer is given when the best candidate's fitted
+probability reaches the model's threshold; that probability is ``Answer.confidence``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from index.sentences import sentence_around
+from index.types import Fact, Quote, Speaker
+from rag.candidates import Candidate, Corpus
+from rag.compose import display_name, quote_citation, render, speaker_lead
+from rag.rank import Model, Ranked
+from rag.types import Answer, Citation
+from rag.verify import Statement, verified
+
+NOT_FOUND = "The indexed articles don't answer this."
+NOT_ENGLISH = "I can only answer questions in English."
+FACT_STATEMENTS = 2  # a fact is answered by its sentence and at most one more
+PER_SPEAKER = 2  # quotes of one speaker in an answer that is not about them
+
+
+@dataclass(frozen=True)
+class Composer:
+    """What composing needs besides the ranked candidates."""
+
+    corpus: Corpus
+    find_speaker: Callable[[str], Speaker | None]
+    model: Model
+
+    def statement(self, candidate: Candidate) -> Statement:
+        s = candidate.statement
+        if isinstance(s, Fact):
+            return Statement("", s.text, Citation(s.doc_id, s.paragraph, s.start, s.end, s.text))
+        speaker = self.find_speaker(s.speaker) if s.speaker else None
+        lead = speaker_lead(speaker, s.speaker)
+        if s.speaker and (speaker is None or " " not in speaker.name):
+            full = self.corpus.full_name(s.doc_id, s.speaker)
+            if full != s.speaker:
+                lead = lead.replace(f"**{display_name(speaker, s.speaker)}**", f"**{full}**", 1)
+        if s.kind == "direct":
+            return Statement(lead, s.text, quote_citation(s), quoted=True)
+        return self._sentence(s, speaker, lead)
+
+    def _sentence(self, quote: Quote, speaker: Speaker | None, lead: str) -> Statement:
+        """A partial or indirect quote is shown in its sentence."""
+        document = self.corpus.documents[quote.doc_id]
+        paragraph = document.paragraph(quote.paragraph)
+        start, end = sentence_around(
+            paragraph.text, quote.start - paragraph.start, quote.end - paragraph.start
+        )
+        start, end = paragraph.start + start, paragraph.start + end
+        text = document.text[start:end]
+        if speaker is not None and speaker.name in text:
+            lead = ""  # the sentence names them itself
+        citation = Citation(quote.doc_id, quote.paragraph, start, end, text, quote.speaker)
+        return Statement(lead, text, citation)
+
+
+def abstain(question: str, message: str, kind: str, confidence: float = 0.0) -> Answer:
+    return Answer(question, message, [], True, intent=kind, confidence=confidence)
+
+
+def _chosen(ranked: Ranked, cap: int, person: str | None, floor: float) -> list[Candidate]:
+    """The best candidate and the next ones close to it, at most ``PER_SPEAKER`` quotes of
+    anyone but the person asked about."""
+    items = ranked.items
+    if person is not None:  # about a person: their own words first
+        own = [(c, p) for c, p in items if c.speaker == person]
+        items = tuple(own + [(c, p) for c, p in items if c.speaker != person])
+    best = items[0][1]
+    chosen: list[Candidate] = []
+    per_speaker: dict[str | None, int] = {}
+    for candidate, probability in items:
+        if len(chosen) >= cap:
+            break
+        if chosen and probability < best * floor:
+            continue
+        speaker = candidate.speaker
+        if speaker is not None and speaker != person and per_speaker.get(speaker, 0) >= PER_SPEAKER:
+            continue
+        per_speaker[speaker] = per_speaker.get(speaker, 0) + 1
+        chosen.append(candidate)
+    return chosen
+
+
+def compose(ranked: Ranked, composer: Composer, limit: int) -> Answer:
+    """The answer for ``ranked`` candidates (or an abstention)."""
+    a = ranked.candidates.analysis
+    question, kind = a.text, a.kind
+    if not a.english:
+        return abstain(question, NOT_ENGLISH, kind)
+    if a.kind == "speaker" and a.person is None and a.unknown_person:
+        return abstain(question, f"{a.unknown_person} is not quoted in the indexed articles.", kind)
+    confidence = ranked.confidence
+    if not ranked.items or confidence < composer.model.threshold:
+        return abstain(question, NOT_FOUND, kind, confidence)
+    if kind == "people":
+        return _people(ranked, composer, confidence)
+    person = a.person.name if a.person is not None else None
+    cap = FACT_STATEMENTS if kind == "fact" else limit
+    chosen = _chosen(ranked, cap, person, composer.model.floor)
+    statements = verified(composer.corpus, _distinct([composer.statement(c) for c in chosen]))
+    if not statements:
+        return abstain(question, NOT_FOUND, kind, confidence)
+    text, citations = render("", statements)
+    quotes = [c.statement for c in chosen if isinstance(c.statement, Quote)]
+    speakers = {q.speaker for q in quotes}
+    speaker = person or (quotes[0].speaker if len(speakers) == 1 and quotes else None)
+    return Answer(
+        question, text, citations, False, quotes, [], kind, speaker, confidence=confidence
+    )
+
+
+def _people(ranked: Ranked, composer: Composer, confidence: float) -> Answer:
+    """Who was quoted about the topic: each person whose best quote reaches the list
+    threshold, with that quote."""
+    best: dict[str, tuple[Candidate, float]] = {}
+    for candidate, probability in ranked.items:
+        speaker = candidate.speaker
+        if speaker and probability >= composer.model.list_threshold and speaker not in best:
+            best[speaker] = (candidate, probability)
+    statements = []
+    for candidate, _ in best.values():
+        s = composer.statement(candidate)
+        known = composer.find_speaker(candidate.speaker or "")
+        name = display_name(known, candidate.speaker)
+        if " " not in name:
+            name = composer.corpus.full_name(candidate.statement.doc_id, name)
+        lead = f"**{name}**: "
+        statements.append(Statement(lead, s.body, s.citation, s.quoted))
+    statements = verified(composer.corpus, statements)
+    a = ranked.candidates.analysis
+    if not statements:
+        return abstain(a.text, NOT_FOUND, a.kind, confidence)
+    intro = f"Quoted on this: {len(statements)} {'person' if len(statements) == 1 else 'people'}."
+    text, citations = render(intro, statements, bullets=True)
+    quotes = [c.statement for c, _ in best.values() if isinstance(c.statement, Quote)]
+    return Answer(a.text, text, citations, False, quotes, [], a.kind, confidence=confidence)
+
+
+def _distinct(statements: list[Statement]) -> list[Statement]:
+    """Statements whose source text does not repeat one already given."""
+    out: list[Statement] = []
+    for s in statements:
+        c = s.citation
+        if any(
+            o.citation.doc_id == c.doc_id and o.citation.start < c.end and c.start < o.citation.end
+            for o in out
+        ):
+            continue
+        out.append(s)
+    return out

@@ -1,0 +1,251 @@
+"""Step 1 of the answer path: what a question asks, read with spaCy's parser and entities.
+
+``analyse`` returns an ``Analysis``: the kind of answer wanted, the person asked about
+(the subject of the question or the object of a verb of saying, matched to the speaker
+directory by full name before surname; never a possessive modifier), the entity labels
+an answer should carry (from the question's wh-phrase), and the question's content
+lemmas. Nothing here reads the index beyond the speaker directory.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from index.nlp import load_nlp
+from index.types import Speaker
+from rag.question import (
+    asks_what_was_said,
+    asks_wording,
+    core,
+    find_person,
+    understand,
+)
+
+Kind = Literal["author", "people", "identity", "who_said", "speaker", "opinion", "fact", "open"]
+
+# The entity labels that answer each kind of wh-phrase (spaCy's OntoNotes labels).
+_WHEN = frozenset({"DATE", "TIME"})
+_COUNT = frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT"})
+_PLACE = frozenset({"GPE", "LOC", "NORP", "FAC"})
+_AGENT = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+_PLACE_NOUNS = frozenset({"country", "countries", "city", "state", "states", "nation", "place"})
+_GROUP_NOUNS = frozenset(
+    {"organisation", "organization", "group", "party", "company", "agency", "body", "network"}
+)
+_SAYING_LEMMAS = frozenset(
+    {
+        "say", "think", "describe", "tell", "call", "argue", "warn", "claim", "believe",
+        "react", "respond", "reply", "comment", "characterize", "characterise", "view",
+        "explain", "suggest", "predict", "write", "tweet", "insist", "add", "accuse",
+        "criticize", "criticise", "praise", "blame", "feel", "admit", "announce", "deny",
+    }
+)  # fmt: skip
+# Function words of the languages users most often write in besides English: a
+# question made mostly of these is not English (the parser and embedder are English).
+_FOREIGN = {
+    "de": {"der", "die", "das", "und", "ist", "nicht", "was", "wie", "warum", "über", "hat",
+           "sagte", "sagt", "wer", "dem", "den", "ein", "eine", "zu", "mit", "sich", "auf"},
+    "fr": {"le", "la", "les", "et", "est", "que", "qui", "pourquoi", "comment", "sur", "des",
+           "du", "une", "un", "dit", "pas", "il", "elle", "au", "quel", "quelle", "ce"},
+    "es": {"el", "la", "los", "las", "y", "es", "que", "qué", "quién", "cómo", "por", "dijo",
+           "del", "una", "un", "sobre", "cuánto", "cuántos", "cuándo", "dónde", "se", "su"},
+    "it": {"il", "la", "che", "chi", "è", "e", "perché", "come", "del", "della", "una", "ha",
+           "detto", "sul", "sulla", "gli", "quanto", "quando", "dove"},
+    "pt": {"o", "a", "os", "as", "e", "é", "que", "quem", "como", "por", "disse", "do", "da",
+           "uma", "um", "sobre", "quanto", "quando", "onde", "não"},
+}  # fmt: skip
+_ENGLISH = {
+    "the", "a", "an", "and", "is", "are", "was", "were", "what", "who", "why", "how", "when",
+    "where", "which", "did", "does", "do", "say", "said", "of", "to", "in", "on", "about",
+    "for", "with", "has", "have", "that", "this", "it", "he", "she", "they", "by", "from",
+}  # fmt: skip
+_NOT_NAMES = frozenset({"CARDINAL", "ORDINAL", "DATE", "TIME", "PERCENT", "MONEY", "QUANTITY"})
+_TOKEN = re.compile(r"[^\W\d_]+", re.U)
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What a question asks, for retrieval, ranking and composition."""
+
+    text: str
+    kind: Kind
+    person: Speaker | None = None  # the person (or organisation) asked about, if quoted
+    person_named: str = ""  # the person's name as the question writes it ("" if described)
+    unknown_person: str = ""  # a person the question names whom no article quotes
+    answer_labels: frozenset[str] = frozenset()  # entity labels a fact answer should carry
+    lemmas: frozenset[str] = frozenset()  # content lemmas (without the person's name)
+    entities: tuple[str, ...] = ()  # named things the question mentions (not the person)
+    content_words: tuple[str, ...] = ()  # content words as written (not the person's name)
+    target: str = ""  # who_said: the words someone said
+    wording: bool = False  # asks how something was described: short partial quotes answer
+    english: bool = True
+    context: frozenset[str] = field(default=frozenset())  # "doc_id#paragraph" of a follow-up
+
+
+def is_english(text: str) -> bool:
+    """False when the question's function words are mostly another language's."""
+    tokens = [t.lower() for t in _TOKEN.findall(text)]
+    if len(tokens) < 3:
+        return True
+    english = sum(t in _ENGLISH for t in tokens)
+    foreign = max(sum(t in words for t in tokens) for words in _FOREIGN.values())
+    return not (foreign >= 2 and foreign > english)
+
+
+def answer_labels(doc: Any) -> frozenset[str]:
+    """The entity labels an answer to ``doc``'s wh-phrase carries (empty: any)."""
+    tokens = [t for t in doc if not t.is_punct]
+    if not tokens:
+        return frozenset()
+    lowered = [t.lower_ for t in tokens]
+    first = lowered[0]
+    second = lowered[1] if len(lowered) > 1 else ""
+    if first == "when" or (
+        first in {"what", "which"} and second in {"date", "day", "year", "month", "time"}
+    ):
+        return _WHEN
+    if first == "how" and second in {"many", "much"}:
+        return _COUNT
+    if first == "how" and second in {"long", "old"}:
+        return _WHEN | _COUNT
+    if first == "where" or (first in {"which", "what"} and second in _PLACE_NOUNS):
+        return _PLACE
+    if first in {"which", "what"} and second in _GROUP_NOUNS:
+        return frozenset({"ORG", "NORP"})
+    return frozenset()
+
+
+def _content_lemmas(doc: Any, skip: set[int]) -> frozenset[str]:
+    return frozenset(
+        t.lemma_.lower()
+        for t in doc
+        if t.i not in skip
+        and not (t.is_stop or t.is_punct)
+        and t.pos_ in {"NOUN", "PROPN", "VERB", "ADJ", "NUM", "ADV"}
+        and t.lemma_.lower() not in _SAYING_LEMMAS
+        and len(t.text) > 1
+    )
+
+
+def _mention_role(doc: Any, start: int, end: int) -> int:
+    """How surely a name at tokens [start, end) is the person asked about: 2 the subject
+    (or agent, or the object of a verb of saying), 1 elsewhere, 0 a possessive modifier
+    or a modifier of another noun ("Hillary Clinton's policy", "a Clinton aide")."""
+    span = doc[start:end]
+    root = span.root
+    if root.dep_ == "poss" or (root.dep_ == "compound" and root.head.i >= end):
+        return 0
+    if root.dep_ in {"nsubj", "nsubjpass"}:
+        return 2
+    if root.dep_ == "pobj" and root.head.lower_ in {"by", "from", "to", "according"}:
+        return 2
+    if root.dep_ in {"dobj", "attr"} and root.head.lemma_ in _SAYING_LEMMAS:
+        return 2
+    return 1
+
+
+def _directory_person(
+    text: str, doc: Any, speakers: list[Speaker], common: frozenset[str]
+) -> tuple[Speaker, str] | None:
+    """The quoted person the question is about: every speaker whose name (full name before
+    surname) the question writes, best role first; else one matched by title words."""
+    found: list[tuple[int, int, Speaker, str]] = []
+    for speaker in speakers:
+        forms = sorted({speaker.name, *speaker.aliases}, key=len, reverse=True)
+        for form in forms:
+            if len(form) < 3:
+                continue
+            match = re.search(rf"(?<![\w]){re.escape(form)}(?![\w’'])", text, re.I)
+            if match is None:
+                match = re.search(rf"(?<![\w]){re.escape(form)}(?=[’']s\b)", text, re.I)
+            if match is None:
+                continue
+            span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+            role = _mention_role(doc, span.start, span.end) if span is not None else 1
+            full = len(form.split()) > 1 and form.lower() == speaker.name.lower()
+            found.append((role, len(form) + (100 if full else 0), speaker, form))
+            break
+    if found:
+        role, _, speaker, form = max(found, key=lambda f: (f[0], f[1]))
+        if role > 0 or len(found) == 1:
+            return speaker, form
+    person = find_person(text, speakers, common)
+    if person is not None and not person[1]:
+        return person  # described by title ("the University of Lahore expert")
+    return None
+
+
+def _unknown_person(doc: Any, speakers: list[Speaker]) -> str:
+    """A PERSON the question names as the one asked about whom no speaker matches."""
+    known = {w.lower() for s in speakers for form in (s.name, *s.aliases) for w in form.split()}
+    for ent in doc.ents:
+        if ent.label_ != "PERSON" or _mention_role(doc, ent.start, ent.end) < 2:
+            continue
+        if not {w.lower().strip("’'s") for w in ent.text.split()} & known:
+            return ent.text.removesuffix("’s").removesuffix("'s")
+    return ""
+
+
+def analyse(
+    text: str,
+    speakers: list[Speaker],
+    common: frozenset[str] = frozenset(),
+    context: frozenset[str] = frozenset(),
+) -> Analysis:
+    """The ``Analysis`` of one (resolved) question."""
+    text = text.strip()
+    if not is_english(text):
+        return Analysis(text, "open", english=False, context=context)
+    doc = load_nlp()(core(text))
+    offset = len(text) - len(core(text)) if text.endswith(core(text)) else 0
+    form_question = understand(text, speakers, common)  # kind by the question's form
+    kind: Kind = form_question.intent
+    found = _directory_person(text[offset:], doc, speakers, common)
+    person, named = found if found is not None else (None, "")
+    unknown = "" if person is not None else _unknown_person(doc, speakers)
+    if kind in {"speaker", "identity"} and person is None:
+        kind = "opinion" if asks_what_was_said(text) else "fact"
+    if (
+        person is not None
+        and kind in {"opinion", "fact", "open"}
+        and (asks_what_was_said(text) or len(named.split()) > 1)
+    ):
+        kind = "speaker"
+    skip: set[int] = set()
+    if named:
+        match = re.search(re.escape(named), text[offset:], re.I)
+        span = doc.char_span(match.start(), match.end(), alignment_mode="expand") if match else None
+        if span is not None:
+            skip = set(range(span.start, span.end))
+    entities = tuple(
+        e.text
+        for e in doc.ents
+        if e.label_ not in {"CARDINAL", "ORDINAL", "DATE", "TIME"}
+        and not (skip & set(range(e.start, e.end)))
+    )
+    return Analysis(
+        text=text,
+        kind=kind,
+        person=person,
+        person_named=named,
+        unknown_person=unknown,
+        answer_labels=answer_labels(doc),
+        lemmas=_content_lemmas(doc, skip),
+        content_words=tuple(
+            dict.fromkeys(
+                t.lower_
+                for t in doc
+                if t.i not in skip
+                and t.is_alpha
+                and not t.is_stop
+                and t.pos_ in {"NOUN", "PROPN", "VERB", "ADJ"}
+                and t.lemma_.lower() not in _SAYING_LEMMAS
+            )
+        ),
+        entities=entities,
+        target=form_question.target,
+        wording=asks_wording(text),
+        context=context,
+    )

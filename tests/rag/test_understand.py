@@ -1,0 +1,74 @@
+"""Question analysis on spaCy's parse: the person asked about, answer types, language."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.types import Speaker
+from rag.understand import analyse, is_english
+
+SPEAKERS = [
+    Speaker("Hillary Clinton", "Democratic nominee", ("Clinton", "Mrs. Clinton"), 4),
+    Speaker("Bill Clinton", "former president", ("Clinton",), 2),
+    Speaker("Janet Yellen", "chair of the Federal Reserve", ("Yellen",), 3),
+    Speaker("Robert Gates", "former defence secretary", ("Gates",), 1),
+]
+
+
+def test_the_subject_is_the_person_asked_about_not_a_possessive() -> None:
+    a = analyse("What did Robert Gates say about Hillary Clinton's Syria policy?", SPEAKERS)
+    assert a.person is not None and a.person.name == "Robert Gates"
+    assert a.kind == "speaker"
+
+
+def test_full_name_before_surname() -> None:
+    a = analyse("What did Bill Clinton say about the economy?", SPEAKERS)
+    assert a.person is not None and a.person.name == "Bill Clinton"
+
+
+def test_a_surname_finds_the_speaker() -> None:
+    a = analyse("How did Yellen describe inflation?", SPEAKERS)
+    assert a.person is not None and a.person.name == "Janet Yellen"
+    assert "inflation" in a.lemmas
+
+
+def test_a_person_no_article_quotes_is_named_as_unknown() -> None:
+    a = analyse("What did Angela Merkel say about the refugees?", SPEAKERS)
+    assert a.person is None
+    assert a.unknown_person == "Angela Merkel"
+
+
+@pytest.mark.parametrize(
+    ("question", "label"),
+    [
+        ("When did the Senate vote on the bill?", "DATE"),
+        ("How many people attended the rally?", "CARDINAL"),
+        ("How much did the campaign raise in August?", "MONEY"),
+        ("Which country hosted the summit?", "GPE"),
+        ("Where was the debate held?", "GPE"),
+    ],
+)
+def test_answer_type_comes_from_the_wh_phrase(question: str, label: str) -> None:
+    assert label in analyse(question, SPEAKERS).answer_labels
+
+
+def test_an_open_question_wants_no_particular_type() -> None:
+    assert analyse("Why did the markets fall?", SPEAKERS).answer_labels == frozenset()
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Was hat Janet Yellen über die Zinsen gesagt?",
+        "Qu'est-ce que Hillary Clinton a dit sur la Syrie ?",
+        "¿Cuánto dinero recaudó la campaña de Clinton?",
+    ],
+)
+def test_other_languages_are_recognised(question: str) -> None:
+    assert not is_english(question)
+    assert not analyse(question, SPEAKERS).english
+
+
+def test_english_questions_stay_english() -> None:
+    for q in ("What did Yellen say about rates?", "Who is quoted?", "Why now?"):
+        assert is_english(q)
