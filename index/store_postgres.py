@@ -101,10 +101,23 @@ class PostgresStore:
 
     filters_in_store = True  # dense() takes doc_ids/kinds and applies them in the database
 
-    def __init__(self, dsn: str, manifest: Manifest | None, connection: _Connection) -> None:
+    def __init__(
+        self,
+        dsn: str,
+        manifest: Manifest | None,
+        connection: _Connection,
+        base: PostgresStore | None = None,
+    ) -> None:
         self.dsn = dsn
         self._manifest = manifest
         self._db = connection
+        self._base = base  # an older snapshot whose loaded rows this one starts from
+
+    def _loaded_base(self) -> PostgresStore | None:
+        """The nearest snapshot (this or its base) whose contents are loaded."""
+        if "_state" in self.__dict__:
+            return self
+        return self._base
 
     # -- opening and following newer generations -------------------------------------------
     @classmethod
@@ -132,7 +145,7 @@ class PostgresStore:
             meta = _read_meta(self._db.get())
         if meta is None or meta[0] == self.generation:
             return self
-        return PostgresStore(self.dsn, meta[1], self._db)
+        return PostgresStore(self.dsn, meta[1], self._db, self._loaded_base())
 
     def close(self) -> None:
         self._db.close()
@@ -153,70 +166,92 @@ class PostgresStore:
         with self._db.lock:
             return list(self._db.get().execute(sql, args).fetchall())
 
-    @cached_property
-    def _records(self) -> dict[str, tuple[Document, int]]:
-        """Every document of this generation (with its batch), in the order added."""
-        cols = schema.columns(schema.DOCUMENT_COLUMNS)
+    def _load(self, after: int) -> list[DocRecord]:
+        """The documents of this generation added after generation ``after``, with their
+        paragraphs, quotes, facts, speakers and units, in the order added."""
+        window = {"after": after}
+        fresh = f"{schema.visible(table='d')} AND d.batch > %(after)s"
         docs = self._query(
-            f"SELECT doc_id, batch, {cols} FROM {S}.documents WHERE {schema.visible()} ORDER BY seq"
+            f"SELECT d.doc_id, d.batch, {schema.columns(schema.DOCUMENT_COLUMNS, 'd')} "
+            f"FROM {S}.documents d WHERE {fresh} ORDER BY d.seq",
+            window,
         )
-        paragraphs: dict[str, list[Paragraph]] = {}
-        for doc_id, number, start, end, kind, text in self._query(
-            f"SELECT p.doc_id, {schema.columns(schema.PARAGRAPH_COLUMNS, 'p')} FROM {S}.paragraphs "
-            f"p JOIN {S}.documents d USING (doc_id, batch) WHERE {schema.visible(table='d')} "
-            "ORDER BY p.doc_id, number"
-        ):
-            paragraphs.setdefault(doc_id, []).append(Paragraph(number, start, end, text, kind))
-        found = {}
+
+        def grouped(table: str, names: tuple[str, ...], order: str) -> dict[str, list[Any]]:
+            found: dict[str, list[Any]] = {}
+            for row in self._query(
+                f"SELECT t.doc_id, {schema.columns(names, 't')} FROM {S}.{table} t "
+                f"JOIN {S}.documents d USING (doc_id, batch) WHERE {fresh} ORDER BY {order}",
+                window,
+            ):
+                found.setdefault(row[0], []).append(row[1:])
+            return found
+
+        paragraphs = grouped("paragraphs", schema.PARAGRAPH_COLUMNS, "t.doc_id, t.number")
+        quotes = grouped("quotes", schema.QUOTE_COLUMNS, "t.doc_id, t.seq")
+        facts = grouped("facts", schema.FACT_COLUMNS, "t.doc_id, t.seq")
+        speakers = grouped("speakers", schema.SPEAKER_COLUMNS, "t.doc_id, t.seq")
+        units = grouped("units", ("row", *schema.UNIT_COLUMNS), "t.doc_id, t.row")
+        records = []
         for doc_id, batch, title, source, author, date, text, added_at, outlet in docs:
-            parts = tuple(paragraphs.get(doc_id, ()))
+            parts = tuple(Paragraph(n, a, b, t, k) for n, a, b, k, t in paragraphs.get(doc_id, []))
             document = Document(doc_id, text, title, source, parts, author, date, added_at, outlet)
-            found[doc_id] = (document, int(batch))
-        return found
+            records.append(
+                DocRecord(
+                    document,
+                    int(batch),
+                    tuple(Quote(*r) for r in quotes.get(doc_id, [])),
+                    tuple(Fact(*r) for r in facts.get(doc_id, [])),
+                    tuple(
+                        Speaker(name, title, tuple(aliases or ()), count, bool(person))
+                        for name, title, aliases, count, person in speakers.get(doc_id, [])
+                    ),
+                    tuple((int(r[0]), Unit(*r[1:])) for r in units.get(doc_id, [])),
+                )
+            )
+        return records
+
+    @cached_property
+    def _state(self) -> dict[str, DocRecord]:
+        """Every document of this generation with what was extracted from it, in the order
+        added: from an older loaded snapshot, only the rows committed since are read."""
+        base, self._base = self._base, None
+        if base is None or "_state" not in base.__dict__ or base.generation > self.generation:
+            return {r.document.doc_id: r for r in self._load(0)}
+        live = dict(
+            self._query(f"SELECT doc_id, batch FROM {S}.documents WHERE {schema.visible()}")
+        )
+        state = {d: r for d, r in base._state.items() if live.get(d) == r.batch}
+        for record in self._load(base.generation):
+            state[record.document.doc_id] = record
+        return state
 
     def __contains__(self, doc_id: str) -> bool:
-        if "_records" in self.__dict__:
-            return doc_id in self._records
+        if "_state" in self.__dict__:
+            return doc_id in self._state
         sql = f"SELECT 1 FROM {S}.documents WHERE doc_id = %(d)s AND {schema.visible()}"
         return bool(self._query(sql, {"d": doc_id}))
 
     @cached_property
     def documents(self) -> dict[str, Document]:
-        return {doc_id: document for doc_id, (document, _) in self._records.items()}
-
-    def _children(self, table: str, names: tuple[str, ...]) -> list[tuple[Any, ...]]:
-        """Rows of ``table`` of this generation's documents, in document and stored order."""
-        rows = self._query(
-            f"SELECT t.doc_id, {schema.columns(names, 't')} "
-            f"FROM {S}.{table} t JOIN {S}.documents d USING (doc_id, batch) "
-            f"WHERE {schema.visible(table='d')} ORDER BY d.seq, t.seq"
-        )
-        return [row[1:] for row in rows]
+        return {doc_id: r.document for doc_id, r in self._state.items()}
 
     @cached_property
     def quotes(self) -> list[Quote]:
-        return [Quote(*row) for row in self._children("quotes", schema.QUOTE_COLUMNS)]
+        return [q for r in self._state.values() for q in r.quotes]
 
     @cached_property
     def facts(self) -> list[Fact]:
-        return [Fact(*row) for row in self._children("facts", schema.FACT_COLUMNS)]
+        return [f for r in self._state.values() for f in r.facts]
 
     @cached_property
     def doc_speakers(self) -> list[Speaker]:
-        return [
-            Speaker(name, title, tuple(aliases or ()), count, bool(person))
-            for name, title, aliases, count, person in self._children(
-                "speakers", schema.SPEAKER_COLUMNS
-            )
-        ]
+        return [s for r in self._state.values() for s in r.speakers]
 
     @cached_property
     def _units_by_row(self) -> dict[int, Unit]:
-        rows = self._query(
-            f"SELECT row, {schema.columns(schema.UNIT_COLUMNS)} FROM {S}.units "
-            f"WHERE {schema.visible()} ORDER BY row"
-        )
-        return {int(row[0]): Unit(*row[1:]) for row in rows}
+        found = {row: u for r in self._state.values() for row, u in r.units}
+        return dict(sorted(found.items()))
 
     @cached_property
     def _scope_sizes(self) -> Counter[tuple[str, str]]:
@@ -230,7 +265,7 @@ class PostgresStore:
 
     @property
     def size(self) -> int:
-        if "_units_by_row" in self.__dict__ or self._manifest is None:
+        if "_state" in self.__dict__ or self._manifest is None:
             return len(self._units_by_row)
         return int(self._manifest.counts.get("vectors", 0))
 
@@ -238,13 +273,15 @@ class PostgresStore:
         """The stored vector of every indexed view, aligned with ``self.units``."""
         if self.size == 0:
             return np.zeros((0, 0), dtype=np.float32)
-        rows = self._query(
-            f"SELECT vector_send(embedding) FROM {S}.units WHERE {schema.visible()} ORDER BY row"
+        rows = np.fromiter(self._units_by_row, dtype=np.int64, count=len(self._units_by_row))
+        found = self._query(
+            f"SELECT row, vector_send(embedding) FROM {S}.units WHERE row = ANY(%(rows)s) "
+            "ORDER BY row",
+            {"rows": rows.tolist()},
         )
         # vector_send: int16 dimension, int16 unused, then big-endian float4 values
-        return np.stack([np.frombuffer(bytes(b), dtype=">f4", offset=4) for (b,) in rows]).astype(
-            np.float32
-        )
+        vectors = np.stack([np.frombuffer(bytes(b), dtype=">f4", offset=4) for _, b in found])
+        return np.ascontiguousarray(vectors, dtype=np.float32)
 
     # -- search --------------------------------------------------------------------------
     def _in_scope(self, doc_ids: frozenset[str] | None, kinds: tuple[str, ...] | None) -> int:
@@ -377,7 +414,7 @@ class PostgresStore:
         finally:
             if held is None:
                 conn.close()
-        return PostgresStore(self.dsn, manifest, self._db)
+        return PostgresStore(self.dsn, manifest, self._db, self._loaded_base())
 
 
 def _write(
