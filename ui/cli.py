@@ -27,6 +27,13 @@ INDEX_HELP = (
 )
 
 
+STORE_HELP = (
+    "where the index is: embedded (default: the --index directory) or a PostgreSQL database "
+    "with pgvector, postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE (a DSN implies the "
+    "PostgreSQL store; `bench --articles N --store postgres` starts a throwaway local server)"
+)
+
+
 class _Subparsers(argparse._SubParsersAction):
     """Every subcommand also takes ``--index DIR`` after its name."""
 
@@ -34,6 +41,7 @@ class _Subparsers(argparse._SubParsersAction):
         parser = super().add_parser(name, **kwargs)
         # SUPPRESS: the option given before the subcommand is kept when not repeated after it
         parser.add_argument("--index", metavar="DIR", default=argparse.SUPPRESS, help=INDEX_HELP)
+        parser.add_argument("--store", default=argparse.SUPPRESS, help=STORE_HELP)
         return parser
 
 
@@ -47,6 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.register("action", "parsers", _Subparsers)
     parser.add_argument("--index", metavar="DIR", help=INDEX_HELP)
+    parser.add_argument("--store", help=STORE_HELP)
     sub = parser.add_subparsers(dest="command", required=True)
     manage.add_arguments(sub)
     p = sub.add_parser("search", help="hybrid search over paragraphs, quotes or facts")
@@ -434,6 +443,17 @@ COMMANDS = {
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from index.errors import QuotebotError
+
+    store = getattr(args, "store", None)
+    if store not in (None, "embedded") and args.command != "bench":  # bench: its own choice
+        if "://" not in store:
+            print(
+                f"error: --store {store} needs the database: --store "
+                "postgresql://USER@HOST/DATABASE (or --store embedded).",
+                file=sys.stderr,
+            )
+            return 2
+        args.index = store  # QuoteBot.open/create take a DSN where a directory goes
 
     try:
         return COMMANDS[args.command](args)
