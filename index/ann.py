@@ -16,6 +16,7 @@ request for more neighbours than the probed lists hold on average falls back to 
 from __future__ import annotations
 
 import math
+import os
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,11 @@ import numpy as np
 
 TRAIN_PER_LIST = 64  # k-means training sample: this many vectors per list
 EXACT_LIMIT = 20_000  # filtered sets this small are scanned exactly
+# One query is searched on one OpenMP thread (FAISS's own runtime, not torch's): a flat
+# search of 50,000 vectors took 15.8 ms on one thread and 50.3 ms on two on this shared
+# 2-core machine; concurrent requests use the cores. Building an IVF index uses them all.
+SEARCH_THREADS = 1
+faiss.omp_set_num_threads(SEARCH_THREADS)
 
 
 @dataclass(frozen=True)
@@ -61,8 +67,13 @@ def build_ivf(vectors: np.ndarray, nlist: int | None = None, seed: int = 0) -> f
     index.cp.seed = seed
     rng = np.random.default_rng(seed)
     sample = min(n, nlist * TRAIN_PER_LIST)
-    index.train(vectors[np.sort(rng.choice(n, sample, replace=False))] if sample < n else vectors)
-    index.add(vectors)
+    faiss.omp_set_num_threads(os.cpu_count() or 1)
+    try:
+        chosen = np.sort(rng.choice(n, sample, replace=False)) if sample < n else slice(None)
+        index.train(vectors[chosen])
+        index.add(vectors)
+    finally:
+        faiss.omp_set_num_threads(SEARCH_THREADS)
     return index
 
 
