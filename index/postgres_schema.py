@@ -138,21 +138,26 @@ TOKENS = (
 
 
 def bm25(g: str = "%(g)s") -> str:
-    """Rows matching any of ``%(terms)s`` (text[]) scored by FTS5's BM25 over the rows
-    visible at ``g``; ``%(n)s`` rows of ``%(avgdl)s`` tokens on average; ``%(k)s`` best."""
-    s, k1, b = SCHEMA, BM25_K1, BM25_B
+    """Rows matching any of the terms ``%(terms)s`` (text[]; a term of several words is a
+    phrase) scored by FTS5's BM25 over the rows visible at ``g``: ``%(n)s`` rows of
+    ``%(avgdl)s`` tokens on average; the ``%(k)s`` best. A phrase's frequency in a row is
+    its rarest word's (an upper bound of FTS5's phrase count)."""
+    s, k1, b, cfg = SCHEMA, BM25_K1, BM25_B, TEXT_CONFIG
     return f"""
-WITH q AS (
-  SELECT t.lexeme, count(*) AS weight
-  FROM unnest(%(terms)s::text[]) AS term, unnest(to_tsvector('{TEXT_CONFIG}', term)) AS t
-  GROUP BY t.lexeme
+WITH terms AS (
+  SELECT n, tq, ARRAY(SELECT lexeme FROM unnest(to_tsvector('{cfg}', term))) AS lexemes
+  FROM (SELECT n, term, phraseto_tsquery('{cfg}', term) AS tq
+        FROM unnest(%(terms)s::text[]) WITH ORDINALITY AS x(term, n)) AS parsed
+  WHERE numnode(tq) > 0
 ), hits AS (
-  SELECT u.row, u.dl, t.lexeme, cardinality(t.positions) AS tf
-  FROM {s}.units u, unnest(u.tsv) AS t
-  WHERE u.tsv @@ (SELECT string_agg(quote_literal(lexeme), ' | ')::tsquery FROM q)
-    AND {visible(g, "u")} AND t.lexeme IN (SELECT lexeme FROM q)
-), df AS (SELECT lexeme, count(*) AS n FROM hits GROUP BY lexeme)
-SELECT h.row, sum(q.weight * greatest(ln((%(n)s - df.n + 0.5) / (df.n + 0.5)), 1e-6)
+  SELECT u.row, u.dl, t.n,
+    (SELECT min(cardinality(x.positions)) FROM unnest(u.tsv) AS x
+     WHERE x.lexeme = ANY(t.lexemes)) AS tf
+  FROM {s}.units u JOIN terms t ON u.tsv @@ t.tq
+  WHERE u.tsv @@ (SELECT string_agg('(' || tq::text || ')', ' | ')::tsquery FROM terms)
+    AND {visible(g, "u")}
+), df AS (SELECT n, count(*) AS df FROM hits GROUP BY n)
+SELECT h.row, sum(greatest(ln((%(n)s - df.df + 0.5) / (df.df + 0.5)), 1e-6)
     * h.tf * {k1 + 1} / (h.tf + {k1} * ({1 - b} + {b} * h.dl / %(avgdl)s))) AS score
-FROM hits h JOIN df USING (lexeme) JOIN q USING (lexeme)
+FROM hits h JOIN df USING (n)
 GROUP BY h.row ORDER BY score DESC, h.row LIMIT %(k)s"""
