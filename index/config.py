@@ -72,7 +72,7 @@ class Config:
     merge_factor: int = 10  # this many vector segments of one size tier are merged into one
     store: str = "embedded"  # or "postgres": PostgreSQL + pgvector at ``dsn``
     dsn: str = ""  # postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE (store="postgres")
-    ann_threshold: int = 200_000  # vectors in one block from which IVF replaces exact search
+    ann_threshold: int = 100_000  # vectors in the index from which IVF replaces exact search
     ann_nprobe: int = 24  # IVF lists probed per query (recall@10 >= 0.95 at 1M: eval/bench_ann.py)
 
     def to_dict(self) -> dict[str, Any]:
