@@ -10,6 +10,7 @@ Vector row numbers never leave this module and its helpers.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sqlite3
 import threading
@@ -20,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from index import database
-from index.ann import AnnSettings
+from index.ann import IVF_MIN_BLOCK, AnnSettings
 from index.config import Config
 from index.database import DocRecord
 from index.errors import ChecksumError, IndexMissingError
@@ -322,6 +323,12 @@ class IndexStore:
             if not len(allowed):
                 return []
         settings = self._ann_settings
+        if self.size < settings.threshold:  # every block exact
+            settings = dataclasses.replace(settings, threshold=self.size + 1)
+        else:  # every block big enough for IVF to pay gets it
+            settings = dataclasses.replace(
+                settings, threshold=min(settings.threshold, IVF_MIN_BLOCK)
+            )
         fetch = k if allowed is not None else k + len(masked)
         hits = [
             (row, score)
