@@ -59,7 +59,16 @@ def answers(question: EvalQuestion, candidate: Candidate) -> bool:
         e = norm(evidence)
         if len(text) >= 20 and (text in e or e in text):
             return True
-    return False
+    s = candidate.statement
+    in_gold = s.paragraph in question.gold_paragraphs and question.doc_id in (None, s.doc_id)
+    # "who said ...": the gold speaker's quote in a gold paragraph answers (its key
+    # phrase may be the name, outside the quote)
+    return bool(
+        in_gold
+        and question.gold_speakers
+        and question.kind == "who_said"
+        and _named(candidate.speaker, question.gold_speakers)
+    )
 
 
 def _phrases_held(question: EvalQuestion, candidate: Candidate) -> frozenset[int]:

@@ -8,6 +8,7 @@ a question about a person, every quote of that person.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from collections.abc import Mapping
@@ -26,6 +27,7 @@ from rag.understand import Analysis
 
 PARAGRAPH_DEPTH = 12  # paragraphs whose statements are candidates
 STATEMENT_DEPTH = 30  # best statements taken whatever their paragraph
+LIST_PARAGRAPHS = 3  # a list question takes every quote of these best paragraphs' articles
 RETRIEVAL_DEPTH = 240  # indexed views fetched by each of the dense and keyword searches
 
 Statement = Quote | Fact
@@ -37,6 +39,7 @@ class Candidate:
 
     statement: Statement
     dense: float  # cosine similarity of the question and the statement (best view)
+    dense_topic: float  # cosine similarity of the question's topic and the statement
     keyword: float  # the statement's BM25 score over the best one's (0: no keyword hit)
     paragraph_score: float  # fused score of its paragraph (0: not among the best)
     paragraph_rank: int  # 1 for the best paragraph; 0 when not among them
@@ -65,6 +68,8 @@ class Candidates:
     top_doc: str | None  # the document of the best paragraph
     unknown_words: float = 0.0  # share of the question's content words no article uses
     unknown_names: float = 0.0  # share of the names it mentions that no article writes
+    missing_names: tuple[str, ...] = ()  # those names
+    weights: tuple[tuple[str, float], ...] = ()  # the question's word keys with their IDF
 
 
 class Corpus:
@@ -105,6 +110,17 @@ class Corpus:
         return dict(found)
 
     @cached_property
+    def _quotes_by_document(self) -> dict[str, list[Quote]]:
+        found: dict[str, list[Quote]] = defaultdict(list)
+        for q in self.store.quotes:
+            if q.repeats is None:
+                found[q.doc_id].append(q)
+        return dict(found)
+
+    def quotes_of(self, doc_id: str) -> list[Quote]:
+        return self._quotes_by_document.get(doc_id, [])
+
+    @cached_property
     def _vectors(self) -> tuple[np.ndarray, dict[str, list[int]]]:
         units: list[Unit] = self.store.units
         rows: dict[str, list[int]] = defaultdict(list)
@@ -127,6 +143,20 @@ class Corpus:
 
     def document(self, doc_id: str) -> Document:
         return self.documents[doc_id]
+
+    @cached_property
+    def key_frequency(self) -> tuple[dict[str, int], int]:
+        """In how many paragraphs each word key occurs, and the number of paragraphs."""
+        from rag.features import keys
+
+        counts: dict[str, int] = defaultdict(int)
+        total = 0
+        for document in self.documents.values():
+            for paragraph in document.paragraphs:
+                total += 1
+                for k in keys(paragraph.text):
+                    counts[k] += 1
+        return dict(counts), max(1, total)
 
     def full_name(self, doc_id: str, name: str) -> str:
         """A one-word speaker name ("Trump") as the article writes it in full elsewhere
@@ -204,6 +234,10 @@ def gather(
         for q in corpus.quotes_by_speaker.get(analysis.person.name, []):
             if scope is None or q.doc_id in scope:
                 chosen.setdefault(q.quote_id, q)
+    if analysis.kind == "people":  # everyone quoted in the articles the topic is in
+        for doc_id in dict.fromkeys(at[0] for at, _ in best[:LIST_PARAGRAPHS]):
+            for q in corpus.quotes_of(doc_id):
+                chosen.setdefault(q.quote_id, q)
     for key in analysis.context:  # a follow-up leans on the paragraphs cited before
         doc_id, number = key.rsplit("#", 1)
         for s in corpus.statements.get((doc_id, int(number)), []):
@@ -214,6 +248,10 @@ def gather(
         if (s.doc_id, s.start) not in exclude and (scope is None or s.doc_id in scope)
     }
     dense = corpus.similarity(retriever.embed_query(query), list(chosen))
+    topic = analysis.topic or query
+    on_topic = (
+        dense if topic == query else corpus.similarity(retriever.embed_query(topic), list(chosen))
+    )
     items = []
     for sid, s in chosen.items():
         score, rank = paragraph_of.get((s.doc_id, s.paragraph), (0.0, 0))
@@ -221,6 +259,7 @@ def gather(
             Candidate(
                 s,
                 dense.get(sid, 0.0),
+                on_topic.get(sid, 0.0),
                 keyword.get(sid, 0.0),
                 score,
                 rank,
@@ -235,7 +274,17 @@ def gather(
         best[0][0][0] if best else None,
         _unknown_share(analysis.content_words, retriever.store),
         _unknown_share(analysis.entities, retriever.store),
+        tuple(e for e in analysis.entities if _unknown_share((e,), retriever.store)),
+        _weights(analysis, corpus),
     )
+
+
+def _weights(analysis: Analysis, corpus: Corpus) -> tuple[tuple[str, float], ...]:
+    from rag.features import key
+
+    counts, total = corpus.key_frequency
+    found = {key(w): math.log(1 + total / (1 + counts.get(key(w), 0))) for w in analysis.lemmas}
+    return tuple(sorted(found.items()))
 
 
 def _unknown_share(terms: tuple[str, ...], store: Store) -> float:

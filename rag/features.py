@@ -44,6 +44,13 @@ _BASE = (
     "unknown_names",
     "document_cover",
     "in_title",
+    "quoted_match",
+    "dense_topic",
+    "dense_topic_gap",
+    "speaker_x_topic",
+    "quote_x_overlap",
+    "idf_overlap",
+    "idf_overlap_paragraph",
 )
 FEATURES = (
     *_BASE,
@@ -79,8 +86,25 @@ def document_keys(text: str) -> frozenset[str]:
     return keys(text)
 
 
+def _weighted(weights: dict[str, float], found: frozenset[str]) -> float:
+    total = sum(weights.values())
+    return sum(w for k, w in weights.items() if k in found) / total if total else 0.0
+
+
 def _cover(terms: frozenset[str], found: frozenset[str]) -> float:
     return len(terms & found) / len(terms) if terms else 0.0
+
+
+def _quoted_match(quoted: tuple[str, ...], text: str) -> float:
+    """The share of the question's quoted words that ``text`` holds as written."""
+    if not quoted:
+        return 0.0
+    plain = _plain(text)
+    return sum(_plain(q) in plain for q in quoted) / len(quoted)
+
+
+def _plain(text: str) -> str:
+    return " ".join(words(text))
 
 
 def _entity_cover(entities: tuple[str, ...], text: str) -> float:
@@ -98,6 +122,8 @@ def feature_rows(candidates: Candidates) -> np.ndarray:
         return np.zeros((0, len(FEATURES)), dtype=np.float32)
     terms = frozenset(key(w) for w in a.lemmas)
     best_dense = max(c.dense for c in items)
+    best_topic = max(c.dense_topic for c in items)
+    weights = dict(candidates.weights)
     order = sorted(range(len(items)), key=lambda i: -(items[i].dense + items[i].paragraph_score))
     typed = set(order[:TYPED_CANDIDATES]) if a.answer_labels else set()
     person = a.person
@@ -107,6 +133,8 @@ def feature_rows(candidates: Candidates) -> np.ndarray:
     for i, c in enumerate(items):
         quote = c.is_quote
         match = bool(person is not None and c.speaker == person.name)
+        statement_keys = keys(c.statement.text)
+        overlap = _cover(terms, statement_keys)
         row = [
             c.dense,
             best_dense - c.dense,
@@ -114,7 +142,7 @@ def feature_rows(candidates: Candidates) -> np.ndarray:
             c.paragraph_score,
             float(c.paragraph_rank == 1),
             1.0 / c.paragraph_rank if c.paragraph_rank else 0.0,
-            _cover(terms, keys(c.statement.text)),
+            overlap,
             _cover(terms, keys(c.paragraph_text)),
             _entity_cover(a.entities, c.paragraph_text),
             float(quote),
@@ -133,6 +161,13 @@ def feature_rows(candidates: Candidates) -> np.ndarray:
             candidates.unknown_names,
             _cover(terms, document_keys(c.document_text)),
             float(c.in_title),
+            _quoted_match(a.quoted, c.paragraph_text),
+            c.dense_topic,
+            best_topic - c.dense_topic,
+            float(match) * c.dense_topic,
+            float(quote) * overlap,
+            _weighted(weights, statement_keys),
+            _weighted(weights, keys(c.paragraph_text)),
         ]
         row += [float(kind == k) for k in KINDS]
         row += [float(quote and kind == k) for k in KINDS]

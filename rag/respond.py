@@ -33,7 +33,9 @@ class Composer:
     find_speaker: Callable[[str], Speaker | None]
     model: Model
 
-    def statement(self, candidate: Candidate) -> Statement:
+    def statement(self, candidate: Candidate, attributed: bool = False) -> Statement:
+        """The candidate as a line of the answer; ``attributed`` shows a quote in its
+        sentence, which names who said it (the evidence for "who said ...")."""
         s = candidate.statement
         if isinstance(s, Fact):
             return Statement("", s.text, Citation(s.doc_id, s.paragraph, s.start, s.end, s.text))
@@ -43,7 +45,7 @@ class Composer:
             full = self.corpus.full_name(s.doc_id, s.speaker)
             if full != s.speaker:
                 lead = lead.replace(f"**{display_name(speaker, s.speaker)}**", f"**{full}**", 1)
-        if s.kind == "direct":
+        if s.kind == "direct" and not attributed:
             return Statement(lead, s.text, quote_citation(s), quoted=True)
         return self._sentence(s, speaker, lead)
 
@@ -97,6 +99,9 @@ def compose(ranked: Ranked, composer: Composer, limit: int) -> Answer:
         return abstain(question, NOT_ENGLISH, kind)
     if a.kind == "speaker" and a.person is None and a.unknown_person:
         return abstain(question, f"{a.unknown_person} is not quoted in the indexed articles.", kind)
+    missing = ranked.candidates.missing_names
+    if missing:  # a name no article writes: nothing indexed can answer
+        return abstain(question, f"The indexed articles don't mention {', '.join(missing)}.", kind)
     confidence = ranked.confidence
     if not ranked.items or confidence < composer.model.threshold:
         return abstain(question, NOT_FOUND, kind, confidence)
@@ -105,7 +110,9 @@ def compose(ranked: Ranked, composer: Composer, limit: int) -> Answer:
     person = a.person.name if a.person is not None else None
     cap = FACT_STATEMENTS if kind == "fact" else limit
     chosen = _chosen(ranked, cap, person, composer.model.floor)
-    statements = verified(composer.corpus, _distinct([composer.statement(c) for c in chosen]))
+    attributed = kind == "who_said"
+    lines = [composer.statement(c, attributed) for c in chosen]
+    statements = verified(composer.corpus, _distinct(lines))
     if not statements:
         return abstain(question, NOT_FOUND, kind, confidence)
     text, citations = render("", statements)

@@ -62,6 +62,7 @@ _ENGLISH = {
     "for", "with", "has", "have", "that", "this", "it", "he", "she", "they", "by", "from",
 }  # fmt: skip
 _NOT_NAMES = frozenset({"CARDINAL", "ORDINAL", "DATE", "TIME", "PERCENT", "MONEY", "QUANTITY"})
+_QUOTED = re.compile(r"[\"“‘']([^\"“”‘’']{4,})[\"”’']")
 _TOKEN = re.compile(r"[^\W\d_]+", re.U)
 
 
@@ -79,6 +80,8 @@ class Analysis:
     entities: tuple[str, ...] = ()  # named things the question mentions (not the person)
     content_words: tuple[str, ...] = ()  # content words as written (not the person's name)
     target: str = ""  # who_said: the words someone said
+    quoted: tuple[str, ...] = ()  # words the question puts in quotation marks
+    topic: str = ""  # the question without the person asked about and the verb of saying
     wording: bool = False  # asks how something was described: short partial quotes answer
     english: bool = True
     context: frozenset[str] = field(default=frozenset())  # "doc_id#paragraph" of a follow-up
@@ -177,6 +180,22 @@ def _directory_person(
     return None
 
 
+def _topic(doc: Any, skip: set[int]) -> str:
+    """The words that say what the question is about: no wh-word, auxiliary, name of the
+    person asked about or verb of saying."""
+    kept = [
+        t.text
+        for t in doc
+        if t.i not in skip
+        and not t.is_punct
+        and t.tag_ not in {"WP", "WDT", "WRB", "WP$", "MD"}
+        and t.pos_ not in {"AUX"}
+        and t.lemma_.lower() not in _SAYING_LEMMAS
+        and t.lower_ not in {"about", "on", "of"}
+    ]
+    return " ".join(kept) or doc.text
+
+
 def _unknown_person(doc: Any, speakers: list[Speaker]) -> str:
     """A PERSON the question names as the one asked about whom no speaker matches."""
     known = {w.lower() for s in speakers for form in (s.name, *s.aliases) for w in form.split()}
@@ -204,7 +223,7 @@ def analyse(
     kind: Kind = form_question.intent
     found = _directory_person(text[offset:], doc, speakers, common)
     person, named = found if found is not None else (None, "")
-    unknown = "" if person is not None else _unknown_person(doc, speakers)
+    unknown = "" if person is not None or kind == "who_said" else _unknown_person(doc, speakers)
     if kind in {"speaker", "identity"} and person is None:
         kind = "opinion" if asks_what_was_said(text) else "fact"
     if (
@@ -246,6 +265,8 @@ def analyse(
         ),
         entities=entities,
         target=form_question.target,
+        topic=_topic(doc, skip),
+        quoted=tuple(m.strip() for m in _QUOTED.findall(text) if len(m.split()) >= 2),
         wording=asks_wording(text),
         context=context,
     )
