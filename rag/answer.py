@@ -26,6 +26,7 @@ class Answerer(PeopleAnswers):
             self.speakers,
             self.bot.find_speaker,
             self.evidence.common,
+            generator=self.generator,
         )
 
     def ask(self, question: str, history: list[Answer], max_quotes: int | None) -> Answer:

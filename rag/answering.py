@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from index.types import Speaker
 from rag.candidates import Corpus, gather
 from rag.conversation import Resolved
+from rag.generators import Generator
 from rag.rank import Model, load_model, rank
 from rag.respond import Composer, compose
 from rag.retrieval import Retriever
@@ -34,6 +35,7 @@ class AnswerPath:
     find_speaker: Callable[[str], Speaker | None]
     common: frozenset[str] = frozenset()
     model: Model | None = None
+    generator: Generator | None = None
 
     def analyse(self, resolved: Resolved) -> Analysis:
         return analyse(resolved.question, self.speakers, self.common, resolved.context)
@@ -42,7 +44,11 @@ class AnswerPath:
         model = self.model or load_model()
         candidates = gather(analysis, self.retriever, self.corpus, resolved.exclude)
         ranked = rank(candidates, model)
-        return compose(ranked, Composer(self.corpus, self.find_speaker, model), limit)
+        names = frozenset(
+            w for s in self.speakers for a in (s.name, *s.aliases, s.title or "") for w in a.split()
+        )
+        composer = Composer(self.corpus, self.find_speaker, model, self.generator, names)
+        return compose(ranked, composer, limit)
 
 
 def lists_everyone(analysis: Analysis) -> bool:

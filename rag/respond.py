@@ -8,21 +8,27 @@ probability reaches the model's threshold; that probability is ``Answer.confiden
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from index.sentences import sentence_around
 from index.types import Fact, Quote, Speaker
 from rag.candidates import Candidate, Corpus
 from rag.compose import display_name, quote_citation, render, speaker_lead
+from rag.generators import Generator
 from rag.rank import Model, Ranked
 from rag.types import Answer, Citation
-from rag.verify import Statement, verified
+from rag.verify import Statement, unsupported_words, verified, violations
 
 NOT_FOUND = "The indexed articles don't answer this."
 NOT_ENGLISH = "I can only answer questions in English."
 FACT_STATEMENTS = 2  # a fact is answered by its sentence and at most one more
 PER_SPEAKER = 2  # quotes of one speaker in an answer that is not about them
+# A quote that opens by pointing back ("This context creates ...") says little alone.
+_POINTS_BACK = re.compile(
+    r"^\W*(?:this|that|these|those|such|it|they|but|however|yet|and|so)\b", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,8 @@ class Composer:
     corpus: Corpus
     find_speaker: Callable[[str], Speaker | None]
     model: Model
+    generator: Generator | None = None  # optional rephrasing, used only when it verifies
+    names: frozenset[str] = field(default=frozenset())  # words of speakers' names and titles
 
     def statement(self, candidate: Candidate, attributed: bool = False) -> Statement:
         """The candidate as a line of the answer; ``attributed`` shows a quote in its
@@ -62,6 +70,54 @@ class Composer:
             lead = ""  # the sentence names them itself
         citation = Citation(quote.doc_id, quote.paragraph, start, end, text, quote.speaker)
         return Statement(lead, text, citation)
+
+
+def antecedent(corpus: Corpus, quote: Quote) -> Quote | None:
+    """The same speaker's quote just before one that opens by pointing back at it."""
+    if not _POINTS_BACK.match(quote.text):
+        return None
+    earlier = [
+        x
+        for x in corpus.quotes_of(quote.doc_id)
+        if x.speaker == quote.speaker
+        and x.end <= quote.start
+        and quote.paragraph - x.paragraph <= 1
+    ]
+    return max(earlier, key=lambda x: x.end) if earlier else None
+
+
+def _with_antecedents(corpus: Corpus, chosen: list[Candidate]) -> list[Candidate]:
+    out: list[Candidate] = []
+    keys = {c.key for c in chosen}
+    for c in chosen:
+        before = antecedent(corpus, c.statement) if isinstance(c.statement, Quote) else None
+        if before is not None and (before.doc_id, before.start, before.end) not in keys:
+            out.append(replace(c, statement=before))
+            keys.add((before.doc_id, before.start, before.end))
+        out.append(c)
+    return out
+
+
+def _generated(
+    composer: Composer, question: str, statements: list[Statement], citations: list[Citation]
+) -> str | None:
+    """The optional generator's answer, only if it passes verification."""
+    if composer.generator is None or len(citations) != len(statements):
+        return None
+    text = composer.generator.generate(question, statements)
+    if not text or not re.search(r"\[\d+\]", text):
+        return None
+    candidate = Answer(question, text, citations, False)
+    if violations(composer.corpus, candidate) or unsupported_words(candidate, composer.names):
+        return None
+    return text
+
+
+def _about(candidate: Candidate, person: Speaker) -> bool:
+    """The statement is the person's, or names them."""
+    if candidate.speaker == person.name:
+        return True
+    return any(form in candidate.statement.text for form in (person.name, *person.aliases))
 
 
 def abstain(question: str, message: str, kind: str, confidence: float = 0.0) -> Answer:
@@ -103,19 +159,30 @@ def compose(ranked: Ranked, composer: Composer, limit: int) -> Answer:
     if missing:  # a name no article writes: nothing indexed can answer
         return abstain(question, f"The indexed articles don't mention {', '.join(missing)}.", kind)
     confidence = ranked.confidence
+    person_asked = a.person if kind == "speaker" else None
+    off_topic = (
+        f"{display_name(person_asked, person_asked.name)} is quoted in the indexed articles, "
+        "but not on that."
+        if person_asked is not None
+        else NOT_FOUND
+    )
     if not ranked.items or confidence < composer.model.threshold:
-        return abstain(question, NOT_FOUND, kind, confidence)
+        return abstain(question, off_topic, kind, confidence)
     if kind == "people":
         return _people(ranked, composer, confidence)
     person = a.person.name if a.person is not None else None
     cap = FACT_STATEMENTS if kind == "fact" else limit
     chosen = _chosen(ranked, cap, person, composer.model.floor)
+    if person_asked is not None and not any(_about(c, person_asked) for c in chosen):
+        return abstain(question, off_topic, kind, confidence)
+    chosen = _with_antecedents(composer.corpus, chosen)
     attributed = kind == "who_said"
     lines = [composer.statement(c, attributed) for c in chosen]
     statements = verified(composer.corpus, _distinct(lines))
     if not statements:
         return abstain(question, NOT_FOUND, kind, confidence)
     text, citations = render("", statements)
+    text = _generated(composer, question, statements, citations) or text
     quotes = [c.statement for c in chosen if isinstance(c.statement, Quote)]
     speakers = {q.speaker for q in quotes}
     speaker = person or (quotes[0].speaker if len(speakers) == 1 and quotes else None)

@@ -128,8 +128,19 @@ def test_exports_match_the_api(two: tuple[QuoteBot, str, str]) -> None:
         export_quotes(found, "xlsx")
 
 
-def test_ask_scoped_to_one_article(two: tuple[QuoteBot, str, str]) -> None:
-    bot, iran, ap = two
+@pytest.fixture(scope="module")
+def two_real(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[QuoteBot, str, str]]:
+    """The same two articles on the real embedder (the answer ranker is fitted on it)."""
+    bot = QuoteBot.create(tmp_path_factory.mktemp("finder-real") / "idx")
+    iran = bot.add(bundled_article(), metadata={"outlet": "The New Arab"})
+    ap = bot.add(AP)
+    yield bot, iran, ap
+    bot.close()
+
+
+@pytest.mark.model
+def test_ask_scoped_to_one_article(two_real: tuple[QuoteBot, str, str]) -> None:
+    bot, iran, ap = two_real
     scoped = bot.ask("What did the union say about the assaults?", doc_ids=[ap])
     assert not scoped.abstained and {c.doc_id for c in scoped.citations} == {ap}
     other = bot.ask("What did the union say about the assaults?", doc_ids=[iran])

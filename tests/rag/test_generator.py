@@ -46,14 +46,15 @@ def endpoint() -> Iterator[str]:
 
 
 def _bot(tmp_path: Path, url: str) -> QuoteBot:
-    config = Config(
-        embedder="hashing", generator="openai", generator_url=url, generator_model="test-model"
+    config = Config(  # the real embedder: the answer ranker is fitted on it
+        generator="openai", generator_url=url, generator_model="test-model"
     )
     bot = QuoteBot.create(tmp_path / "idx", config)
     bot.add(bundled_article())
     return bot
 
 
+@pytest.mark.model
 def test_verified_generation_is_used(tmp_path: Path, endpoint: str) -> None:
     _Endpoint.reply = "Dr Ali Vaez said “Neither side has an interest in further escalation” [1]."
     bot = _bot(tmp_path, endpoint)
@@ -73,6 +74,7 @@ def test_verified_generation_is_used(tmp_path: Path, endpoint: str) -> None:
         "Neither side wants escalation.",  # no citation at all
     ],
 )
+@pytest.mark.model
 def test_unverifiable_generation_falls_back_to_extractive(
     tmp_path: Path, endpoint: str, reply: str
 ) -> None:
@@ -84,6 +86,7 @@ def test_unverifiable_generation_falls_back_to_extractive(
     assert violations(bot, answer) == []
 
 
+@pytest.mark.model
 def test_unreachable_endpoint_falls_back(tmp_path: Path) -> None:
     bot = _bot(tmp_path, "http://127.0.0.1:9/v1")
     answer = bot.ask(QUESTION)
