@@ -11,29 +11,19 @@ Citus cluster can distribute them by ``doc_id`` (``meta`` as a reference table).
 from __future__ import annotations
 
 import dataclasses
+import re
+import unicodedata
+from functools import lru_cache
 
 from index.types import Fact, Quote
 
 SCHEMA = "quotebot"
 SCHEMA_VERSION = 1
 WRITE_LOCK_KEY = 0x71756F7465  # pg_advisory_lock key of the writers ("quote")
-# Keyword search tokenises like the embedded store's FTS5 (porter, unicode61): English
-# stemming, no stop words, hyphenated words as their parts; scores are FTS5's BM25.
-TEXT_CONFIG = f"{SCHEMA}.english"
+# Keyword search tokenises as the embedded store's FTS5 does (unicode61 with diacritics
+# removed, then Porter stemming of tokens of 3 to 64 characters) and scores FTS5's BM25.
 BM25_K1, BM25_B = 1.2, 0.75
-_TEXT_SEARCH = f"""
-DO $$ BEGIN
-  IF to_regnamespace('{SCHEMA}') IS NOT NULL AND NOT EXISTS (
-      SELECT 1 FROM pg_ts_config WHERE cfgname = 'english'
-      AND cfgnamespace = '{SCHEMA}'::regnamespace) THEN
-    CREATE TEXT SEARCH DICTIONARY {SCHEMA}.english_stem (TEMPLATE = snowball, LANGUAGE = english);
-    CREATE TEXT SEARCH CONFIGURATION {TEXT_CONFIG} (COPY = pg_catalog.english);
-    ALTER TEXT SEARCH CONFIGURATION {TEXT_CONFIG} ALTER MAPPING FOR asciiword, word,
-      numword, hword_asciipart, hword_part, hword_numpart WITH {SCHEMA}.english_stem;
-    ALTER TEXT SEARCH CONFIGURATION {TEXT_CONFIG} DROP MAPPING FOR asciihword, hword,
-      numhword;
-  END IF;
-END $$"""
+_TOKEN = re.compile(r"[^\W_]+")
 
 QUOTE_COLUMNS = tuple(f.name for f in dataclasses.fields(Quote))
 FACT_COLUMNS = tuple(f.name for f in dataclasses.fields(Fact))
@@ -85,7 +75,6 @@ def ddl(dimension: int) -> list[str]:
     return [
         "CREATE EXTENSION IF NOT EXISTS vector",
         f"CREATE SCHEMA IF NOT EXISTS {s}",
-        _TEXT_SEARCH,
         f"CREATE TABLE IF NOT EXISTS {s}.meta (id integer PRIMARY KEY CHECK (id = 1), "
         "schema_version integer NOT NULL, generation bigint NOT NULL, next_row bigint NOT "
         "NULL, manifest jsonb NOT NULL)",
@@ -108,8 +97,7 @@ def ddl(dimension: int) -> list[str]:
         f"CREATE TABLE IF NOT EXISTS {s}.units (doc_id text NOT NULL, row bigint NOT NULL, "
         f"batch bigint NOT NULL, removed_in bigint{_defs(UNIT_COLUMNS, ('doc_id',))}, "
         f"embedding vector({int(dimension)}) NOT NULL, "
-        f"dl integer NOT NULL, tsv tsvector GENERATED ALWAYS AS (to_tsvector("
-        f"'{TEXT_CONFIG}', index_text)) STORED, "
+        "dl integer NOT NULL, tsv tsvector NOT NULL, "
         "PRIMARY KEY (doc_id, row))",
         f"CREATE INDEX IF NOT EXISTS units_embedding ON {s}.units "
         "USING hnsw (embedding vector_ip_ops)",
@@ -130,25 +118,52 @@ def vector_literal(vector: object) -> str:
     return "[" + ",".join(repr(float(x)) for x in values) + "]"
 
 
-TOKENS = (
-    "(SELECT coalesce(sum(cardinality(positions)), 0) "
-    f"FROM unnest(to_tsvector('{TEXT_CONFIG}', %s)))"
-)
-"""SQL for the token count of a text (BM25's document length), from one parameter."""
+@lru_cache(maxsize=1)
+def _stemmer() -> object:
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("porter")
+
+
+@lru_cache(maxsize=65536)
+def _stem(token: str) -> str:
+    if len(token) < 3 or len(token) > 64 or not token.isascii():
+        return token
+    return str(_stemmer().stemWord(token))  # type: ignore[attr-defined]
+
+
+def tokens(text: str) -> list[str]:
+    """The keyword tokens of ``text``, as FTS5's ``porter unicode61 remove_diacritics 2``."""
+    folded = unicodedata.normalize("NFKD", text.lower())
+    plain = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return [_stem(t) for t in _TOKEN.findall(plain)]
+
+
+def tsvector_literal(text: str) -> tuple[str, int]:
+    """``text`` as a tsvector literal (lexemes with positions) and its token count."""
+    positions: dict[str, list[int]] = {}
+    found = tokens(text)
+    for at, token in enumerate(found, start=1):
+        positions.setdefault(token, []).append(min(at, 16383))
+    parts = [f"'{t}':{','.join(map(str, p[:256]))}" for t, p in positions.items()]
+    return " ".join(parts), len(found)
+
+
+def tsquery_literal(term: str) -> str:
+    """A query term as a tsquery literal: one token, or a phrase of several ("" if none)."""
+    return " <-> ".join(f"'{t}'" for t in tokens(term))
 
 
 def bm25(g: str = "%(g)s") -> str:
-    """Rows matching any of the terms ``%(terms)s`` (text[]; a term of several words is a
-    phrase) scored by FTS5's BM25 over the rows visible at ``g``: ``%(n)s`` rows of
-    ``%(avgdl)s`` tokens on average; the ``%(k)s`` best. A phrase's frequency in a row is
-    its rarest word's (an upper bound of FTS5's phrase count)."""
-    s, k1, b, cfg = SCHEMA, BM25_K1, BM25_B, TEXT_CONFIG
+    """Rows matching any of the terms (``%(queries)s``: tsquery texts; ``%(lexemes)s``:
+    each term's tokens joined by spaces; a term of several tokens is a phrase) scored by
+    FTS5's BM25 over the rows visible at ``g``: ``%(n)s`` rows of ``%(avgdl)s`` tokens on
+    average; the ``%(k)s`` best. A phrase's frequency in a row is its rarest token's."""
+    s, k1, b = SCHEMA, BM25_K1, BM25_B
     return f"""
 WITH terms AS (
-  SELECT n, tq, ARRAY(SELECT lexeme FROM unnest(to_tsvector('{cfg}', term))) AS lexemes
-  FROM (SELECT n, term, phraseto_tsquery('{cfg}', term) AS tq
-        FROM unnest(%(terms)s::text[]) WITH ORDINALITY AS x(term, n)) AS parsed
-  WHERE numnode(tq) > 0
+  SELECT n, q::tsquery AS tq, string_to_array(lex, ' ') AS lexemes
+  FROM unnest(%(queries)s::text[], %(lexemes)s::text[]) WITH ORDINALITY AS x(q, lex, n)
 ), hits AS (
   SELECT u.row, u.dl, t.n,
     (SELECT min(cardinality(x.positions)) FROM unnest(u.tsv) AS x

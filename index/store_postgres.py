@@ -343,21 +343,31 @@ class PostgresStore:
         if not terms or self.size == 0:
             return []
         n, avgdl = self._lengths
+        queries = [(schema.tsquery_literal(t), " ".join(schema.tokens(t))) for t in terms]
+        queries = [(q, lex) for q, lex in queries if q]
+        if not queries:
+            return []
         found = self._query(
-            schema.bm25(), {"terms": terms, "n": n, "avgdl": avgdl or 1.0, "k": int(k)}
+            schema.bm25(),
+            {
+                "queries": [q for q, _ in queries],
+                "lexemes": [lex for _, lex in queries],
+                "n": n,
+                "avgdl": avgdl or 1.0,
+                "k": int(k),
+            },
         )
         units = self._units_by_row
         return [(units[int(row)], float(r)) for row, r in found if int(row) in units]
 
     def vocabulary_has(self, term: str) -> bool:
-        """Whether ``term`` (after English stemming) occurs anywhere in the index."""
-        if self.size == 0:
+        """Whether ``term`` (as the keyword search tokenises it) occurs anywhere."""
+        query = schema.tsquery_literal(term)
+        if self.size == 0 or not query:
             return False
         found = self._query(
-            f"SELECT 1 FROM {S}.units WHERE tsv @@ phraseto_tsquery('{schema.TEXT_CONFIG}', "
-            "%(t)s) "
-            f"AND {schema.visible()} LIMIT 1",
-            {"t": term},
+            f"SELECT 1 FROM {S}.units WHERE tsv @@ %(q)s::tsquery AND {schema.visible()} LIMIT 1",
+            {"q": query},
         )
         return bool(found)
 
@@ -583,8 +593,8 @@ def _insert(conn: Any, record: DocRecord, vectors: np.ndarray) -> None:
         )
         cols = tuple(n for n in schema.UNIT_COLUMNS if n != "doc_id")
         cur.executemany(
-            f"INSERT INTO {S}.units (doc_id, row, batch, {schema.columns(cols)}, embedding, dl) "
-            f"VALUES ({', '.join(['%s'] * (len(cols) + 3))}, %s::vector, {schema.TOKENS})",
+            f"INSERT INTO {S}.units (doc_id, row, batch, {schema.columns(cols)}, embedding, tsv, "
+            f"dl) VALUES ({', '.join(['%s'] * (len(cols) + 3))}, %s::vector, %s::tsvector, %s)",
             [
                 (
                     d.doc_id,
@@ -592,7 +602,7 @@ def _insert(conn: Any, record: DocRecord, vectors: np.ndarray) -> None:
                     b,
                     *(getattr(u, c) for c in cols),
                     schema.vector_literal(v),
-                    u.index_text,
+                    *schema.tsvector_literal(u.index_text),
                 )
                 for (row, u), v in zip(record.units, vectors, strict=True)
             ],
