@@ -23,8 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.types import Quote
-from rag.extraction import quotes_of_text
+from index.types import Extraction, Quote, Speaker
 
 OPENING_MARKS = "\"“‘'«„"
 _NOT_NAMES = frozenset(
@@ -69,6 +68,9 @@ class AttributionScore:
     named_gold: int = 0
     seconds: float = 0.0
     misses: list[Miss] = field(default_factory=list)
+    # the directory check: speakers per kind, and those that are neither person nor body
+    speaker_kinds: Counter[str] = field(default_factory=Counter)
+    odd_speakers: list[str] = field(default_factory=list)
 
     @property
     def recall(self) -> float:
@@ -95,6 +97,8 @@ class AttributionScore:
             "articles": self.articles,
             "gold_quotes": self.gold,
             "articles_per_second": round(self.articles / self.seconds, 2) if self.seconds else 0.0,
+            **{f"speakers_{kind}": n for kind, n in sorted(self.speaker_kinds.items())},
+            "speakers_not_person_or_org": len(self.odd_speakers),
         }
 
     def add(self, other: AttributionScore) -> None:
@@ -187,6 +191,51 @@ def article_pairs(folder: Path) -> list[tuple[Path, Path]]:
 
 
 Extractor = Callable[[str, str], list[Quote]]
+BATCH_ARTICLES = 16  # articles extracted together (spaCy batches them with nlp.pipe)
+
+# entity labels that name neither a person nor a body that can speak
+_NOT_SPEAKER_LABELS = frozenset(
+    {"GPE", "LOC", "DATE", "TIME", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW", "LANGUAGE",
+     "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
+)  # fmt: skip
+
+
+def extract_texts(texts: list[tuple[str, str]]) -> list[Extraction]:
+    """What indexing stores for each ``(text, source)``, extracted as one batch."""
+    from index.pipeline import make_document
+    from index.quotes import extract_many
+
+    documents = [make_document(text, source) for text, source in texts]
+    return extract_many([(d.doc_id, d.text, d.paragraphs) for d in documents])
+
+
+def speaker_check(text: str, speakers: Iterable[Speaker]) -> tuple[Counter[str], list[str]]:
+    """Speakers of one article counted by kind, and those that are neither a person nor
+    an organisation: the entity recogniser, run on the article, labels the name (or a
+    longer name holding it) only as a place, date, work and so on, or not at all while
+    the name is a single word the article also writes in lower case."""
+    from index.nlp import entities_of
+
+    doc = entities_of(text)
+    kinds: Counter[str] = Counter()
+    odd: list[str] = []
+    lower = set(re.findall(r"\b[a-z][a-z’'-]*\b", text))
+    for speaker in speakers:
+        kinds[speaker.kind] += 1
+        names = {speaker.name, *speaker.aliases}
+        labels = Counter(
+            e.label_
+            for e in doc.ents
+            for name in names
+            if f" {name} " in f" {re.sub(r'^[Tt]he ', '', e.text)} "
+        )
+        if not speaker.name[:1].isupper():
+            continue  # "a senior official": an unnamed source, described
+        if labels and not (set(labels) - _NOT_SPEAKER_LABELS):
+            odd.append(f"{speaker.name} ({labels.most_common(1)[0][0]})")
+        elif not labels and " " not in speaker.name and speaker.name.lower() in lower:
+            odd.append(f"{speaker.name} (no entity; a common word)")
+    return kinds, odd
 
 
 def score_article(
@@ -226,18 +275,35 @@ def score_article(
 
 
 def score_folder(
-    folder: Path, extractor: Extractor = quotes_of_text, limit: int | None = None
+    folder: Path,
+    extractor: Extractor | None = None,
+    limit: int | None = None,
+    check_speakers: bool = True,
 ) -> AttributionScore:
-    """Run ``extractor`` over every annotated article in ``folder`` and add up the figures."""
+    """Run the extraction (``extractor`` for each text, else indexing's own, batched) over
+    every annotated article in ``folder`` and add up the figures; the directory check
+    (speakers per kind) runs outside the timing."""
     total = AttributionScore()
-    for text_path, ann_path in article_pairs(folder)[:limit]:
-        text = text_path.read_text(encoding="utf-8")
-        gold, contents = parse_ann(ann_path.read_text(encoding="utf-8"))
+    pairs = article_pairs(folder)[:limit]
+    for first in range(0, len(pairs), BATCH_ARTICLES):
+        batch = pairs[first : first + BATCH_ARTICLES]
+        texts = [(t.read_text(encoding="utf-8"), str(t)) for t, _ in batch]
         started = time.perf_counter()
-        quotes = extractor(text, str(text_path))
+        extractions: list[Extraction] | None = None
+        if extractor is None:
+            extractions = extract_texts(texts)
+            quotes = [list(e.quotes) for e in extractions]
+        else:
+            quotes = [extractor(text, source) for text, source in texts]
         total.seconds += time.perf_counter() - started
-        one = score_article(text_path.stem, gold, contents, quotes)
-        total.add(one)
+        for index, (text_path, ann_path) in enumerate(batch):
+            gold, contents = parse_ann(ann_path.read_text(encoding="utf-8"))
+            one = score_article(text_path.stem, gold, contents, quotes[index])
+            if extractions is not None and check_speakers:
+                kinds, odd = speaker_check(texts[index][0], extractions[index].speakers)
+                one.speaker_kinds = kinds
+                one.odd_speakers = [f"{text_path.stem}: {name}" for name in odd]
+            total.add(one)
     return total
 
 
@@ -269,6 +335,9 @@ def markdown(score: AttributionScore, folder: Path, misses: int = 40) -> str:
         "",
         *(f"- {shape}: {count}" for shape, count in score.misses_by_shape().most_common()),
     ]
+    if score.odd_speakers:
+        lines += ["", "## Speakers that are neither a person nor an organisation", ""]
+        lines += [f"- {name}" for name in score.odd_speakers]
     for shape, _ in score.misses_by_shape().most_common():
         lines += ["", f"### {shape}", ""]
         for miss in [m for m in score.misses if m.shape == shape][:misses]:
@@ -285,6 +354,7 @@ def write(score: AttributionScore, folder: Path, out: Path) -> None:
         "folder": str(folder),
         "figures": score.figures(),
         "misses_by_shape": dict(score.misses_by_shape()),
+        "odd_speakers": score.odd_speakers,
         "misses": [dataclasses.asdict(m) for m in score.misses],
     }
     (out / "attribution.json").write_text(json.dumps(data, indent=2, ensure_ascii=False))

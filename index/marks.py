@@ -90,6 +90,8 @@ def find_spans(text: str) -> list[QuoteSpan]:
 
 
 def _find_closer(text: str, start: int, closer: str) -> int | None:
+    if closer in '”"':
+        return _double_closer(text, start, closer)
     for j in range(start, len(text)):
         ch = text[j]
         if closer == "”" and ch == "”":
@@ -98,6 +100,28 @@ def _find_closer(text: str, start: int, closer: str) -> int | None:
             return j
         if closer in "’'" and ch == closer and _is_single_closer(text, j):
             return j
+    return None
+
+
+def _double_closer(text: str, start: int, closer: str) -> int | None:
+    """The mark closing a double quote. Copied text mixes the two styles (“...," X said.
+    "...”), so a mark of either style that closes (a curly ”, or a straight one after a
+    word) ends the quote; a nested quote of the other style (an opening “, or a straight
+    mark after a space) is skipped with its own closing mark."""
+    j = start
+    n = len(text)
+    while j < n:
+        ch = text[j]
+        if ch == "”" or (ch == '"' and not _is_straight_double_opener(text, j)):
+            return j
+        if ch == "“" or (ch == '"' and closer == "”"):
+            nested = _double_closer(text, j + 1, "”" if ch == "“" else '"')
+            if nested is None:
+                return None
+            j = nested
+        elif ch == '"':  # a straight opener inside a straight quote: it closes it
+            return j
+        j += 1
     return None
 
 

@@ -56,6 +56,37 @@ def parse(text: str) -> Any:
     return nlp(text) if len(text) <= PIECE_CHARS else nlp.make_doc(text)
 
 
+PIPE_BATCH = 64  # paragraphs per nlp.pipe batch
+
+
+def analyse_many(texts: list[list[str]]) -> list[list[Any]]:
+    """The full analysis (tags, lemmas, parse, entities) of each document's paragraphs,
+    all of them in one ``nlp.pipe`` pass: spaCy runs once over each text. A paragraph
+    longer than ``PIECE_CHARS`` is only tokenised (as in ``parse``)."""
+    nlp = load_nlp()
+    flat = [text for paragraphs in texts for text in paragraphs]
+    short = [i for i, t in enumerate(flat) if len(t) <= PIECE_CHARS]
+    docs: list[Any] = [None] * len(flat)
+    analysed = nlp.pipe([flat[i] for i in short], batch_size=PIPE_BATCH)
+    for i, doc in zip(short, analysed, strict=True):
+        docs[i] = doc
+    for i, doc in enumerate(docs):
+        if doc is None:
+            docs[i] = nlp.make_doc(flat[i])
+    out, at = [], 0
+    for paragraphs in texts:
+        out.append(docs[at : at + len(paragraphs)])
+        at += len(paragraphs)
+    return out
+
+
+def joined(docs: list[Any]) -> Any:
+    """Several analysed texts as one Doc (for their entities and tokens, not offsets)."""
+    from spacy.tokens import Doc
+
+    return Doc.from_docs(docs) if len(docs) != 1 else docs[0]
+
+
 def _pieces(text: str, size: int) -> list[str]:
     pieces, start = [], 0
     while len(text) - start > size:

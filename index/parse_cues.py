@@ -50,6 +50,36 @@ def _cue_tokens(doc: Any, lo: int, hi: int, masked: list[tuple[int, int]]) -> li
     ]
 
 
+POSITIONAL_CUE_GAP = 3  # words between a closing mark and a verb that is a cue by place
+
+
+def _positional_cue(doc: Any, close_at: int, hi: int, masked: list[tuple[int, int]]) -> list[Any]:
+    """A verb outside the cue lemmas that is a cue by where it stands: right after a quote
+    that closes on a comma, ? or ! (the words wait for their source), with a named or
+    pronoun subject and no object ("“...?” Beck questioned.", "“...,” reacted Trump.")."""
+    text = doc.text
+    if close_at < 1 or text[close_at - 1] not in ",?!":
+        return []
+    words = 0
+    for token in doc:
+        if token.idx <= close_at or token.idx >= hi or _inside(token, masked):
+            continue
+        if token.pos_ == "VERB":
+            subject = next((c for c in token.children if c.dep_ in _SUBJECTS), None)
+            has_object = any(c.dep_ in {"dobj", "ccomp", "xcomp"} for c in token.children)
+            named = subject is not None and (
+                subject.pos_ == "PROPN" or subject.lower_ in _SPEAKING_PRONOUNS
+            )
+            return [token] if named and not has_object else []
+        if token.is_alpha:
+            words += 1
+            if words > POSITIONAL_CUE_GAP:
+                return []
+        elif token.text in {".", ";", ":"}:
+            return []
+    return []
+
+
 def _inside(token: Any, masked: list[tuple[int, int]]) -> bool:
     return any(a <= token.idx < b for a, b in masked)
 
@@ -67,13 +97,13 @@ def _subject(cue: Any, masked: list[tuple[int, int]] | None = None) -> Any | Non
             obj = next((c for c in token.head.children if c.dep_ == "dobj"), None)
             if obj is not None:
                 return obj
-        if token.dep_ not in _CLIMB or token.head is token:
+        if token.dep_ not in _CLIMB or token.head.i == token.i:
             return None
         if masked and _inside(token.head, masked):
             # "X seemed ready ..., telling the crowd, “...”": the parser hung the cue on a
             # verb inside the quote; the clause it belongs to is the sentence's main one
             root = cue.sent.root
-            if root is token or _inside(root, masked):
+            if root.i == token.i or _inside(root, masked):
                 return None
             return next((c for c in root.children if c.dep_ in _SUBJECTS), None)
         token = token.head
@@ -138,6 +168,18 @@ def _gap_words(doc: Any, cue: Any, open_at: int, close_at: int | None) -> int:
     return sum(1 for t in doc if lo <= t.idx < hi and t.is_alpha)
 
 
+def _introduces_next(cue: Any, next_sentence_at: int | None) -> bool:
+    """A cue after the quote that belongs to what follows, not to the quote: one followed
+    by a colon ("Mr. Zahed said: “...”"), or one opening the next sentence with its own
+    clause ("“...” Ohio Gov. John Kasich said he would have ...")."""
+    following = cue.doc[cue.i + 1] if cue.i + 1 < len(cue.doc) else None
+    if following is not None and following.text == ":":
+        return True
+    if next_sentence_at is None or cue.idx < next_sentence_at:
+        return False
+    return any(c.dep_ == "ccomp" and c.i > cue.i for c in cue.children)
+
+
 def find_source(
     doc: Any,
     open_at: int,
@@ -153,10 +195,14 @@ def find_source(
     ``max_gap`` words away; a cue in the sentence after the quote's (from
     ``next_sentence_at``) must open it ("“...?” Sanders asked.")."""
     after = [] if close_at is None else _cue_tokens(doc, close_at + 1, hi, masked)
+    if not after and close_at is not None:
+        after = _positional_cue(doc, close_at, hi, masked)
     before = _cue_tokens(doc, lo, open_at, masked)
     after.sort(key=lambda t: t.idx)
     before.sort(key=lambda t: -t.idx)
     for cue in [*after[:2], *before[:2]]:
+        if cue in after and _introduces_next(cue, next_sentence_at):
+            continue
         gap = _gap_words(doc, cue, open_at, close_at)
         if gap > max_gap or (
             next_sentence_at is not None
@@ -187,18 +233,36 @@ def colon_source(doc: Any, colon_at: int, masked: list[tuple[int, int]]) -> Pars
     if token is None:
         return None
     head = token.head
-    while head.dep_ not in {"ROOT"} and head.head is not head and head.pos_ not in {"VERB", "AUX"}:
+    while head.dep_ not in {"ROOT"} and head.head.i != head.i and head.pos_ not in {"VERB", "AUX"}:
         head = head.head
-    if head.pos_ not in {"VERB", "AUX"} or any(a <= head.idx < b for a, b in masked):
+    if head.pos_ in {"VERB", "AUX"} and not _inside(head, masked):
+        found = _clause_source(head, masked)
+        if found is not None:
+            return found
+    if token.i == 0:
         return None
-    subject = _subject(head)
-    if subject is None or any(a <= subject.idx < b for a, b in masked):
+    # the colon hangs on a verb of a clause inside ("X has apologized for what happened:
+    # “...”") or on the quote itself: the verbs above the word before it, outside the
+    # quote, are tried from the nearest
+    for verb in [token.doc[token.i - 1], *token.doc[token.i - 1].ancestors]:
+        if _inside(verb, masked) or verb.i > token.i:
+            break
+        if verb.pos_ in {"VERB", "AUX"}:
+            found = _clause_source(verb, masked)
+            if found is not None:
+                return found
+    return None
+
+
+def _clause_source(verb: Any, masked: list[tuple[int, int]]) -> ParsedSource | None:
+    subject = _subject(verb)
+    if subject is None or _inside(subject, masked):
         return None
     found = source_of(subject)
     if found is None:
         return None
     phrase, appositive, entity = found
-    return ParsedSource(phrase, appositive, head.lemma_.lower(), entity)
+    return ParsedSource(phrase, appositive, verb.lemma_.lower(), entity)
 
 
 SPEAKER_LABELS = {"PERSON": True, "ORG": False, "NORP": False, "GPE": False, "FAC": False}

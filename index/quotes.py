@@ -12,7 +12,9 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from index.lexicon import ORGANISATION_HEADS, REPORTING_VERBS
 from index.marks import QuoteSpan, find_spans
@@ -25,7 +27,7 @@ from index.names import (
     split_appositive,
     strip_age,
 )
-from index.nlp import entities_of, parse
+from index.nlp import analyse_many, entities_of, joined, parse
 from index.paragraphs import _ngrams, _words
 from index.parse_cues import (
     ParsedSource,
@@ -39,6 +41,22 @@ from index.speakers import Entity, Registry, to_speakers
 from index.types import Extraction, Fact, Paragraph, Quote, QuoteKind
 
 _CUE = re.compile(rf"\b(?:according to|pointed out|points out|went on|{REPORTING_VERBS})\b", re.I)
+
+
+def _is_cue(text: str, match: re.Match[str]) -> bool:
+    """A reporting verb in lower case, or capitalised only where a sentence starts
+    ("According to X"); "the United States" holds no cue."""
+    word = match.group()
+    if word.islower():
+        return True
+    before = text[: match.start()].rstrip(" “‘\"'")
+    return word[0].isupper() and word[1:].islower() and (not before or before[-1] in ".!?:\n")
+
+
+def _cue_search(text: str) -> re.Match[str] | None:
+    return next((m for m in _CUE.finditer(text) if _is_cue(text, m)), None)
+
+
 _INVERTIBLE = re.compile(
     r"^(?:according to|said|says|added|adds|noted|notes|observed|observes|asserted|argued|"
     r"wrote|writes|explained|explains|insisted|warned|continued|stressed|remarked|replied|"
@@ -74,11 +92,15 @@ def _first_sentence(text: str) -> str:
 
 # "Name: “...”", also after a round-up's lead-in ("Pollsters agree - Carl Bialik: “...”")
 _NAMED_LEAD = re.compile(r"^(?:[^:“”\"]{0,120}\s[-–—]\s)?(?P<name>[^:;“”\"‘’'.!?—–]{2,80}):\s*$")
+_SIGNATURE = re.compile(r"^\s*[-–—]\s*(?P<name>[A-Z][^,.;:!?“”\"]{1,60}?)\s*(?:[.,]|$)")
 _ROLE_HEADS = frozenset({"spokesman", "spokeswoman", "spokesperson", "leader", "chief", "head"})
 _PREPOSITIONS = {"of", "to", "for", "with", "by", "from", "in", "on", "at", "against", "about"}
 CUE_REACH_WORDS = 6
 NOT_NAME_LABELS = frozenset(
     {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "LANGUAGE"}
+)
+_CLAUSE_OPENERS = frozenset(
+    {"that", "he", "she", "they", "it", "we", "i", "you", "the", "a", "an", "his", "her", "its"}
 )
 SHORT_QUOTE_CUE_GAP = 1  # a short quote is words said only right beside its cue
 
@@ -162,10 +184,12 @@ def _mention_ending(text: str, anchored: bool) -> Mention | None:
 def attribute_right(right: str) -> Attribution | None:
     """Attribution standing after a closing mark: ``, X said`` / ``, said X, a ...``."""
     text = right.lstrip(" ,;:—–-")
-    cue = _CUE.search(text)
+    cue = _cue_search(text)
     if cue is None:
         return None
     before = text[: cue.start()]
+    if text[cue.end() :].lstrip().startswith(":"):
+        return None  # "“...” Mr. Zahed said: “...”": the cue introduces the next quote
     if not before.strip():
         if not _INVERTIBLE.match(cue.group()):
             return None
@@ -177,13 +201,15 @@ def attribute_right(right: str) -> Attribution | None:
 
 def attribute_left(left: str) -> Attribution | None:
     """Attribution standing before an opening mark: ``X said:`` / ``X believes that``."""
-    cues = list(_CUE.finditer(left))
+    cues = [m for m in _CUE.finditer(left) if _is_cue(left, m)]
     for cue in reversed(cues):
         if cue.group().lower() == "according to":
             found = _forward_mention(left[cue.end() :])
             if found:
                 return Attribution(found[0], found[1], "according to", len(left))
             continue
+        if cue.group().endswith("ing"):
+            continue  # "X veered close to ..., saying, “...”": the subject is the clause's
         subject = _subject_before(left[: cue.start()], anchored=False)
         if subject:
             return Attribution(subject[0], subject[1], cue.group().lower(), cue.end())
@@ -255,7 +281,15 @@ def _is_title_case(text: str) -> bool:
 
 
 class _Extractor:
-    def __init__(self, doc_id: str, text: str, paragraphs: tuple[Paragraph, ...]) -> None:
+    def __init__(
+        self,
+        doc_id: str,
+        text: str,
+        paragraphs: tuple[Paragraph, ...],
+        analysed: list[Any] | None = None,
+    ) -> None:
+        # spaCy's analysis of each paragraph, when made beforehand (``extract_many``)
+        self.analysed = analysed
         self.doc_id = doc_id
         self.text = text
         self.paragraphs = paragraphs
@@ -270,7 +304,12 @@ class _Extractor:
     def _parse(self, paragraph: Paragraph) -> object:
         """spaCy's parse of one paragraph, made when first needed."""
         if paragraph.number not in self._parsed:
-            self._parsed[paragraph.number] = parse(paragraph.text)
+            piece = None
+            if self.analysed is not None and 0 < paragraph.number <= len(self.analysed):
+                piece = self.analysed[paragraph.number - 1]
+                if piece.text != paragraph.text:
+                    piece = None
+            self._parsed[paragraph.number] = piece if piece is not None else parse(paragraph.text)
         return self._parsed[paragraph.number]
 
     def _attribute_by_parse(
@@ -362,6 +401,8 @@ class _Extractor:
             inner = text[span.inner_start : span.inner_end]
             short = _word_count(inner) <= SCARE_MAX_WORDS and not re.match(r"^[A-Z].*[.!?]$", inner)
             attribution = attribute_right(right)
+            if attribution is None and span.close_at is not None and not right.strip():
+                attribution = self._asked_then_cue(text, sentences, s_index, span, spans, index)
             if attribution is None:
                 attribution = attribute_left(left)
                 if attribution and short and attribution.cue_end_in_left is not None:
@@ -380,12 +421,14 @@ class _Extractor:
                 )
             if attribution is None and index == 0 and span.open_at == 0:
                 attribution = self._introduced(paragraph)
+            if attribution is None and index == len(spans) - 1 and span.open_at == 0:
+                attribution = self._signed(paragraph, span)
             entity: Entity | None = None
             cue: str | None = None
             if attribution is not None:
                 entity = self._resolve(attribution)
                 cue = attribution.cue
-            elif _CUE.search(right.split(". ")[0]) and not self.chain_open:
+            elif _cue_search(right.split(". ")[0]) and not self.chain_open:
                 entity = None  # a source is named after the quote, in a form not understood
             elif (
                 index == 0
@@ -418,6 +461,33 @@ class _Extractor:
         else:
             self.chain, self.chain_open = None, False
         self._previous = paragraph
+
+    @staticmethod
+    def _asked_then_cue(
+        text: str,
+        sentences: list[tuple[int, int]],
+        s_index: int,
+        span: QuoteSpan,
+        spans: list[QuoteSpan],
+        index: int,
+    ) -> Attribution | None:
+        """ "“...?” Trump went on, as if ...": a quote ending in ? or ! ends its sentence
+        for the splitter, and the source and cue open the next one."""
+        inner = text[span.inner_start : span.inner_end].rstrip("”’\"' ")
+        if not inner.endswith(("?", "!")) or s_index + 1 >= len(sentences):
+            return None
+        end = sentences[s_index + 1][1]
+        if index + 1 < len(spans):
+            end = min(end, spans[index + 1].open_at)
+        following = text[span.close_at + 1 if span.close_at is not None else end : end]
+        attribution = attribute_right(following)
+        cue = _cue_search(following.lstrip(" ,;:—–-"))
+        if attribution is None or cue is None:
+            return None
+        after = following.lstrip(" ,;:—–-")[cue.end() :].split()
+        if after and after[0].lower() in _CLAUSE_OPENERS:
+            return None  # "“...?” Ms. Lee said she ...": words of her own, not the quote's
+        return attribution
 
     @staticmethod
     def _reach(
@@ -463,7 +533,7 @@ class _Extractor:
             return
         from spacy.lang.en.stop_words import STOP_WORDS
 
-        doc = entities_of(self.text)
+        doc: Any = joined(self.analysed) if self.analysed else entities_of(self.text)
         words = named_entities(doc)
         other = {t.lower_ for e in doc.ents if e.label_ in NOT_NAME_LABELS for t in e}
         lower_text = {w for w in re.findall(r"\b[a-z][a-z’'-]*\b", self.text)}
@@ -477,7 +547,8 @@ class _Extractor:
                 keep.add(whole)
                 continue
             parts = name.split()
-            known = [words[w] for w in name.lower().split() if w in words]
+            # the recogniser's words are tokens: "Lopez-Cantera" is "Lopez", "-", "Cantera"
+            known = [words[w] for w in re.split(r"[\s-]+", name.lower()) if w in words]
             if known:
                 entity.is_person = any(known) if entity.is_person else all(known)
                 keep.add(name)
@@ -503,6 +574,22 @@ class _Extractor:
             return None
         found = introducer(self._parse(previous))
         return attribution_from_parse(found) if found is not None else None
+
+    def _signed(self, paragraph: Paragraph, span: QuoteSpan) -> Attribution | None:
+        """A quote paragraph signed on the next line, as round-ups and fact checks do
+        ("“...”" then "- Bernie Sanders." or "—President Obama, tweeting after ...")."""
+        if span.close_at is None or paragraph.text[span.close_at + 1 :].strip(" .,"):
+            return None
+        following = next((p for p in self.paragraphs if p.number == paragraph.number + 1), None)
+        if following is None:
+            return None
+        match = _SIGNATURE.match(following.text)
+        if match is None:
+            return None
+        mention = parse_mention(match.group("name"))
+        if mention is None or mention.kind not in {"person", "group"}:
+            return None
+        return Attribution(mention, None, "—")
 
     def _adding_that(self, paragraph: Paragraph, after: int, end: int, entity: Entity) -> None:
         """ "“...,” X said, adding that CLAUSE." : the clause is X's indirect quote."""
@@ -689,7 +776,19 @@ class _Extractor:
 
 def extract(doc_id: str, text: str, paragraphs: tuple[Paragraph, ...]) -> Extraction:
     """Quotes (with speakers), facts and speakers of one document."""
-    return _Extractor(doc_id, text, paragraphs).run()
+    return extract_many([(doc_id, text, paragraphs)])[0]
 
 
-__all__ = ["Extraction", "extract"]
+def extract_many(
+    documents: Sequence[tuple[str, str, tuple[Paragraph, ...]]],
+) -> list[Extraction]:
+    """``extract`` for each ``(doc_id, text, paragraphs)``, in order, with spaCy run once
+    per text and the texts batched through ``nlp.pipe``."""
+    analysed = analyse_many([[p.text for p in paragraphs] for _, _, paragraphs in documents])
+    return [
+        _Extractor(doc_id, text, paragraphs, docs).run()
+        for (doc_id, text, paragraphs), docs in zip(documents, analysed, strict=True)
+    ]
+
+
+__all__ = ["Extraction", "extract", "extract_many"]

@@ -179,6 +179,12 @@ class Speaker:
     quote_count: int
     is_person: bool = True
 
+    @property
+    def kind(self) -> str:
+        """ "person", or "organisation" for a body or group (a ministry, a campaign,
+        "members of the UN Security Council")."""
+        return "person" if self.is_person else "organisation"
+
 
 @dataclass(frozen=True)
 class Fact:

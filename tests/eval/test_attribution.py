@@ -96,3 +96,22 @@ def test_cli_scores_a_folder_with_the_real_extractor(tmp_path: Path, capsys) -> 
 def test_cli_names_a_folder_without_annotations(tmp_path: Path, capsys) -> None:
     assert main(["eval", "--attribution", str(tmp_path)]) == 2
     assert "no annotated articles" in capsys.readouterr().err
+
+
+def test_the_directory_check_counts_kinds_and_lists_non_speakers() -> None:
+    from eval.attribution import speaker_check
+    from index.types import Speaker
+
+    text = (
+        "Jane Harlow of the Denver Water Board spoke in Colorado on Monday. The board "
+        "agreed instead. Instead of waiting, she left.\n"
+    )
+    speakers = [
+        Speaker("Jane Harlow", None, (), 2, True),
+        Speaker("Denver Water Board", None, (), 1, False),
+        Speaker("Colorado", None, (), 1, False),
+        Speaker("Instead", None, (), 1, True),
+    ]
+    kinds, odd = speaker_check(text, speakers)
+    assert kinds == {"person": 2, "organisation": 2}
+    assert [name.split(" (")[0] for name in odd] == ["Colorado", "Instead"]

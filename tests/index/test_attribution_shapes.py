@@ -142,3 +142,100 @@ def test_an_unnamed_source_is_attributed_as_described_never_to_a_guess() -> None
     )
     quote = next(q for q in quotes_of_text(text) if q.text.startswith("Anthony Weiner"))
     assert quote.speaker == "a NY1 representative"
+
+
+MORE_SHAPES = [
+    # (text, quote start, expected speaker): mixed curly and straight marks
+    (
+        'Mara Quill defended her plan.\n\n“The plan pays for itself within a decade,"  '
+        'Quill said. "Nobody has shown otherwise.”',
+        "Nobody has shown",
+        "Quill",
+    ),
+    # a hyphenated surname the recogniser splits into tokens
+    (
+        "Tomas Ortiz-Baylor is running for the seat.\n\n“Schools need more than slogans "
+        "from Washington,” Ortiz-Baylor said.",
+        "Schools need",
+        "Ortiz-Baylor",
+    ),
+    # a question ends its sentence before the cue ("“...?” X went on")
+    (
+        "Owen Petrak spoke to the crowd.\n\n“Who pays for all of this in the end?” Petrak "
+        "went on, as if nobody had heard him.",
+        "Who pays",
+        "Petrak",
+    ),
+    # "the United States and added": a country is no cue's subject
+    (
+        "Dana Rusk said she welcomed the move to the United States and added, "
+        '"I\'ll sign the papers tomorrow, no problem."',
+        "I'll sign",
+        "Rusk",
+    ),
+]
+
+
+@pytest.mark.parametrize("text,start,speaker", MORE_SHAPES, ids=[s[2] for s in MORE_SHAPES])
+def test_speaker_of_more_shapes(text: str, start: str, speaker: str) -> None:
+    quote = next(q for q in quotes_of_text(text) if q.text.startswith(start))
+    assert quote.speaker is not None and speaker in quote.speaker
+
+
+def test_a_participle_cue_takes_the_clause_subject_not_the_place_before_it() -> None:
+    text = (
+        "Mr. Volkov came close to an admission about the war in eastern Moldova, saying, "
+        "''We never said there were no people there doing certain jobs,'' but he denied more."
+    )
+    quote = next(q for q in quotes_of_text(text) if q.text.startswith("We never"))
+    assert quote.speaker is not None and "Volkov" in quote.speaker
+
+
+def test_a_cue_before_a_colon_introduces_the_next_quote_not_the_last() -> None:
+    text = (
+        "''We are students,'' Ms. Arani said. ''We are not soldiers.'' Mr. Hadid said: "
+        "''The attack today was the work of a few people.''"
+    )
+    quotes = {q.text: q.speaker for q in quotes_of_text(text)}
+    assert quotes["We are not soldiers."] == "Arani"
+    assert quotes["The attack today was the work of a few people."] == "Hadid"
+
+
+def test_a_next_sentence_cue_with_its_own_clause_does_not_take_the_quote() -> None:
+    text = (
+        'Both rivals spoke on Tuesday.\n\n"It is a sad day," Cruz told reporters outside '
+        'a diner. "That has no place in a campaign." Ohio Gov. John Kasich said he would '
+        "have fired the manager."
+    )
+    quote = next(q for q in quotes_of_text(text) if q.text.startswith("That has no"))
+    assert quote.speaker is None or "Kasich" not in quote.speaker
+
+
+def test_a_quote_paragraph_signed_on_the_next_line() -> None:
+    text = (
+        "Claims from the debate follow.\n\n"
+        '"Most companies here pay no tax at all."\n\n'
+        "- Oren Vaszary.\n\n"
+        "That claim is exaggerated."
+    )
+    quote = next(q for q in quotes_of_text(text) if q.text.startswith("Most companies"))
+    assert quote.speaker == "Oren Vaszary"
+
+
+def test_a_colon_after_a_clause_inside_takes_the_main_subject() -> None:
+    text = (
+        "Hanna Oduya spoke on Monday.\n\n"
+        "Oduya has since apologized for what happened: “I should have used two accounts. "
+        "I take full responsibility.”"
+    )
+    quote = next(q for q in quotes_of_text(text) if q.text.startswith("I should"))
+    assert quote.speaker is not None and "Oduya" in quote.speaker
+
+
+def test_a_verb_right_after_a_question_is_a_cue_by_its_place() -> None:
+    text = (
+        "Glen Barrow spoke at the rally.\n\n"
+        "“What was the pivot point that made him change so fundamentally?” Barrow questioned."
+    )
+    quote = next(q for q in quotes_of_text(text) if q.text.startswith("What was"))
+    assert quote.speaker is not None and "Barrow" in quote.speaker

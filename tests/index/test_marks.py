@@ -145,3 +145,15 @@ def test_two_single_marks_open_and_close_one_quote() -> None:
         "Fine",
     ]
     assert text[spans[0].close_at + 1 :].startswith(" Mr. Biden")
+
+
+def test_mixed_curly_and_straight_marks_pair_up() -> None:
+    from index.marks import find_spans
+
+    text = '“One part," she said. "And the other.”'
+    inner = [text[s.inner_start : s.inner_end] for s in find_spans(text)]
+    assert inner == ["One part", "And the other."]
+    nested = '“He said "no" to it,” she said.'
+    assert [nested[s.inner_start : s.inner_end] for s in find_spans(nested)] == [
+        'He said "no" to it'
+    ]
