@@ -11,7 +11,7 @@ from index.config import Config
 from index.embedders.base import Embedder
 from index.metadata import text_date, text_outlet
 from index.paragraphs import build_paragraphs
-from index.quotes import extract
+from index.quotes import extract_many
 from index.reader import SourceText, document_id
 from index.types import Document, Extraction, UnitKind
 
@@ -76,9 +76,13 @@ def _author(paragraphs: tuple) -> str | None:
 
 def prepare(text: str, source: str, embedder: Embedder, config: Config) -> PreparedDocument:
     """Read, attribute and chunk one document (no embedding yet)."""
-    document = make_document(text, source)
-    text = document.text  # a plain str (spaCy refuses the reader's SourceText)
-    extraction = extract(document.doc_id, text, document.paragraphs)
+    return prepare_many([(text, source)], embedder, config)[0]
+
+
+def _prepared(
+    document: Document, extraction: Extraction, embedder: Embedder, config: Config
+) -> PreparedDocument:
+    """The retrieval units of an attributed document."""
     speakers_by_paragraph: dict[int, list[str]] = {}
     for q in extraction.quotes:
         if q.speaker and q.speaker not in speakers_by_paragraph.setdefault(q.paragraph, []):
@@ -130,5 +134,12 @@ def prepare(text: str, source: str, embedder: Embedder, config: Config) -> Prepa
 def prepare_many(
     texts: list[tuple[str, str]], embedder: Embedder, config: Config
 ) -> list[PreparedDocument]:
-    """``prepare`` for each ``(text, source)``, in order."""
-    return [prepare(text, source, embedder, config) for text, source in texts]
+    """``prepare`` for each ``(text, source)``, in order; attribution runs spaCy once per
+    document, the documents batched through ``nlp.pipe`` (``index.quotes.extract_many``)."""
+    documents = [make_document(text, source) for text, source in texts]
+    # document.text is a plain str (spaCy refuses the reader's SourceText)
+    extractions = extract_many([(d.doc_id, d.text, d.paragraphs) for d in documents])
+    return [
+        _prepared(document, extraction, embedder, config)
+        for document, extraction in zip(documents, extractions, strict=True)
+    ]
