@@ -11,7 +11,7 @@ PORT ?= 7860
 
 NEWS ?= ../shared/news/polnear
 
-.PHONY: install run test check lint typecheck unit eval eval-news bench chromium clean
+.PHONY: install run test check lint typecheck unit eval eval-news fit-ranker bench chromium clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,9 +43,17 @@ unit: install chromium
 eval: install
 	QUOTEBOT_HOME=$$(mktemp -d) $(VENV)/bin/quotebot eval --out eval/out
 
-# the multi-article gates on real news (CI runs them when ../shared/news is present)
+# the multi-article gates on real news (CI runs them when ../shared/news is present):
+# attribution on PolNeAR dev, answers on every news question set, and the ranker's
+# weights refitted from the sets they were fitted on
 eval-news: install
 	$(VENV)/bin/quotebot eval --attribution $(NEWS)/dev --out eval/out/news-dev
+	$(VENV)/bin/quotebot eval --set 'eval/news/*.jsonl' --news-root $(NEWS) --out eval/out/news-answers
+	OMP_NUM_THREADS=1 $(PY) -m eval.fit_ranker --news-root $(NEWS) --check
+
+# refit the answer ranker (rag/ranker.json) on the question sets named in eval/fit_ranker.py
+fit-ranker: install
+	OMP_NUM_THREADS=1 $(PY) -m eval.fit_ranker --news-root $(NEWS)
 
 bench: install
 	$(VENV)/bin/quotebot bench

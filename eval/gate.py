@@ -20,9 +20,14 @@ def lookup(figures: dict[str, Any], dotted: str) -> float | None:
     return float(value) if isinstance(value, (int, float)) else None
 
 
-def check(figures: dict[str, Any], path: Path = DEFAULT_THRESHOLDS) -> list[str]:
-    """Failures as readable lines; empty when every gated figure meets its threshold."""
+def check(
+    figures: dict[str, Any], path: Path = DEFAULT_THRESHOLDS, section: str | None = None
+) -> list[str]:
+    """Failures as readable lines; empty when every gated figure meets its threshold.
+    ``section`` picks one part of a file that holds several ("each", "pooled")."""
     thresholds = json.loads(path.read_text(encoding="utf-8"))
+    if section is not None and section in thresholds:
+        thresholds = thresholds[section]
     failures = []
     for key, rule in thresholds.items():
         value = lookup(figures, key)
@@ -35,6 +40,12 @@ def check(figures: dict[str, Any], path: Path = DEFAULT_THRESHOLDS) -> list[str]
     return failures
 
 
-def check_news(figures: dict[str, Any], path: Path = NEWS_THRESHOLDS) -> list[str] | None:
-    """Failures of a news set against ``path``; None (not gated) when there is no such file."""
-    return check(figures, path) if path.exists() else None
+def check_news(
+    figures: dict[str, Any], path: Path = NEWS_THRESHOLDS, pooled: bool = False
+) -> list[str] | None:
+    """Failures of one news set (its "each" thresholds) or of the pooled figures of several
+    ("pooled") against ``path``; None (not gated) when there is no such file. One set has
+    about 30 answerable questions, so its floor is looser than the pooled one."""
+    if not path.exists():
+        return None
+    return check(figures, path, "pooled" if pooled else "each")

@@ -51,6 +51,8 @@ _BASE = (
     "quote_x_overlap",
     "idf_overlap",
     "idf_overlap_paragraph",
+    "speaker_match_x_topic_rank",
+    "fact_x_person",
 )
 FEATURES = (
     *_BASE,
@@ -124,6 +126,8 @@ def feature_rows(candidates: Candidates) -> np.ndarray:
     best_dense = max(c.dense for c in items)
     best_topic = max(c.dense_topic for c in items)
     weights = dict(candidates.weights)
+    own = [c.dense_topic for c in items if a.person is not None and c.speaker == a.person.name]
+    best_own_topic = max(own, default=0.0)
     order = sorted(range(len(items)), key=lambda i: -(items[i].dense + items[i].paragraph_score))
     typed = set(order[:TYPED_CANDIDATES]) if a.answer_labels else set()
     person = a.person
@@ -168,6 +172,8 @@ def feature_rows(candidates: Candidates) -> np.ndarray:
             float(quote) * overlap,
             _weighted(weights, statement_keys),
             _weighted(weights, keys(c.paragraph_text)),
+            float(match) * (1.0 - (best_own_topic - c.dense_topic)) if match else 0.0,
+            float(person is not None and not quote),
         ]
         row += [float(kind == k) for k in KINDS]
         row += [float(quote and kind == k) for k in KINDS]

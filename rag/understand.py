@@ -140,8 +140,10 @@ def _mention_role(doc: Any, start: int, end: int) -> int:
     root = span.root
     if root.dep_ == "poss" or (root.dep_ == "compound" and root.head.i >= end):
         return 0
-    if root.dep_ in {"nsubj", "nsubjpass"}:
-        return 2
+    if root.dep_ in {"nsubj", "nsubjpass"} and (
+        root.head.dep_ == "ROOT" or root.head.lemma_ in _SAYING_LEMMAS
+    ):
+        return 2  # the subject of the question, or of its verb of saying
     if root.dep_ == "pobj" and root.head.lower_ in {"by", "from", "to", "according"}:
         return 2
     if root.dep_ in {"dobj", "attr"} and root.head.lemma_ in _SAYING_LEMMAS:

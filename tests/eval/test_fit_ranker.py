@@ -1,0 +1,61 @@
+"""Fitting the ranker: labels from the question sets, thresholds chosen on them."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from eval.dataset import EvalQuestion
+from eval.fit_ranker import Example, _best_floor, _best_threshold, answers, fit
+from index.types import Fact
+from rag.candidates import Candidate
+from rag.features import FEATURES
+
+
+def _question(answerable: bool = True, phrases: tuple[str, ...] = ("fifty tanks",)) -> EvalQuestion:
+    return EvalQuestion("q1", "How many tanks?", "fact", answerable, (2,), (), phrases)
+
+
+def _candidate(text: str, paragraph: int = 2) -> Candidate:
+    fact = Fact("f1", "d1", paragraph, 0, len(text), text)
+    return Candidate(fact, 0.5, 0.5, 0.0, 0.1, 1, text, text)
+
+
+def test_a_candidate_answers_when_it_holds_a_key_phrase() -> None:
+    assert answers(_question(), _candidate("The army sent fifty tanks north."))
+    assert not answers(_question(), _candidate("The army stayed in its barracks."))
+
+
+def _example(answerable: bool, labels: list[int], probabilities_hint: list[float]) -> Example:
+    rows = np.zeros((len(labels), len(FEATURES)))
+    rows[:, FEATURES.index("dense")] = probabilities_hint
+    phrases = tuple(frozenset({0}) if label else frozenset() for label in labels)
+    return Example(
+        _question(answerable), "fact", rows, np.array(labels), (None,) * len(labels), phrases
+    )
+
+
+def test_threshold_separates_answerable_from_unanswerable() -> None:
+    examples = [_example(True, [1, 0], [0.9, 0.1]), _example(False, [0, 0], [0.3, 0.2])]
+    probabilities = [np.array([0.9, 0.1]), np.array([0.3, 0.2])]
+    confidence = np.array([0.8, 0.2])
+    t = _best_threshold(examples, probabilities, confidence)
+    assert 0.2 < t <= 0.8
+
+
+def test_floor_keeps_a_second_statement_only_when_it_helps() -> None:
+    examples = [_example(True, [1, 0], [0.9, 0.1])]
+    assert _best_floor(examples, [np.array([0.9, 0.5])]) > 0.5  # the second answers nothing
+
+
+def test_fit_learns_that_the_feature_that_tracks_labels_counts() -> None:
+    rng = np.random.default_rng(0)
+    examples = []
+    for i in range(60):
+        labels = [1, 0, 0] if i % 4 else [0, 0, 0]
+        hint = [0.8, 0.3, 0.2] if i % 4 else [0.3, 0.2, 0.1]
+        ex = _example(bool(i % 4), labels, [h + rng.normal(0, 0.05) for h in hint])
+        examples.append(ex)
+    fitted = fit(examples)
+    weights = dict(zip(fitted["features"], fitted["ranker"]["coefficients"], strict=True))
+    assert weights["dense"] > 0.5
+    assert 0.0 < fitted["threshold"] < 1.0
