@@ -39,6 +39,11 @@ TOP_FEATURES = (
     "unknown_words",
     "unknown_names",
     "document_cover",
+    "dense_topic",
+    "idf_overlap",
+    "idf_overlap_paragraph",
+    "quoted_match",
+    "speaker_match_x_topic_rank",
     *(f for f in FEATURES if f.startswith("kind_")),
 )
 QUESTION_FEATURES = ("best", "second", "third", *(f"top_{f}" for f in TOP_FEATURES))

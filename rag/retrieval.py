@@ -21,7 +21,7 @@ from index.embedders.base import Embedder
 from index.pipeline import Unit
 from index.store_protocol import FilteringStore, Store
 from rag.places import place_forms
-from rag.text import content_words, synonyms
+from rag.text import content_words
 from rag.types import Hit
 
 Mode = Literal["hybrid", "dense", "keyword"]
@@ -88,12 +88,11 @@ class Retriever:
 
     def _keywords(self, query: str) -> list[str]:
         """The query's content words; a country word the index lacks ("Damascus") also
-        searches for the country's other forms ("Syrian"), and another word it lacks
-        ("misjudge") for its synonyms ("underestimated")."""
+        searches for the country's other forms ("Syrian")."""
         terms = content_words(query)
         found = list(terms)
         for term in terms:
-            alternatives = [*sorted(place_forms(term)), *synonyms(term)]
+            alternatives = sorted(place_forms(term))
             if alternatives and not self.store.vocabulary_has(term):
                 found += alternatives
         return list(dict.fromkeys(found))

@@ -224,36 +224,10 @@ _FAMILIES = [
     "found founded founder founding establish established formed created",
     "cost costs price value worth worth",
 ]
-# Words news text and readers use for the same thing in diplomacy and conflict; a question
-# word the articles never use also searches for the others.
-_SYNONYMS = [
-    "relations relationship ties",
-    "sever severed severs severance severing",
-    "ambassador ambassadors envoy envoys",
-    "mediator mediators mediate mediating mediation broker brokering go-between peacemaker "
-    "intermediary",
-    "leverage clout sway influence",
-    "surprise surprising surprised unexpected unforeseen",
-    "misjudge misjudged misjudgement underestimate underestimated underestimating "
-    "miscalculate miscalculated miscalculation",
-    "mistake mistakes error errors blunder blunders",
-    "rhetoric inflammatory heated",
-    "offshoot offshoots splinter breakaway spin-off",
-    "retaliate retaliated retaliation retaliatory counterattack counter-attack counterstrike "
-    "hit-back",
-]
-_FAMILY_OF = {w: i for i, line in enumerate(_FAMILIES + _SYNONYMS) for w in line.split()}
+_FAMILY_OF = {w: i for i, line in enumerate(_FAMILIES) for w in line.split()}
 
 
 def family(word: str) -> str:
     """A word's family key ("killed" and "deaths" share one); the word itself otherwise."""
     index = _FAMILY_OF.get(word.lower())
     return f"#{index}" if index is not None else word.lower()
-
-
-def synonyms(word: str) -> list[str]:
-    """The other words of ``word``'s synonym set ("ties" -> relations, relationship)."""
-    index = _FAMILY_OF.get(word.lower(), -1) - len(_FAMILIES)
-    if index < 0:
-        return []
-    return [w for w in _SYNONYMS[index].split() if w != word.lower()]
