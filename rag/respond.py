@@ -166,6 +166,10 @@ def compose(ranked: Ranked, composer: Composer, limit: int) -> Answer:
         if person_asked is not None
         else NOT_FOUND
     )
+    if person_asked is not None and not a.lemmas:  # "What did X say?": all is on topic
+        own = [c for c, _ in ranked.items if c.speaker == person_asked.name]
+        own.sort(key=lambda c: (c.statement.doc_id, c.statement.start))
+        return _answer(ranked, composer, own[:limit], person_asked.name, 1.0)
     if not ranked.items or confidence < composer.model.threshold:
         return abstain(question, off_topic, kind, confidence)
     if kind == "people":
@@ -175,6 +179,19 @@ def compose(ranked: Ranked, composer: Composer, limit: int) -> Answer:
     chosen = _chosen(ranked, cap, person, composer.model.floor)
     if person_asked is not None and not any(_about(c, person_asked) for c in chosen):
         return abstain(question, off_topic, kind, confidence)
+    return _answer(ranked, composer, chosen, person, confidence)
+
+
+def _answer(
+    ranked: Ranked,
+    composer: Composer,
+    chosen: list[Candidate],
+    person: str | None,
+    confidence: float,
+) -> Answer:
+    """The chosen statements, verified and rendered with their citations."""
+    a = ranked.candidates.analysis
+    question, kind = a.text, a.kind
     chosen = _with_antecedents(composer.corpus, chosen)
     attributed = kind == "who_said"
     lines = [composer.statement(c, attributed) for c in chosen]
