@@ -50,10 +50,12 @@ eval-news: install
 	$(VENV)/bin/quotebot eval --attribution $(NEWS)/dev --out eval/out/news-dev
 	$(VENV)/bin/quotebot eval --set 'eval/news/*.jsonl' --news-root $(NEWS) --out eval/out/news-answers
 	OMP_NUM_THREADS=1 $(PY) -m eval.fit_ranker --news-root $(NEWS) --check
+	OMP_NUM_THREADS=1 $(PY) -m eval.fit_ranker --news-root $(NEWS) --check --embedder hashing
 
 # refit the answer ranker (rag/ranker.json) on the question sets named in eval/fit_ranker.py
 fit-ranker: install
 	OMP_NUM_THREADS=1 $(PY) -m eval.fit_ranker --news-root $(NEWS)
+	OMP_NUM_THREADS=1 $(PY) -m eval.fit_ranker --news-root $(NEWS) --embedder hashing
 
 bench: install
 	$(VENV)/bin/quotebot bench

@@ -30,7 +30,7 @@ from rag import QuoteBot
 from rag.candidates import Candidate, Corpus, gather
 from rag.conversation import Resolved
 from rag.features import FEATURES, feature_rows
-from rag.rank import QUESTION_FEATURES, WEIGHTS, Logistic, question_row
+from rag.rank import QUESTION_FEATURES, Logistic, question_row, weights_for
 from rag.understand import analyse
 
 NEWS_SETS = tuple(f"eval/news/train-{s}.jsonl" for s in "ABCD")
@@ -114,10 +114,12 @@ def _index(directory: Path, paths: list[Path], config: Config) -> QuoteBot:
     return bot
 
 
-def collect(root: Path | None, work: Path | None = None) -> list[Example]:
+def collect(
+    root: Path | None, work: Path | None = None, config: Config | None = None
+) -> list[Example]:
     """Examples from every development set (news sets need ``../shared/news``);
     ``work`` keeps the indexes built for them between runs."""
-    config = Config()
+    config = config or Config()
     examples: list[Example] = []
     with tempfile.TemporaryDirectory() as tmp:
         base = work or Path(tmp)
@@ -265,7 +267,7 @@ def fit(examples: list[Example]) -> dict[str, Any]:
 
 def _differences(saved: dict[str, Any], fitted: dict[str, Any]) -> list[str]:
     problems = []
-    for field in ("features", "fitted_on"):
+    for field in ("features", "fitted_on", "embedder"):
         if saved.get(field) != fitted.get(field):
             problems.append(f"{field} differ")
     for model in ("ranker", "answerable"):
@@ -283,11 +285,20 @@ def _differences(saved: dict[str, Any], fitted: dict[str, Any]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--news-root", type=Path, default=None)
-    parser.add_argument("--out", type=Path, default=WEIGHTS)
+    parser.add_argument(
+        "--embedder",
+        choices=("sentence-transformers", "hashing"),
+        default="sentence-transformers",
+        help="fit for this embedder (rag/ranker.json, or rag/ranker-hashing.json)",
+    )
+    parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--check", action="store_true", help="refit and compare, write nothing")
     parser.add_argument("--work", type=Path, default=None, help="keep the built indexes here")
     args = parser.parse_args(argv)
-    fitted = fit(collect(args.news_root, args.work))
+    config = Config(embedder=args.embedder)
+    args.out = args.out or weights_for(args.embedder)
+    fitted = fit(collect(args.news_root, args.work, config))
+    fitted["embedder"] = args.embedder
     if args.check:
         saved = json.loads(args.out.read_text(encoding="utf-8"))
         problems = _differences(saved, fitted)

@@ -16,7 +16,7 @@ from index.types import Speaker
 from rag.candidates import Corpus, gather
 from rag.conversation import Resolved
 from rag.generators import Generator
-from rag.rank import Model, load_model, rank
+from rag.rank import Model, load_model, rank, weights_for
 from rag.respond import Composer, compose
 from rag.retrieval import Retriever
 from rag.types import Answer
@@ -41,7 +41,7 @@ class AnswerPath:
         return analyse(resolved.question, self.speakers, self.common, resolved.context)
 
     def answer(self, analysis: Analysis, resolved: Resolved, limit: int) -> Answer:
-        model = self.model or load_model()
+        model = self.model or load_model(weights_for(self.retriever.config.embedder))
         candidates = gather(analysis, self.retriever, self.corpus, resolved.exclude)
         ranked = rank(candidates, model)
         names = frozenset(

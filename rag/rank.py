@@ -3,7 +3,8 @@
 The model is a logistic regression over ``rag.features.FEATURES`` fitted by
 ``eval/fit_ranker.py`` (``make fit-ranker``) on the question sets in ``eval/``; its weights,
 the answer threshold chosen on the same sets and the names of those sets are in
-``rag/ranker.json``. Scoring is a dot product: scikit-learn is needed only to refit.
+``rag/ranker.json`` (``rag/ranker-hashing.json`` for the hashing embedder). Scoring is a
+dot product: scikit-learn is needed only to refit.
 """
 
 from __future__ import annotations
@@ -19,7 +20,14 @@ from index.errors import QuotebotError
 from rag.candidates import Candidate, Candidates
 from rag.features import FEATURES, feature_rows
 
-WEIGHTS = Path(__file__).with_name("ranker.json")
+WEIGHTS = Path(__file__).with_name("ranker.json")  # fitted on all-MiniLM-L6-v2's similarities
+HASHING_WEIGHTS = Path(__file__).with_name("ranker-hashing.json")  # on the hashing embedder's
+
+
+def weights_for(embedder: str) -> Path:
+    """The weights fitted for an embedder kind (``Config.embedder``): similarities of the
+    deterministic hashing embedder are on another scale than a sentence model's."""
+    return HASHING_WEIGHTS if embedder == "hashing" else WEIGHTS
 
 
 # What the answer-or-abstain model sees of a question: its best candidates' probabilities

@@ -169,6 +169,11 @@ def compose(ranked: Ranked, composer: Composer, limit: int) -> Answer:
     if person_asked is not None and not a.lemmas:  # "What did X say?": all is on topic
         own = [c for c, _ in ranked.items if c.speaker == person_asked.name]
         own.sort(key=lambda c: (c.statement.doc_id, c.statement.start))
+        if not own:  # all of it given already ("What else did she say?")
+            name = display_name(person_asked, person_asked.name)
+            return abstain(
+                question, f"{name} has nothing more quoted in the indexed articles.", kind
+            )
         return _answer(ranked, composer, own[:limit], person_asked.name, 1.0)
     if not ranked.items or confidence < composer.model.threshold:
         return abstain(question, off_topic, kind, confidence)

@@ -50,6 +50,6 @@ def test_retrieval_gate_fails_with_a_broken_retriever(
     good = {"retrieval": evaluate_retrieval(real_bot, questions)}
     assert not [f for f in gate.check(good) if f.startswith("retrieval.")]
     monkeypatch.setattr(type(real_bot.store), "keyword", lambda self, terms, k: [])
-    monkeypatch.setattr(type(real_bot.store), "dense", lambda self, v, k: [])
+    monkeypatch.setattr(type(real_bot.store), "dense", lambda self, v, k, scope=None: [])
     broken = {"retrieval": evaluate_retrieval(real_bot, questions)}
     assert [f for f in gate.check(broken) if f.startswith("retrieval.")]
