@@ -112,7 +112,7 @@ def _double_closer(text: str, start: int, closer: str) -> int | None:
     n = len(text)
     while j < n:
         ch = text[j]
-        if ch == "”" or (ch == '"' and not _is_straight_double_opener(text, j)):
+        if ch == "”" or (ch == '"' and _straight_mark_closes(text, j, closer)):
             return j
         if ch == "“" or (ch == '"' and closer == "”"):
             nested = _double_closer(text, j + 1, "”" if ch == "“" else '"')
@@ -123,6 +123,15 @@ def _double_closer(text: str, start: int, closer: str) -> int | None:
             return j
         j += 1
     return None
+
+
+def _straight_mark_closes(text: str, i: int, closer: str) -> bool:
+    """A straight mark after a word closes; inside a curly quote one right before a word
+    ('attr="value"') opens a nested quote, since a closing mark is never followed by a
+    letter."""
+    if _is_straight_double_opener(text, i):
+        return False
+    return closer != "”" or not (i + 1 < len(text) and text[i + 1].isalnum())
 
 
 def _find_doubled_closer(text: str, start: int) -> int | None:

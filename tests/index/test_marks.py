@@ -22,6 +22,7 @@ def inners(text: str) -> list[str]:
         ('"One," she said. "Two."', ["One", "Two."]),
         ("She called it (“a farce”) twice.", ["a farce"]),
         ("A move—“brazen”—by Tehran.", ["brazen"]),
+        ('“Never trust <a href="x"> links,” she said.', ['Never trust <a href="x"> links']),
     ],
 )
 def test_span_kinds(text: str, expected: list[str]) -> None:
