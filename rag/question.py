@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from index.lexicon import MONTHS, REPORTING_VERBS, WEEKDAYS
 from index.types import Speaker
+from rag.name_index import name_index
 from rag.places import place_key
 from rag.text import content_words, family, words
 
@@ -154,31 +156,39 @@ def _plain_words(text: str) -> set[str]:
     return {w for word in words(text) for w in re.split(r"[\W_]+", word) if w}
 
 
+@lru_cache(maxsize=65536)
+def _title_words(title: str) -> frozenset[str]:
+    # "analyst" or "expert" names no one in particular: distinctive title words do
+    return frozenset(_plain_words(title) - _GENERIC_TITLE_WORDS - _PERSON_NOUNS)
+
+
 def _by_description(
     question: str, speakers: list[Speaker], common: frozenset[str] = frozenset()
 ) -> Speaker | None:
+    """The one speaker whose distinctive title words the question shares more of than any
+    other speaker's ("the University of Lahore expert")."""
     qwords = _plain_words(question)
     if not qwords & _PERSON_NOUNS:
         return None
-    title_words = {
-        # "analyst" or "expert" names no one in particular: distinctive title words do
-        s.name: _plain_words(s.title or "") - _GENERIC_TITLE_WORDS - _PERSON_NOUNS - common
-        for s in speakers
-    }
-    best: tuple[int, Speaker] | None = None
+    overlap: dict[str, int] = {}  # by name: one title a name (the last one listed)
     for s in speakers:
-        overlap = len(qwords & title_words[s.name])
-        others = [len(qwords & w) for n, w in title_words.items() if n != s.name]
-        if overlap and overlap > max(others, default=0) and (best is None or overlap > best[0]):
-            best = (overlap, s)
-    return best[1] if best else None
+        overlap[s.name] = len((qwords & _title_words(s.title or "")) - common)
+    best = max(overlap.values(), default=0)
+    leaders = [name for name, n in overlap.items() if n == best]
+    if best == 0 or len(leaders) > 1:
+        return None
+    return next(s for s in speakers if s.name == leaders[0])
 
 
 def find_person(
     question: str, speakers: list[Speaker], common: frozenset[str] = frozenset()
 ) -> tuple[Speaker, str] | None:
     """The speaker a question names or describes, and the words that named them."""
-    named = [(s, form) for s in speakers if (form := _mentions(question, s))]
+    named = [
+        (s, form)
+        for s in name_index(speakers).candidates(question)
+        if (form := _mentions(question, s))
+    ]
     if named:
         return max(named, key=lambda pair: len(pair[1]))
     described = _by_description(question, speakers, common)

@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from index.nlp import load_nlp
 from index.types import Speaker
+from rag.name_index import name_index
 from rag.question import (
     asks_what_was_said,
     asks_wording,
@@ -157,7 +158,7 @@ def _directory_person(
     """The quoted person the question is about: every speaker whose name (full name before
     surname) the question writes, best role first; else one matched by title words."""
     found: list[tuple[int, int, Speaker, str]] = []
-    for speaker in speakers:
+    for speaker in name_index(speakers).candidates(text):
         forms = sorted({speaker.name, *speaker.aliases}, key=len, reverse=True)
         for form in forms:
             if len(form) < 3:
@@ -200,7 +201,7 @@ def _topic(doc: Any, skip: set[int]) -> str:
 
 def _unknown_person(doc: Any, speakers: list[Speaker]) -> str:
     """A PERSON the question names as the one asked about whom no speaker matches."""
-    known = {w.lower() for s in speakers for form in (s.name, *s.aliases) for w in form.split()}
+    known = name_index(speakers).known_words
     for ent in doc.ents:
         if ent.label_ != "PERSON" or _mention_role(doc, ent.start, ent.end) < 2:
             continue
