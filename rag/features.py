@@ -15,7 +15,7 @@ import numpy as np
 from index.nlp import load_nlp
 from rag.candidates import Candidates
 from rag.places import place_key
-from rag.text import family, words
+from rag.text import family, word_set, words
 
 KINDS = ("speaker", "who_said", "people", "opinion", "fact", "open")
 _BASE = (
@@ -62,6 +62,7 @@ FEATURES = (
 TYPED_CANDIDATES = 16  # entity labels are read for this many candidates, best first
 
 
+@lru_cache(maxsize=65536)
 def key(word: str) -> str:
     """A word's matching key: its country, its family, else its first five letters."""
     place = place_key(word)
@@ -71,8 +72,10 @@ def key(word: str) -> str:
     return fam if fam.startswith("#") else word.lower()[:5]
 
 
+@lru_cache(maxsize=16384)
 def keys(text: str) -> frozenset[str]:
-    return frozenset(key(w) for w in words(text))
+    """The matching keys of ``text``'s words (cached: paragraphs and articles recur)."""
+    return frozenset(map(key, word_set(text)))
 
 
 @lru_cache(maxsize=8192)
@@ -163,7 +166,7 @@ def feature_rows(candidates: Candidates) -> np.ndarray:
             float(a.wording and quote and len(c.statement.text) < 60),
             candidates.unknown_words,
             candidates.unknown_names,
-            _cover(terms, document_keys(c.document_text)),
+            _cover(terms, keys(c.document_text)),
             float(c.in_title),
             _quoted_match(a.quoted, c.paragraph_text),
             c.dense_topic,

@@ -198,12 +198,18 @@ _WORD = re.compile(r"[\w’'-]+")
 
 def words(text: str) -> list[str]:
     """Lower-cased words with straight apostrophes and possessives removed."""
-    out = []
-    for w in _WORD.findall(text.lower().replace("’", "'")):
-        w = re.sub(r"'s$", "", w).strip("'-")
-        if w:
-            out.append(w)
-    return out
+    return [w for w in map(_plain_word, _WORD.findall(text.lower().replace("’", "'"))) if w]
+
+
+def word_set(text: str) -> set[str]:
+    """The distinct ``words`` of ``text`` (each token normalised once, however often it
+    occurs)."""
+    raw = set(_WORD.findall(text.lower().replace("’", "'")))
+    return {w for w in map(_plain_word, raw) if w}
+
+
+def _plain_word(word: str) -> str:
+    return (word[:-2] if word.endswith("'s") else word).strip("'-")
 
 
 def content_words(text: str) -> list[str]:
