@@ -17,7 +17,7 @@ import json
 import sqlite3
 import time
 from collections.abc import Iterator
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -82,8 +82,10 @@ class DocRecord:
         return {
             "documents": [(d.doc_id, d.title, d.source, d.author, d.date, d.text)],
             "paragraphs": [(p.number, p.start, p.end, p.kind, p.text) for p in d.paragraphs],
-            "quotes": [astuple(q) for q in self.quotes],  # columns follow the dataclass fields
-            "facts": [astuple(f) for f in self.facts],
+            "quotes": [
+                _columns(q, _QUOTE_FIELDS) for q in self.quotes
+            ],  # columns follow the dataclass fields
+            "facts": [_columns(f, _FACT_FIELDS) for f in self.facts],
             "speakers": [
                 (s.name, s.title, json.dumps(list(s.aliases)), s.quote_count, int(s.is_person))
                 for s in self.speakers
@@ -94,6 +96,15 @@ class DocRecord:
     def digest(self) -> str:
         payload = json.dumps(self.rows(), ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+_QUOTE_FIELDS = tuple(f.name for f in dataclasses.fields(Quote))
+_FACT_FIELDS = tuple(f.name for f in dataclasses.fields(Fact))
+
+
+def _columns(row: Quote | Fact, names: tuple[str, ...]) -> tuple[Any, ...]:
+    """A quote's or fact's fields in order (all scalars: ``astuple`` without its deep copy)."""
+    return tuple(getattr(row, name) for name in names)
 
 
 def _unit_columns(u: Unit) -> tuple[Any, ...]:
