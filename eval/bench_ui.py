@@ -102,7 +102,7 @@ def run(index: Path | None, questions: int = 20) -> dict[str, Any]:
         # the same questions, over and over, while the server indexes an upload
         uploader = Client(url, verbose=False)
         t_upload = time.perf_counter()
-        job = uploader.submit(handle_file(str(article)), api_name="/upload")
+        job = uploader.submit(handle_file(str(article)), "", "", "", api_name="/upload")
         busy: list[float] = []
         while not job.done():
             t = time.perf_counter()

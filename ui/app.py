@@ -203,7 +203,9 @@ def build_app(bot: QuoteBot, max_upload_bytes: int = 2_000_000) -> gr.Blocks:
     # -- adding an article -----------------------------------------------------------
     def add_article(
         path: str | None,
-        meta: dict[str, str] | None = None,
+        title: str = "",
+        outlet: str = "",
+        date: str = "",
         progress: gr.Progress = gr.Progress(),  # noqa: B008
     ) -> tuple[Any, ...]:
         unchanged = (gr.skip(),) * 6  # the views and the articles list
@@ -231,7 +233,8 @@ def build_app(bot: QuoteBot, max_upload_bytes: int = 2_000_000) -> gr.Blocks:
         stages = articles_ui.UploadProgress(progress, name)
         stages.start()
         try:
-            metadata = check_metadata(meta)  # the uploader's corrections (title, outlet, date)
+            # the uploader's corrections, sent with the file (no separate event to race it)
+            metadata = check_metadata({"title": title, "outlet": outlet, "date": date})
             known = set(documents())
             [doc_id] = bot.add_many([path], progress=stages, metadata=metadata)
         except QuotebotError as err:
@@ -452,7 +455,6 @@ def build_app(bot: QuoteBot, max_upload_bytes: int = 2_000_000) -> gr.Blocks:
                     meta_date = gr.Textbox(
                         label="Date", placeholder="2024-01-23", scale=1, elem_id="qb-meta-date"
                     )
-                meta_state = gr.State({})
                 upload = gr.File(
                     label="Article file (.txt, .md or .html)",
                     file_count="single",
@@ -513,13 +515,6 @@ def build_app(bot: QuoteBot, max_upload_bytes: int = 2_000_000) -> gr.Blocks:
         finder_tab.select(finder.refresh, finder_pickers, finder_pickers, api_visibility="private")
         chat_tab.select(scope_view, scope, scope, api_visibility="private")
         demo.load(scope_view, scope, scope, api_visibility="private")
-        for box in (meta_title, meta_outlet, meta_date):
-            box.change(
-                lambda t, o, d: {"title": t, "outlet": o, "date": d},
-                [meta_title, meta_outlet, meta_date],
-                meta_state,
-                api_visibility="private",
-            )
         article_tab.select(
             article_tab_view, doc_select, [doc_select, article], api_visibility="private"
         )
@@ -529,7 +524,7 @@ def build_app(bot: QuoteBot, max_upload_bytes: int = 2_000_000) -> gr.Blocks:
         demo.load(articles_view, None, listing, api_visibility="private")
         upload.upload(
             add_article,
-            [upload, meta_state],
+            [upload, meta_title, meta_outlet, meta_date],
             [status, upload, *views, *listing],
             api_name="upload",
             api_visibility="undocumented",  # `quotebot bench --ui` times asks during one
