@@ -6,7 +6,9 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
+
+import numpy as np
 
 from index.lexicon import MONTHS, WEEKDAYS
 from index.store_protocol import Store
@@ -113,6 +115,44 @@ def acronyms(texts: Iterable[str]) -> dict[str, str]:
     return found
 
 
+class _ViewGroups:
+    """The indexed views of each unit (a quote is indexed as itself and in its sentence),
+    grouped once so that a unit's best score is one vectorised maximum per question."""
+
+    def __init__(self, unit_ids: list[str]) -> None:
+        codes: dict[str, int] = {}
+        for unit_id in unit_ids:
+            codes.setdefault(unit_id, len(codes))
+        self.ids = codes
+        view_codes = np.fromiter((codes[u] for u in unit_ids), dtype=np.int64, count=len(unit_ids))
+        self._order = np.argsort(view_codes, kind="stable")
+        self._starts = np.flatnonzero(np.r_[True, np.diff(view_codes[self._order]) != 0])
+
+    def best(self, scores: np.ndarray) -> UnitScores:
+        return UnitScores(self.ids, np.maximum.reduceat(scores[self._order], self._starts))
+
+
+class UnitScores(Mapping[str, float]):
+    """Unit id -> its best view's score, read from one array (no dict per question)."""
+
+    def __init__(self, ids: dict[str, int], best: np.ndarray) -> None:
+        self._ids = ids
+        self._best = best
+
+    def __getitem__(self, unit_id: str) -> float:
+        return float(self._best[self._ids[unit_id]])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def highest(self) -> float:
+        """The best score of any unit (0.0 for none)."""
+        return float(self._best.max()) if len(self._best) else 0.0
+
+
 class Evidence:
     """Support measures over one loaded store."""
 
@@ -133,7 +173,7 @@ class Evidence:
             if not self.is_specific(w)
         )  # words on many pages (the story's countries): they tell no passage apart
         self._vectors = store.view_vectors()
-        self._unit_ids = [u.unit_id for u in store.units]
+        self._views = _ViewGroups([u.unit_id for u in store.units])
         self._acronyms = [  # ("sco", {"shang", "coope", "organ"}): keys, computed once
             (term_key(short), frozenset(term_key(w) for w in words(long)))
             for short, long in acronyms(doc.text for doc in store.documents.values()).items()
@@ -179,16 +219,11 @@ class Evidence:
         total = sum(self.idf(t) for t in known)
         return sum(self.idf(t) for t in known if term_key(t) in have or family(t) in have) / total
 
-    def unit_similarity(self, query: str) -> dict[str, float]:
+    def unit_similarity(self, query: str) -> UnitScores:
         """Cosine similarity of ``query`` to every unit (its best indexed view)."""
-        if not self._unit_ids:
-            return {}
-        scores = self._vectors @ self.retriever.embed_query(query)
-        best: dict[str, float] = {}
-        for unit_id, score in zip(self._unit_ids, scores.tolist(), strict=True):
-            if score > best.get(unit_id, -1.0):
-                best[unit_id] = score
-        return best
+        if not self._views.ids:
+            return UnitScores({}, np.zeros(0, dtype=np.float32))
+        return self._views.best(self._vectors @ self.retriever.embed_query(query))
 
     def names(self, text: str) -> list[str]:
         """Capitalised words of ``text`` that name something specific (not question words,

@@ -87,7 +87,7 @@ class PeopleAnswers(GeneralAnswers):
             return True
         similarity = self.evidence.unit_similarity(topic)
         mine = max(similarity.get(x.quote_id, 0.0) for x in own)
-        anywhere = max(similarity.values(), default=0.0)
+        anywhere = similarity.highest()
         return mine >= self.config.min_dense_score and anywhere - mine <= self.config.topic_gap
 
     def _first_mention(self, speaker: Speaker) -> Citation | None:

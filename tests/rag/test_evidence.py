@@ -75,3 +75,18 @@ def test_keyword_search_takes_the_question_words_as_written(hash_bot: QuoteBot) 
     assert "underestimated" not in keywords("Did Iran misjudge Pakistan?")
     assert "misjudge" in keywords("Did Iran misjudge Pakistan?")
     assert "counterattack" not in keywords("Which groups did the retaliatory strikes target?")
+
+
+def test_unit_similarity_is_each_units_best_view(hash_bot: QuoteBot) -> None:
+    evidence = hash_bot.answerer.evidence
+    store = hash_bot.store
+    query = "What did the experts say about border security?"
+    scores = store.view_vectors() @ hash_bot.retriever.embed_query(query)
+    expected: dict[str, float] = {}
+    for unit, score in zip(store.units, scores.tolist(), strict=True):
+        expected[unit.unit_id] = max(expected.get(unit.unit_id, -2.0), score)
+    found = evidence.unit_similarity(query)
+    assert dict(found) == expected
+    assert found.highest() == max(expected.values())
+    assert found.get("no such unit", 0.0) == 0.0
+    assert len({u.unit_id for u in store.units}) < len(store.units)  # some share a view
