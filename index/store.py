@@ -341,14 +341,21 @@ class IndexStore:
         return [(units[row], score) for row, score in hits[:k]]
 
     def view_vectors(self) -> np.ndarray:
-        """The stored vector of every indexed view, aligned with ``self.units``."""
+        """The stored vector of every indexed view, aligned with ``self.units`` (one
+        read-only matrix per snapshot, shared by everything that asks for it)."""
+        return self._view_vectors
+
+    @cached_property
+    def _view_vectors(self) -> np.ndarray:
         if self.size == 0:
             return np.zeros((0, 0), dtype=np.float32)
         rows = np.concatenate([b.rows for b in self._state.blocks])
         vectors = np.concatenate([b.vectors() for b in self._state.blocks])
         keep = np.isin(rows, np.fromiter(self._units_by_row, dtype=np.int64, count=self.size))
         order = np.argsort(rows[keep], kind="stable")
-        return np.ascontiguousarray(vectors[keep][order])
+        matrix = np.ascontiguousarray(vectors[keep][order])
+        matrix.flags.writeable = False
+        return matrix
 
     def keyword(self, terms: list[str], k: int) -> list[tuple[Unit, float]]:
         """BM25 (FTS5) ranking of units for any of ``terms``; higher score is better."""
