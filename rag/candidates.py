@@ -166,7 +166,7 @@ class Corpus:
             return name
         key = (doc_id, name)
         if key not in self._full_names:
-            self._full_names[key] = _full_name(self.documents[doc_id].text, name)
+            self._full_names[key] = _full_name(self.documents[doc_id], name)
         return self._full_names[key]
 
     @cached_property
@@ -177,22 +177,26 @@ class Corpus:
         return self.documents[doc_id].paragraph(number).text
 
 
-def _full_name(text: str, surname: str) -> str:
-    """The first PERSON entity of ``text`` with given names that ends in ``surname``."""
-    for ent in _people(text):
-        words = ent.split()
-        while words and (
-            words[0].lower().rstrip(".") in TITLE_WORDS or words[0].lower() in HONORIFICS
-        ):
-            words = words[1:]
-        if len(words) > 1 and words[-1] == surname:
-            return " ".join(words)
+def _full_name(document: Document, surname: str) -> str:
+    """The first PERSON entity of ``document`` with given names that ends in ``surname``
+    (only the paragraphs that write the surname are read, first to last)."""
+    for paragraph in document.paragraphs:
+        if surname not in paragraph.text:
+            continue
+        for ent in _people(paragraph.text):
+            words = ent.split()
+            while words and (
+                words[0].lower().rstrip(".") in TITLE_WORDS or words[0].lower() in HONORIFICS
+            ):
+                words = words[1:]
+            if len(words) > 1 and words[-1] == surname:
+                return " ".join(words)
     return surname
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=4096)
 def _people(text: str) -> tuple[str, ...]:
-    """The PERSON entities of a document, in order (read once per document)."""
+    """The PERSON entities of a paragraph, in order (read once per paragraph)."""
     return tuple(e.text for e in entities_of(text).ents if e.label_ == "PERSON")
 
 

@@ -1,0 +1,31 @@
+"""A one-word speaker is shown by the full name the article gives elsewhere."""
+
+from __future__ import annotations
+
+from index.paragraphs import build_paragraphs
+from index.types import Document
+from rag.candidates import _full_name
+
+
+def _document(text: str) -> Document:
+    return Document("d1", text, "t", "s.txt", build_paragraphs(text))
+
+
+ARTICLE = (
+    "Senators met on Tuesday.\n\n"
+    "Sen. Cruz spoke first, and President Obama replied later.\n\n"
+    "Texas Senator Ted Cruz said the bill would fail.\n\n"
+    "“It will not pass,” Cruz said. Maria Lopez, an aide, agreed.\n"
+)
+
+
+def test_the_first_full_name_ending_in_the_surname_is_taken() -> None:
+    document = _document(ARTICLE)
+    assert _full_name(document, "Cruz") == "Ted Cruz"  # not "Sen. Cruz", not a title
+    assert _full_name(document, "Lopez") == "Maria Lopez"
+
+
+def test_a_surname_never_written_in_full_stays_as_it_is() -> None:
+    document = _document(ARTICLE)
+    assert _full_name(document, "Obama") == "Obama"  # only "President Obama"
+    assert _full_name(document, "Smith") == "Smith"
