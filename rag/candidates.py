@@ -180,9 +180,10 @@ class Corpus:
 def _full_name(document: Document, surname: str) -> str:
     """The first PERSON entity of ``document`` with given names that ends in ``surname``
     (only the paragraphs that write the surname are read, first to last)."""
+    given = re.compile(rf"(?<![\w’'])([\w.’'-]+)\s+{re.escape(surname)}(?![\w])")
     for paragraph in document.paragraphs:
-        if surname not in paragraph.text:
-            continue
+        if not any(_could_be_given_name(m.group(1)) for m in given.finditer(paragraph.text)):
+            continue  # only "President Obama", "said Obama": no entity recogniser needed
         for ent in _people(paragraph.text):
             words = ent.split()
             while words and (
@@ -192,6 +193,23 @@ def _full_name(document: Document, surname: str) -> str:
             if len(words) > 1 and words[-1] == surname:
                 return " ".join(words)
     return surname
+
+
+_NAME_PARTICLES = frozenset(
+    {"de", "da", "di", "del", "della", "van", "von", "la", "le", "bin", "al"}
+)
+
+
+def _could_be_given_name(word: str) -> bool:
+    """Whether the word before a surname can be part of a full name: capitalised (or a
+    particle such as "de"), and not a title ("Sen.", "President") or honorific."""
+    if word.lower() in _NAME_PARTICLES:
+        return True
+    return (
+        word[:1].isupper()
+        and word.lower().rstrip(".") not in TITLE_WORDS
+        and word.lower() not in HONORIFICS
+    )
 
 
 @lru_cache(maxsize=4096)

@@ -29,3 +29,13 @@ def test_a_surname_never_written_in_full_stays_as_it_is() -> None:
     document = _document(ARTICLE)
     assert _full_name(document, "Obama") == "Obama"  # only "President Obama"
     assert _full_name(document, "Smith") == "Smith"
+
+
+def test_a_paragraph_without_a_possible_given_name_is_not_read() -> None:
+    from rag.candidates import _people
+
+    _people.cache_clear()
+    _full_name(_document(ARTICLE), "Obama")
+    assert _people.cache_info().misses == 0  # only "President Obama": no entity recogniser
+    _full_name(_document(ARTICLE), "Cruz")
+    assert _people.cache_info().misses >= 1
