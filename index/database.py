@@ -82,9 +82,8 @@ class DocRecord:
         return {
             "documents": [(d.doc_id, d.title, d.source, d.author, d.date, d.text)],
             "paragraphs": [(p.number, p.start, p.end, p.kind, p.text) for p in d.paragraphs],
-            "quotes": [
-                _columns(q, _QUOTE_FIELDS) for q in self.quotes
-            ],  # columns follow the dataclass fields
+            # quote and fact columns follow the dataclass fields
+            "quotes": [_columns(q, _QUOTE_FIELDS) for q in self.quotes],
             "facts": [_columns(f, _FACT_FIELDS) for f in self.facts],
             "speakers": [
                 (s.name, s.title, json.dumps(list(s.aliases)), s.quote_count, int(s.is_person))
