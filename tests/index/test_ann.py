@@ -89,3 +89,28 @@ def test_store_dense_filters_match_brute_force(tmp_path: Path) -> None:
         assert np.allclose([s for _, s in found], [scores[j] for j in order], atol=1e-5)
     assert store.dense(query, 5, doc_ids=frozenset(["no-such-doc"])) == []
     bot.close()
+
+
+def test_vector_search_leaves_the_embedders_threads_alone() -> None:
+    """FAISS and torch share one OpenMP runtime: importing the store and searching (exact
+    and IVF) must not pin torch to FAISS's one search thread."""
+    import subprocess
+    import sys
+
+    script = (
+        "import torch; before = torch.get_num_threads()\n"
+        "import faiss, numpy as np\n"
+        "from index.ann import AnnSettings, VectorIndex\n"
+        "data = np.random.default_rng(0).standard_normal((4000, 16)).astype('float32')\n"
+        "flat = faiss.IndexFlatIP(16); flat.add(data)\n"
+        "index = VectorIndex(flat)\n"
+        "index.search(data[0], 5)\n"
+        "index.search(data[0], 5, settings=AnnSettings(threshold=1, nprobe=4))\n"
+        "print(before, torch.get_num_threads())\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=root, check=True
+    )
+    before, after = done.stdout.split()[-2:]
+    assert after == before
