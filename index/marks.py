@@ -112,7 +112,11 @@ def _double_closer(text: str, start: int, closer: str) -> int | None:
     n = len(text)
     while j < n:
         ch = text[j]
-        if ch == "”" or (ch == '"' and _straight_mark_closes(text, j, closer)):
+        if (
+            ch == "”"
+            or (ch == '"' and _straight_mark_closes(text, j, closer))
+            or (ch == "“" and _misplaced_closer(text, j))
+        ):
             return j
         if ch == "“" or (ch == '"' and closer == "”"):
             nested = _double_closer(text, j + 1, "”" if ch == "“" else '"')
@@ -123,6 +127,15 @@ def _double_closer(text: str, start: int, closer: str) -> int | None:
             return j
         j += 1
     return None
+
+
+def _misplaced_closer(text: str, i: int) -> bool:
+    """An opening curly mark typed where a closing one belongs (``her here,“ said``): it
+    stands right after a word or its punctuation and before a space or the end, where no
+    quote can open."""
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    return before not in OPENERS_BEFORE and before not in "“‘'\"" and after.isspace()
 
 
 def _straight_mark_closes(text: str, i: int, closer: str) -> bool:

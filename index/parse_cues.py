@@ -21,6 +21,7 @@ _CLIMB = frozenset(
 )
 _NAME_DEPS = frozenset({"compound", "flat", "nmod"})
 _SPEAKING_PRONOUNS = frozenset({"he", "she", "they"})
+_DESCRIBING_PREPOSITIONS = frozenset({"for", "of", "to", "at", "with", "from"})
 CUE_REACH_TOKENS = 12  # how far from the quote a cue may stand in its sentence
 NEXT_SENTENCE_CUE_GAP = 3  # words before a cue that opens the sentence after a quote
 
@@ -66,7 +67,12 @@ def _positional_cue(doc: Any, close_at: int, hi: int, masked: list[tuple[int, in
             continue
         if token.pos_ == "VERB":
             subject = next((c for c in token.children if c.dep_ in _SUBJECTS), None)
-            has_object = any(c.dep_ in {"dobj", "ccomp", "xcomp"} for c in token.children)
+            # the quote itself hung on the verb as its clause ("“...,” Toomey fumed") is
+            # the words said, not an object of the verb's own
+            has_object = any(
+                c.dep_ in {"dobj", "ccomp", "xcomp"} and not _inside(c, masked)
+                for c in token.children
+            )
             named = subject is not None and (
                 subject.pos_ == "PROPN" or subject.lower_ in _SPEAKING_PRONOUNS
             )
@@ -90,7 +96,16 @@ def _subject(cue: Any, masked: list[tuple[int, int]] | None = None) -> Any | Non
         return next((c for c in to.children if c.dep_ == "pobj"), None) if to else None
     token = cue
     for _ in range(4):
-        subject = next((c for c in token.children if c.dep_ in _SUBJECTS), None)
+        # a word of the quote the parser made a second subject ("“Thanks, ...,” said
+        # master of ceremonies X") is not the source
+        subject = next(
+            (
+                c
+                for c in token.children
+                if c.dep_ in _SUBJECTS and not (masked and _inside(c, masked))
+            ),
+            None,
+        )
         if subject is not None:
             return subject
         if token.head.lemma_.lower() == "quote":  # "the website quoted X as saying"
@@ -114,7 +129,8 @@ def _name_run(head: Any) -> tuple[int, int]:
     """Token range of a proper name: the head and the compounds right before it."""
     start = head.i
     for child in reversed(list(head.lefts)):
-        joined = child.dep_ in _NAME_DEPS or child.pos_ == "PROPN" or child.text == "."
+        hyphen = child.text == "-" and not child.whitespace_  # "Al-Tabchi"
+        joined = child.dep_ in _NAME_DEPS or child.pos_ == "PROPN" or child.text == "." or hyphen
         if child.i == start - 1 and joined:
             start = child.i
         else:
@@ -143,7 +159,11 @@ def source_of(subject: Any) -> tuple[str, str | None, str] | None:
     if subject.pos_ != "PROPN" and appos is not None and appos.pos_ == "PROPN":
         # "Clinton's communications director, Jennifer Palmieri": the name is the source
         start, end = _name_run(appos)
-        described = _text(doc, subject.left_edge.i, subject.i + 1)
+        title_end = subject.i + 1  # "master of ceremonies Asab Al-Tabchi": the whole title
+        for child in subject.rights:
+            if child.i < start and child.dep_ == "prep":
+                title_end = max(title_end, child.right_edge.i + 1)
+        described = _text(doc, subject.left_edge.i, min(title_end, start))
         return _text(doc, start, end), described, appos.ent_type_
     if subject.pos_ == "PROPN":
         start, end = _name_run(subject)
@@ -155,7 +175,13 @@ def source_of(subject: Any) -> tuple[str, str | None, str] | None:
         if appos is not None:
             title = _text(doc, appos.left_edge.i, appos.right_edge.i + 1)
         return _text(doc, start, end), title, subject.ent_type_
-    phrase = _text(doc, subject.left_edge.i, subject.i + 1)
+    # "a spokeswoman for the House Armed Services Committee": whose spokeswoman is part of
+    # who spoke
+    end = subject.i + 1
+    for child in subject.rights:
+        if child.dep_ == "prep" and child.lower_ in _DESCRIBING_PREPOSITIONS:
+            end = max(end, child.right_edge.i + 1)
+    phrase = _text(doc, subject.left_edge.i, end)
     return phrase, None, ""
 
 

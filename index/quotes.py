@@ -229,6 +229,8 @@ _ENTITY_KINDS: dict[str, MentionKind] = {"PERSON": "person", "ORG": "group", "NO
 
 def attribution_from_parse(found: ParsedSource) -> Attribution | None:
     """The parse's source as an attribution, when the phrase names someone."""
+    if not found.phrase.strip():
+        return None
     mention = parse_mention(found.phrase)
     if mention is None and found.entity in _ENTITY_KINDS:
         kind = _ENTITY_KINDS[found.entity]

@@ -119,6 +119,8 @@ def is_abbreviation(text: str, dot: int) -> bool:
     token = word.group(1).lower().strip(".")
     if token == "no":  # "No. 5" abbreviates; "said no." ends a sentence
         return bool(re.match(r"\s*\d", text[dot + 1 :])) and text[dot - 2] == "N"
+    if re.fullmatch(r"(?:[A-Z]\.)+[A-Z]", word.group(1)):
+        return True  # dotted initials: "J.M. Berger", "J.R.R. Tolkien"
     return token in ABBREVIATIONS or (len(token) == 1 and text[dot - 1].isupper())
 
 

@@ -27,7 +27,8 @@ class Entity:
 
     @property
     def surname(self) -> str:
-        return self.name.split()[-1]
+        words = self.name.split()
+        return words[-1] if words else self.name
 
 
 class Registry:

@@ -173,6 +173,34 @@ MORE_SHAPES = [
         "I'll sign",
         "Rusk",
     ),
+    # an opening curly mark typed where the closing one belongs
+    (
+        "Voters waited for hours.\n\n“The lines were longer than anyone planned for,“ said "
+        "Leona Marsh, a county election official.",
+        "The lines",
+        "Leona Marsh",
+    ),
+    # dotted initials do not end the sentence before the surname
+    (
+        "The forum ended late.\n\n“Nobody expected the turnout we saw,” said R.J. Okafor, "
+        "a fellow at a policy institute.",
+        "Nobody expected",
+        "R.J. Okafor",
+    ),
+    # a verb outside the cue list, its clause being the quote itself
+    (
+        "Kemal Dunn left the chamber early.\n\n“If they were serious about a deal, they would "
+        "have called me first,” Dunn fumed on Tuesday.",
+        "If they were serious",
+        "Dunn",
+    ),
+    # a word of the quote the parser takes for a second subject of "said"
+    (
+        "The hall was full.\n\n“Thanks, Riverton, for opening your doors,” said master of "
+        "ceremonies Idris Al-Nouri, a retired teacher.",
+        "Thanks, Riverton",
+        "Idris Al-Nouri",
+    ),
 ]
 
 
@@ -239,3 +267,19 @@ def test_a_verb_right_after_a_question_is_a_cue_by_its_place() -> None:
     )
     quote = next(q for q in quotes_of_text(text) if q.text.startswith("What was"))
     assert quote.speaker is not None and "Barrow" in quote.speaker
+
+
+def test_an_unnamed_source_keeps_whom_they_speak_for() -> None:
+    text = (
+        "The committee met on Friday.\n\nA spokeswoman for the House Ethics Committee emailed "
+        "reporters a copy of the rules, arguing, “The report will be released next week.”"
+    )
+    quote = next(q for q in quotes_of_text(text) if q.text.startswith("The report"))
+    assert quote.speaker == "A spokeswoman for the House Ethics Committee"
+
+
+def test_a_title_before_the_name_is_kept_whole() -> None:
+    text = "The hall was full.\n\n“Welcome, everyone,” said master of ceremonies Idris Al-Nouri."
+    quote = next(q for q in quotes_of_text(text) if q.text.startswith("Welcome"))
+    assert quote.speaker == "Idris Al-Nouri"
+    assert quote.speaker_title == "master of ceremonies"
