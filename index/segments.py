@@ -73,13 +73,29 @@ def read_segment(directory: Path, segment: Segment, verify: bool) -> tuple[np.nd
         index: Any = faiss.downcast_index(stored)
         rows = faiss.vector_to_array(index.id_map).astype(np.int64)
         inner: Any = faiss.downcast_index(index.index)
-        vectors = np.array(flat_view(inner))  # one copy (``reconstruct_n`` took 4x as long)
+        vectors = _kept_alive(flat_view(inner), stored)  # the file's memory, not a copy
     except (RuntimeError, AttributeError):
         raise ChecksumError(
             f"{segment.name} is not a readable vector segment: the file was changed or damaged; "
             "rebuild the index with `quotebot index`."
         ) from None
-    return rows, np.asarray(vectors, dtype=np.float32)
+    return rows, vectors
+
+
+class _Owned:
+    """An array interface that keeps the object owning its memory alive."""
+
+    def __init__(self, view: np.ndarray, owner: Any) -> None:
+        self.__array_interface__ = view.__array_interface__
+        self.owner = owner
+
+
+def _kept_alive(view: np.ndarray, owner: Any) -> np.ndarray:
+    """``view`` (memory owned by ``owner``, e.g. a FAISS index) as a read-only array that
+    keeps ``owner`` alive as long as it or any slice of it lives."""
+    array = np.asarray(_Owned(view, owner))
+    array.flags.writeable = False
+    return array
 
 
 def _tier(vectors: int, factor: int) -> int:
@@ -127,30 +143,29 @@ def mark_removed(segments: list[Segment], rows: Iterable[int]) -> list[Segment]:
 
 @dataclass(frozen=True)
 class Block:
-    """Vectors held in memory for search: ascending row ids and their vector index
-    (exact, or IVF past ``AnnSettings.threshold``: ``index/ann.py``)."""
+    """Vectors held in memory for search: ascending row ids and their vectors (searched
+    exactly, or by IVF past ``AnnSettings.threshold``: ``index/ann.py``)."""
 
     rows: np.ndarray
-    index: faiss.IndexFlatIP
+    matrix: np.ndarray = field(repr=False)  # (len(rows), d) float32, read-only
     search_index: VectorIndex = field(compare=False, repr=False, default=None)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         if self.search_index is None:
-            object.__setattr__(self, "search_index", VectorIndex(self.index))
+            object.__setattr__(self, "search_index", VectorIndex(self.matrix))
 
     @classmethod
     def of(cls, rows: np.ndarray, vectors: np.ndarray) -> Block:
-        index = faiss.IndexFlatIP(vectors.shape[1])
-        if len(rows):
-            index.add(np.ascontiguousarray(vectors, dtype=np.float32))
-        return cls(np.asarray(rows, dtype=np.int64), index)
+        """A block over ``vectors`` (used as they are when already float32 and contiguous)."""
+        matrix = np.ascontiguousarray(vectors, dtype=np.float32)
+        return cls(np.asarray(rows, dtype=np.int64), matrix)
 
     @property
     def size(self) -> int:
         return len(self.rows)
 
     def vectors(self) -> np.ndarray:
-        return np.asarray(self.index.reconstruct_n(0, self.size), dtype=np.float32)
+        return self.matrix
 
     def search(
         self,

@@ -178,7 +178,10 @@ class IndexStore:
                 continue  # in memory already (or a merge of vectors this snapshot holds)
             rows, vectors = read_segment(self.directory, segment, verify)
             keep = np.isin(rows, needed)
-            if keep.any():
+            if keep.all():  # the usual case: the file's vectors as they are, no copy
+                blocks = append_block(blocks, Block.of(rows, vectors), frozen_masked)
+                found += len(rows)
+            elif keep.any():
                 blocks = append_block(blocks, Block.of(rows[keep], vectors[keep]), frozen_masked)
                 found += int(keep.sum())
         if found != len(wanted):

@@ -6,11 +6,10 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-import faiss
 import numpy as np
 
 from eval.bench_ann import clustered
-from index.ann import AnnSettings, VectorIndex, exact, flat_view
+from index.ann import AnnSettings, VectorIndex, exact
 from index.config import Config
 from rag import QuoteBot
 from tests.index.articles import article
@@ -21,16 +20,14 @@ IVF = AnnSettings(threshold=1, nprobe=8, exact_limit=500)
 @functools.lru_cache(maxsize=1)
 def _index(n: int) -> tuple[VectorIndex, np.ndarray]:
     data = clustered(n + 50, clusters=200, seed=3)
-    flat = faiss.IndexFlatIP(data.shape[1])
-    flat.add(data[:n])
-    return VectorIndex(flat), data[n:]
+    return VectorIndex(np.ascontiguousarray(data[:n])), data[n:]
 
 
 def test_ivf_recall_at_10_against_exact() -> None:
     vectors, queries = _index(20_000)
     recalls = []
     for q in queries:
-        want, _ = exact(flat_view(vectors.flat), q, 10)
+        want, _ = exact(vectors.vectors, q, 10)
         found, scores = vectors.search(q, 10, settings=IVF)
         assert len(found) == 10 and np.all(np.diff(scores) <= 1e-6)  # best first
         recalls.append(len(set(want.tolist()) & set(found.tolist())) / 10)
@@ -42,8 +39,8 @@ def test_selective_filter_is_exact() -> None:
     vectors, queries = _index(20_000)
     allowed = np.sort(np.random.default_rng(1).choice(20_000, 400, replace=False))
     for q in queries[:10]:
-        want, want_scores = exact(flat_view(vectors.flat), q, 10, allowed)
-        brute = allowed[np.argsort(-(flat_view(vectors.flat)[allowed] @ q), kind="stable")[:10]]
+        want, want_scores = exact(vectors.vectors, q, 10, allowed)
+        brute = allowed[np.argsort(-(vectors.vectors[allowed] @ q), kind="stable")[:10]]
         found, scores = vectors.search(q, 10, allowed, IVF)
         assert found.tolist() == want.tolist() == brute.tolist()
         assert np.allclose(scores, want_scores)
@@ -55,7 +52,7 @@ def test_wide_filter_through_ivf_keeps_to_the_filter() -> None:
     allowed = np.arange(0, 20_000, 4, dtype=np.int64)  # 5,000 > exact_limit: IVF + selector
     recalls = []
     for q in queries[:20]:
-        want, _ = exact(flat_view(vectors.flat), q, 10, allowed)
+        want, _ = exact(vectors.vectors, q, 10, allowed)
         found, _ = vectors.search(q, 10, allowed, IVF)
         assert set(found.tolist()) <= set(allowed.tolist())
         recalls.append(len(set(want.tolist()) & set(found.tolist())) / 10)
@@ -99,11 +96,10 @@ def test_vector_search_leaves_the_embedders_threads_alone() -> None:
 
     script = (
         "import torch; before = torch.get_num_threads()\n"
-        "import faiss, numpy as np\n"
+        "import numpy as np\n"
         "from index.ann import AnnSettings, VectorIndex\n"
         "data = np.random.default_rng(0).standard_normal((4000, 16)).astype('float32')\n"
-        "flat = faiss.IndexFlatIP(16); flat.add(data)\n"
-        "index = VectorIndex(flat)\n"
+        "index = VectorIndex(data)\n"
         "index.search(data[0], 5)\n"
         "index.search(data[0], 5, settings=AnnSettings(threshold=1, nprobe=4))\n"
         "print(before, torch.get_num_threads())\n"
