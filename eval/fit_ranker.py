@@ -138,11 +138,16 @@ def collect(
     return examples
 
 
+THRESHOLD_TOLERANCE = 0.005  # share of the best threshold score a higher one may give up
+
+
 def _best_threshold(
     examples: list[Example], probabilities: list[np.ndarray], confidence: np.ndarray
 ) -> float:
-    """The answer threshold that maximises right answers plus right abstentions."""
-    best, chosen = -1.0, 0.5
+    """The answer threshold that maximises right answers plus right abstentions; of the
+    thresholds within ``THRESHOLD_TOLERANCE`` of the best score, the highest (the curve is
+    flat near its top, and there a wrong answer costs a reader more than a refusal)."""
+    scores: list[tuple[float, float]] = []
     for t in np.arange(0.02, 0.98, 0.01):
         score = 0.0
         for ex, p, c in zip(examples, probabilities, confidence, strict=True):
@@ -152,8 +157,9 @@ def _best_threshold(
                 score += float(answered and ex.labels[top] == 1)
             else:
                 score += float(not answered)
-        if score > best:
-            best, chosen = score, float(t)
+        scores.append((float(t), score))
+    best = max(score for _, score in scores)
+    chosen = max(t for t, score in scores if score >= best * (1 - THRESHOLD_TOLERANCE))
     return round(chosen, 2)
 
 

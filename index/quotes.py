@@ -618,7 +618,8 @@ class _Extractor:
         """
         sentence = masked[start:end]
         lead = re.match(r"^(?:[A-Z][\w’']*)(?:\s+[\w’'-]+){0,4},\s+", sentence)
-        if lead and not parse_mention(sentence[: lead.end()].rstrip(", ")):
+        opens_with_place = lead is not None and sentence.split()[0].lower() in _PREPOSITIONS
+        if lead and (opens_with_place or not parse_mention(sentence[: lead.end()].rstrip(", "))):
             sentence = sentence[lead.end() :]  # "In Columbus, state Sen. Lorena Baptiste ..."
         if not sentence[:1].isalpha():
             return

@@ -42,6 +42,21 @@ def test_threshold_separates_answerable_from_unanswerable() -> None:
     assert 0.2 < t <= 0.8
 
 
+def test_on_a_flat_top_the_threshold_that_abstains_more_is_chosen() -> None:
+    # 300 answerable questions answered right above 0.3 confidence, one more at 0.35, one
+    # unanswerable at 0.5: 0.36-0.50 gives up one right answer for nothing; 0.51 and up
+    # also refuses the unanswerable one, scoring within the tolerance of the best
+    examples = [_example(True, [1, 0], [0.9, 0.1]) for _ in range(300)]
+    confidence = [0.9] * 300
+    examples.append(_example(True, [1, 0], [0.9, 0.1]))
+    confidence.append(0.35)
+    examples.append(_example(False, [0, 0], [0.3, 0.2]))
+    confidence.append(0.5)
+    probabilities = [np.array([0.9, 0.1])] * len(examples)
+    t = _best_threshold(examples, probabilities, np.array(confidence))
+    assert 0.5 < t <= 0.9
+
+
 def test_floor_keeps_a_second_statement_only_when_it_helps() -> None:
     examples = [_example(True, [1, 0], [0.9, 0.1])]
     assert _best_floor(examples, [np.array([0.9, 0.5])]) > 0.5  # the second answers nothing
