@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from index.lexicon import CUE_LEMMAS
 from index.nlp import load_nlp
 from index.types import Speaker
 from rag.name_index import name_index
@@ -211,44 +210,6 @@ def _unknown_person(doc: Any, speakers: list[Speaker]) -> str:
     return ""
 
 
-# Verbs whose plural subject a "which" question asks to be listed ("Which Republicans
-# condemned ...?"): the cues of quotes in news, the verbs of saying questions use, and
-# verbs of taking a public stance.
-_VOICING_LEMMAS = CUE_LEMMAS | _SAYING_LEMMAS | {"condemn", "attack", "weigh", "express"}
-
-
-def asks_for_people(doc: Any) -> bool:
-    """A question for several people by what they voiced: it opens with "which" (or "which
-    of") and a plural noun phrase, then a verb of saying or of taking a stance ("Which
-    pollsters were quoted about ...?", "Which of Trump's rivals attacked ...?"). A plural
-    phrase before another verb ("Which states had offices hacked?") asks for facts, and
-    one before "did" ("Which Republicans did Trump endorse?") is the verb's object."""
-    tokens = [t for t in doc if not t.is_punct]
-    if len(tokens) < 3 or tokens[0].lower_ != "which":
-        return False
-    at = 2 if tokens[1].lower_ == "of" else 1
-    phrase = []
-    while at < len(tokens) and tokens[at].pos_ not in {"VERB", "AUX"}:
-        phrase.append(tokens[at])
-        at += 1
-    if at == len(tokens) or tokens[at].lemma_.lower() == "do":
-        return False
-    verb = tokens[at]
-    if verb.pos_ == "AUX":  # "were quoted", "have said": the verb after it
-        verb = next((t for t in tokens[at + 1 : at + 4] if t.pos_ == "VERB"), verb)
-    head_words = []
-    for token in phrase:
-        if token.pos_ == "ADP":  # "members of the family": the head comes before "of"
-            break
-        if token.pos_ in {"NOUN", "PROPN"}:
-            head_words.append(token)
-    return (
-        bool(head_words)
-        and head_words[-1].tag_ in {"NNS", "NNPS"}
-        and verb.lemma_.lower() in _VOICING_LEMMAS
-    )
-
-
 def analyse(
     text: str,
     speakers: list[Speaker],
@@ -263,8 +224,6 @@ def analyse(
     offset = len(text) - len(core(text)) if text.endswith(core(text)) else 0
     form_question = understand(text, speakers, common)  # kind by the question's form
     kind: Kind = form_question.intent
-    if kind != "author" and asks_for_people(doc):
-        kind = "people"
     found = _directory_person(text[offset:], doc, speakers, common)
     person, named = found if found is not None else (None, "")
     unknown = "" if person is not None or kind == "who_said" else _unknown_person(doc, speakers)

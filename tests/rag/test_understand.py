@@ -72,29 +72,3 @@ def test_other_languages_are_recognised(question: str) -> None:
 def test_english_questions_stay_english() -> None:
     for q in ("What did Yellen say about rates?", "Who is quoted?", "Why now?"):
         assert is_english(q)
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        "Which pollsters were quoted about the governor's budget?",
-        "Which of the mayor's rivals attacked her record on housing?",
-        "Which members of the city council commented on the new stadium?",
-        "Which Democrats condemned the decision to close the clinic?",
-    ],
-)
-def test_which_with_a_plural_voice_asks_for_a_list_of_people(question: str) -> None:
-    assert analyse(question, []).kind == "people"
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        "Which states had election offices hacked last year?",
-        "Which candidates did the protesters cheer for?",
-        "Which groups were the targets of the strikes?",
-        "Which senator said the bill would pass?",
-    ],
-)
-def test_which_asking_for_things_or_one_person_is_not_a_list(question: str) -> None:
-    assert analyse(question, []).kind != "people"
