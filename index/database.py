@@ -93,8 +93,12 @@ class DocRecord:
         }
 
     def digest(self) -> str:
-        payload = json.dumps(self.rows(), ensure_ascii=False, separators=(",", ":"))
-        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+        return _digest(self.rows())
+
+
+def _digest(rows: dict[str, list[tuple[Any, ...]]]) -> str:
+    payload = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 _QUOTE_FIELDS = tuple(f.name for f in dataclasses.fields(Quote))
@@ -253,6 +257,12 @@ class Changes:
     records: list[DocRecord]  # documents added and still present at ``upto``, in order
     digests: dict[str, str]  # stored digest per added doc id
     removals: list[tuple[str, int]]  # (doc_id, batch) tombstones
+    # per added doc id, the digest of its rows as read (``verify=True`` only)
+    read_digests: dict[str, str] = dataclasses.field(default_factory=dict)
+
+    def damaged(self) -> list[str]:
+        """Doc ids whose rows as read do not match their stored digest."""
+        return [d for d, digest in self.read_digests.items() if digest != self.digests[d]]
 
 
 def _has_outlet(conn: sqlite3.Connection) -> bool:
@@ -261,9 +271,13 @@ def _has_outlet(conn: sqlite3.Connection) -> bool:
     return any(c[1] == "outlet" for c in columns)
 
 
-def read_changes(conn: sqlite3.Connection, after: int, upto: int) -> Changes:
+def read_changes(
+    conn: sqlite3.Connection, after: int, upto: int, verify: bool = False
+) -> Changes:
     """Rows of the committed batches in ``(after, upto]`` (``after=0``: the whole index),
-    read in one transaction so no batch is seen in part."""
+    read in one transaction so no batch is seen in part; ``verify`` also digests each
+    document's rows as read (the rows are ``DocRecord.rows()`` column for column, so this
+    equals ``record.digest()`` without building them again)."""
     span = (after, upto)
     with transaction(conn):
         outlet = "outlet" if _has_outlet(conn) else "NULL"
@@ -282,9 +296,13 @@ def read_changes(conn: sqlite3.Connection, after: int, upto: int) -> Changes:
             "SELECT doc_id, batch FROM removals WHERE batch > ? AND batch <= ? ORDER BY batch",
             span,
         ).fetchall()
-    records, digests = [], {}
+    records, digests, read_digests = [], {}, {}
     for doc_id, batch, title, source, author, date, text, digest, added_at, outlet in docs:
         key = (doc_id, batch)
+        if verify:
+            rows = {"documents": [(doc_id, title, source, author, date, text)]}
+            rows.update({table: children[table].get(key, []) for table in _CHILDREN})
+            read_digests[doc_id] = _digest(rows)
         paragraphs = tuple(
             Paragraph(n, s, e, t, k) for n, s, e, k, t in children["paragraphs"].get(key, [])
         )
@@ -302,7 +320,7 @@ def read_changes(conn: sqlite3.Connection, after: int, upto: int) -> Changes:
             )
         )
         digests[doc_id] = digest
-    return Changes(records, digests, [(d, int(b)) for d, b in removals])
+    return Changes(records, digests, [(d, int(b)) for d, b in removals], read_digests)
 
 
 _COLUMNS = {

@@ -151,13 +151,11 @@ class IndexStore:
         after = base.manifest.generation if base.manifest is not None else 0
         with db.lock:
             try:
-                changes = database.read_changes(db.get(), after, manifest.generation)
+                changes = database.read_changes(db.get(), after, manifest.generation, verify)
             except sqlite3.DatabaseError:
                 raise database.damaged(db.path) from None
-        if verify:
-            for record in changes.records:
-                if record.digest() != changes.digests[record.document.doc_id]:
-                    raise database.damaged(db.path)
+        if changes.damaged():
+            raise database.damaged(db.path)
         records = dict(base.records)
         masked = set(base.masked)
         for doc_id, batch in changes.removals:
