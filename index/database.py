@@ -271,9 +271,7 @@ def _has_outlet(conn: sqlite3.Connection) -> bool:
     return any(c[1] == "outlet" for c in columns)
 
 
-def read_changes(
-    conn: sqlite3.Connection, after: int, upto: int, verify: bool = False
-) -> Changes:
+def read_changes(conn: sqlite3.Connection, after: int, upto: int, verify: bool = False) -> Changes:
     """Rows of the committed batches in ``(after, upto]`` (``after=0``: the whole index),
     read in one transaction so no batch is seen in part; ``verify`` also digests each
     document's rows as read (the rows are ``DocRecord.rows()`` column for column, so this
