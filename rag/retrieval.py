@@ -12,7 +12,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from threading import Lock
-from typing import Literal
+from typing import Literal, cast
 
 import numpy as np
 
@@ -115,8 +115,10 @@ class Retriever:
         scope, wanted, n = self.scope, n, self._depth(n)
         if mode in ("hybrid", "dense"):
             vector = self.embed_query(query)
-            if isinstance(self.store, FilteringStore):  # scoped in the store, no over-fetch
-                nearest = self.store.dense(vector, wanted, scope)
+            # scoped in the store, no over-fetch (an attribute test: ``isinstance`` on the
+            # runtime protocol evaluates every property, ``units`` included, per search)
+            if getattr(self.store, "filters_in_store", False):
+                nearest = cast(FilteringStore, self.store).dense(vector, wanted, scope)
             else:
                 nearest = self.store.dense(vector, n)
             for unit, score in nearest:
