@@ -14,6 +14,7 @@ import dataclasses
 import os
 import sqlite3
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -63,6 +64,16 @@ class _Connection:
                 if conn is not None:
                     conn.close()
             self._conn = self._writer = None
+
+
+def _in_row_order(parts: Sequence[Block]) -> Block:
+    """One block holding the vectors of ``parts``, rows ascending."""
+    rows = np.concatenate([b.rows for b in parts])
+    vectors = np.concatenate([b.vectors() for b in parts])
+    if len(rows) > 1 and not bool(np.all(rows[1:] > rows[:-1])):
+        order = np.argsort(rows, kind="stable")
+        rows, vectors = rows[order], vectors[order]
+    return Block.of(rows, vectors)
 
 
 def _fingerprint(directory: Path) -> tuple[int, int, int] | None:
@@ -170,6 +181,7 @@ class IndexStore:
         blocks, frozen_masked = base.blocks, frozenset(masked)
         needed = np.fromiter(wanted, dtype=np.int64, count=len(wanted))
         found = 0
+        parts: list[Block] = []
         for segment in manifest.segments:
             in_range = (needed >= segment.first_row) & (needed <= segment.last_row)
             if segment.name in base.segments or not in_range.any():
@@ -177,11 +189,13 @@ class IndexStore:
             rows, vectors = read_segment(self.directory, segment, verify)
             keep = np.isin(rows, needed)
             if keep.all():  # the usual case: the file's vectors as they are, no copy
-                blocks = append_block(blocks, Block.of(rows, vectors), frozen_masked)
+                parts.append(Block.of(rows, vectors))
                 found += len(rows)
             elif keep.any():
-                blocks = append_block(blocks, Block.of(rows[keep], vectors[keep]), frozen_masked)
+                parts.append(Block.of(rows[keep], vectors[keep]))
                 found += int(keep.sum())
+        for part in parts:
+            blocks = append_block(blocks, part, frozen_masked)
         if found != len(wanted):
             raise ChecksumError(
                 f"the segments listed in {self.directory / MANIFEST} hold {found} of the "
@@ -350,6 +364,18 @@ class IndexStore:
     def _view_vectors(self) -> np.ndarray:
         if self.size == 0:
             return np.zeros((0, 0), dtype=np.float32)
+        state = self._state
+        if not state.masked and sum(b.size for b in state.blocks) == self.size:
+            # every block's vectors are views: one block in row order is then the matrix
+            # itself, and this snapshot searches it from now on instead of the blocks it
+            # was loaded as (same vectors; the memory of one copy, not two)
+            only = state.blocks[0] if len(state.blocks) == 1 else _in_row_order(state.blocks)
+            if bool(np.all(only.rows[1:] > only.rows[:-1])):
+                if len(state.blocks) > 1:
+                    self._state = dataclasses.replace(state, blocks=(only,))
+                matrix = only.vectors().view()
+                matrix.flags.writeable = False
+                return matrix
         rows = np.concatenate([b.rows for b in self._state.blocks])
         vectors = np.concatenate([b.vectors() for b in self._state.blocks])
         keep = np.isin(rows, np.fromiter(self._units_by_row, dtype=np.int64, count=self.size))

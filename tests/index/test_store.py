@@ -610,3 +610,18 @@ def test_half_made_database_of_a_killed_first_writer_is_remade(
     assert [d.doc_id for d in again.documents()] == [doc_id]
     assert again.search("central bank interest rates", k=1, mode="keyword")
     again.close()
+
+
+def test_a_loaded_index_keeps_one_copy_of_its_vectors(hash_bot: QuoteBot) -> None:
+    """Opened from several segments, the store's view matrix is the memory it searches, not
+    a second copy, and search answers the same before and after the blocks are joined."""
+    hash_bot.add(WIRE)
+    assert len(manifest_of(hash_bot.directory)["segments"]) >= 2
+    store = IndexStore.open(hash_bot.directory)
+    query = hash_bot.embedder.embed(["central bank interest rates inflation"])[0]
+    before = store.dense(query, 10)
+    assert len(store._state.blocks) >= 2
+    matrix = store.view_vectors()
+    assert [b.size for b in store._state.blocks] == [store.size]
+    assert np.shares_memory(matrix, store._state.blocks[0].vectors())
+    assert store.dense(query, 10) == before
