@@ -31,9 +31,9 @@ import numpy as np
 
 TRAIN_PER_LIST = 64  # k-means training sample: this many vectors per list
 EXACT_LIMIT = 20_000  # filtered sets this small are scanned exactly
-# One query is searched on one OpenMP thread: a flat search of 50,000 vectors took 15.8 ms
-# on one thread and 50.3 ms on two on this shared 2-core machine; concurrent requests use
-# the cores. Building an IVF index uses them all.
+# An IVF search runs on one OpenMP thread (a FAISS flat search of 50,000 vectors took 15.8
+# ms on one thread and 50.3 ms on two on this shared 2-core machine; concurrent requests
+# use the cores); building an IVF index uses them all. Exact search is numpy's BLAS.
 SEARCH_THREADS = 1
 IVF_MIN_BLOCK = 16_384  # past the store's threshold, blocks this big get an IVF index
 WIDEN = 4  # a filtered IVF search probes at most this many times the lists

@@ -28,7 +28,7 @@ from index.database import DocRecord
 from index.errors import ChecksumError, IndexMissingError
 from index.manifest import DATABASE, MANIFEST, Manifest, read_manifest
 from index.pipeline import Unit
-from index.segments import Block, append_block, read_segment
+from index.segments import Block, append_block, combine, read_segment
 from index.types import Document, Fact, Quote, Speaker
 
 __all__ = ["IndexStore", "Manifest", "read_manifest"]
@@ -67,13 +67,13 @@ class _Connection:
 
 
 def _in_row_order(parts: Sequence[Block]) -> Block:
-    """One block holding the vectors of ``parts``, rows ascending."""
-    rows = np.concatenate([b.rows for b in parts])
-    vectors = np.concatenate([b.vectors() for b in parts])
-    if len(rows) > 1 and not bool(np.all(rows[1:] > rows[:-1])):
-        order = np.argsort(rows, kind="stable")
-        rows, vectors = rows[order], vectors[order]
-    return Block.of(rows, vectors)
+    """One block holding the vectors of ``parts`` (none masked), rows ascending."""
+    joined = combine(parts, frozenset())
+    assert joined is not None, "only called with vectors to join"
+    if len(joined.rows) > 1 and not bool(np.all(joined.rows[1:] > joined.rows[:-1])):
+        order = np.argsort(joined.rows, kind="stable")
+        return Block.of(joined.rows[order], joined.vectors()[order])
+    return joined
 
 
 def _fingerprint(directory: Path) -> tuple[int, int, int] | None:
@@ -181,7 +181,6 @@ class IndexStore:
         blocks, frozen_masked = base.blocks, frozenset(masked)
         needed = np.fromiter(wanted, dtype=np.int64, count=len(wanted))
         found = 0
-        parts: list[Block] = []
         for segment in manifest.segments:
             in_range = (needed >= segment.first_row) & (needed <= segment.last_row)
             if segment.name in base.segments or not in_range.any():
@@ -189,13 +188,11 @@ class IndexStore:
             rows, vectors = read_segment(self.directory, segment, verify)
             keep = np.isin(rows, needed)
             if keep.all():  # the usual case: the file's vectors as they are, no copy
-                parts.append(Block.of(rows, vectors))
+                blocks = append_block(blocks, Block.of(rows, vectors), frozen_masked)
                 found += len(rows)
             elif keep.any():
-                parts.append(Block.of(rows[keep], vectors[keep]))
+                blocks = append_block(blocks, Block.of(rows[keep], vectors[keep]), frozen_masked)
                 found += int(keep.sum())
-        for part in parts:
-            blocks = append_block(blocks, part, frozen_masked)
         if found != len(wanted):
             raise ChecksumError(
                 f"the segments listed in {self.directory / MANIFEST} hold {found} of the "
