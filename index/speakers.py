@@ -27,8 +27,7 @@ class Entity:
 
     @property
     def surname(self) -> str:
-        words = self.name.split()
-        return words[-1] if words else self.name
+        return self.name.split()[-1]
 
 
 class Registry:

@@ -363,16 +363,14 @@ class IndexStore:
             return np.zeros((0, 0), dtype=np.float32)
         state = self._state
         if not state.masked and sum(b.size for b in state.blocks) == self.size:
-            # every block's vectors are views: one block in row order is then the matrix
-            # itself, and this snapshot searches it from now on instead of the blocks it
-            # was loaded as (same vectors; the memory of one copy, not two)
-            only = state.blocks[0] if len(state.blocks) == 1 else _in_row_order(state.blocks)
-            if bool(np.all(only.rows[1:] > only.rows[:-1])):
-                if len(state.blocks) > 1:
-                    self._state = dataclasses.replace(state, blocks=(only,))
-                matrix = only.vectors().view()
-                matrix.flags.writeable = False
-                return matrix
+            # the blocks hold every view and nothing else: joined in row order (a block's
+            # rows ascend) they are the matrix itself, and this snapshot searches the joined
+            # block from now on (same vectors; the memory of one copy, not two)
+            if len(state.blocks) > 1:
+                self._state = dataclasses.replace(state, blocks=(_in_row_order(state.blocks),))
+            matrix = self._state.blocks[0].vectors().view()
+            matrix.flags.writeable = False
+            return matrix
         rows = np.concatenate([b.rows for b in self._state.blocks])
         vectors = np.concatenate([b.vectors() for b in self._state.blocks])
         keep = np.isin(rows, np.fromiter(self._units_by_row, dtype=np.int64, count=self.size))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Protocol
 
 import numpy as np
 
@@ -52,10 +52,11 @@ class Store(Protocol):
     def close(self) -> None: ...
 
 
-@runtime_checkable
 class FilteringStore(Store, Protocol):
     """A store whose dense search applies the scope and kind filters itself (exactly when
-    the filtered set is small), so the retriever need not over-fetch."""
+    the filtered set is small), so the retriever need not over-fetch. Told apart by its
+    ``filters_in_store`` attribute, not ``isinstance``: a runtime protocol check evaluates
+    every property (``units``, a list of every view) on each call."""
 
     filters_in_store: bool
 

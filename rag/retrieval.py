@@ -115,8 +115,7 @@ class Retriever:
         scope, wanted, n = self.scope, n, self._depth(n)
         if mode in ("hybrid", "dense"):
             vector = self.embed_query(query)
-            # scoped in the store, no over-fetch (an attribute test: ``isinstance`` on the
-            # runtime protocol evaluates every property, ``units`` included, per search)
+            # scoped in the store, no over-fetch (see ``FilteringStore``)
             if getattr(self.store, "filters_in_store", False):
                 nearest = cast(FilteringStore, self.store).dense(vector, wanted, scope)
             else:

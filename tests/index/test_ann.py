@@ -91,6 +91,7 @@ def test_store_dense_filters_match_brute_force(tmp_path: Path) -> None:
 def test_vector_search_leaves_the_embedders_threads_alone() -> None:
     """FAISS and torch share one OpenMP runtime: importing the store and searching (exact
     and IVF) must not pin torch to FAISS's one search thread."""
+    import os
     import subprocess
     import sys
 
@@ -105,8 +106,14 @@ def test_vector_search_leaves_the_embedders_threads_alone() -> None:
         "print(before, torch.get_num_threads())\n"
     )
     root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "OMP_NUM_THREADS": "2"}  # two threads even on a one-core machine
     done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, cwd=root, check=True
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        check=True,
+        env=env,
     )
     before, after = done.stdout.split()[-2:]
-    assert after == before
+    assert before == "2" and after == before
