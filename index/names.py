@@ -111,8 +111,13 @@ def _capitalised_run(text: str) -> bool:
 def _parse_named(text: str) -> Mention | None:
     tokens = _TOKEN.findall(text)
     title_tokens: list[str] = []
-    if tokens and _POSSESSIVE.match(tokens[0]) and len(tokens) > 1:
-        title_tokens.append(tokens.pop(0))
+    # the owner of the speaker's title ("CNN's Dana Bash", "Iowa State University's ...")
+    owner = next((i for i in range(len(tokens) - 2, -1, -1) if _POSSESSIVE.match(tokens[i])), -1)
+    if owner >= 0 and all(
+        t[:1].isupper() or t.lower() in {"of", "and", "for", "the"} for t in tokens[:owner]
+    ):
+        title_tokens += tokens[: owner + 1]
+        tokens = tokens[owner + 1 :]
     while tokens and tokens[0].lower().strip(".") in TITLE_WORDS and len(tokens) > 1:
         title_tokens.append(tokens.pop(0))
     # a title that starts with other words ("Police Chief Dan Ortiz", "state Sen. Maria

@@ -61,7 +61,7 @@ _INVERTIBLE = re.compile(
     r"^(?:according to|said|says|added|adds|noted|notes|observed|observes|asserted|argued|"
     r"wrote|writes|explained|explains|insisted|warned|continued|stressed|remarked|replied|"
     r"asked|recalled|concluded|acknowledged|admitted|countered|cautioned|reckons|agreed|"
-    r"declared|responded|explained|went on|pointed out|complained|quipped|lamented|tweeted)$",
+    r"declared|responded|went on|pointed out|complained|quipped|lamented|tweeted|stated)$",
     re.I,
 )
 _INDIRECT = re.compile(
@@ -91,7 +91,7 @@ def _first_sentence(text: str) -> str:
 
 
 # "Name: “...”", also after a round-up's lead-in ("Pollsters agree - Carl Bialik: “...”")
-_NAMED_LEAD = re.compile(r"^(?:[^:“”\"]{0,120}\s[-–—]\s)?(?P<name>[^:;“”\"‘’'.!?—–]{2,80}):\s*$")
+_NAMED_LEAD = re.compile(r"^(?:[^:“”\"]{0,120}\s[-–—]\s)?(?P<name>[^:;“”\"‘’'!?—–]{2,80}):\s*$")
 _SIGNATURE = re.compile(r"^\s*[-–—]\s*(?P<name>[A-Z][^,.;:!?“”\"]{1,60}?)\s*(?:[.,]|$)")
 _ROLE_HEADS = frozenset({"spokesman", "spokeswoman", "spokesperson", "leader", "chief", "head"})
 _PREPOSITIONS = {"of", "to", "for", "with", "by", "from", "in", "on", "at", "against", "about"}
@@ -246,11 +246,19 @@ def attribute_named_lead(left: str) -> Attribution | None:
     match = _NAMED_LEAD.match(left)
     if match is None:
         return None
-    name, _, affiliation = match.group("name").partition(", ")
+    lead = match.group("name")
+    dots = [match.start("name") + i for i, c in enumerate(lead) if c == "."]
+    if not all(is_abbreviation(left, dot) for dot in dots):
+        return None  # a full stop in it ends a sentence: no bare name ("Jeffrey M. Jones")
+    name, _, affiliation = lead.partition(", ")
+    cue = ":"
+    verb, _, rest = name.partition(" ")
+    if rest and _INVERTIBLE.match(verb):  # "Added Stone:", "Said Mr. Lee:"
+        name, cue = rest, verb.lower()
     mention = parse_mention(name)
     if mention is None or mention.kind not in {"person", "group"}:
         return None
-    return Attribution(mention, affiliation.strip() or None, ":")
+    return Attribution(mention, strip_age(affiliation).strip() or None, cue)
 
 
 def _whole_entity(doc: object, name: str) -> str | None:
@@ -383,10 +391,13 @@ class _Extractor:
         last: Entity | None = None
         last_sentence = -1
         tracked = 0
+        subjects: dict[int, Entity] = {}  # sentence -> the person or group it is about
         for index, span in enumerate(spans):
             s_index = next((i for i, (a, b) in enumerate(sentences) if a <= span.open_at < b), 0)
             while tracked <= s_index and tracked < len(sentences):
-                self._track_subject(masked, *sentences[tracked])
+                subject = self._track_subject(masked, *sentences[tracked])
+                if subject is not None:
+                    subjects[tracked] = subject
                 tracked += 1
             s_start, s_end = sentences[s_index] if sentences else (0, len(text))
             prev_close = spans[index - 1].close_at if index else None
@@ -441,6 +452,8 @@ class _Extractor:
                 entity = self.chain
             elif last is not None and (last_sentence == s_index or not short):
                 entity = last
+            elif not short and not left.strip() and s_index - 1 in subjects:
+                entity = subjects[s_index - 1]  # "Bystrom agreed. “Mainstream ...”"
             if entity is None and attribution is None and (short or _is_title_case(inner)):
                 continue  # a scare quote or a title, not words said by someone
             kind = self._kind(left, attribution, continued=attribution is None)
@@ -574,6 +587,9 @@ class _Extractor:
             return None
         if not previous.text.rstrip().endswith(":") or find_spans(previous.text):
             return None
+        named = attribute_named_lead(previous.text.strip())  # "Stated Stone:"
+        if named is not None:
+            return named
         found = introducer(self._parse(previous))
         return attribution_from_parse(found) if found is not None else None
 
@@ -610,8 +626,9 @@ class _Extractor:
         span = QuoteSpan(clause_start - 1, clause_end, clause_start, clause_end)
         self.found.append(_Found(span, paragraph, entity, match.group(1), "indirect"))
 
-    def _track_subject(self, masked: str, start: int, end: int) -> None:
-        """Make the named subject of a narrative sentence the most recent person.
+    def _track_subject(self, masked: str, start: int, end: int) -> Entity | None:
+        """Make the named subject of a narrative sentence the most recent person, and
+        return it.
 
         Pronouns usually refer to the last person named as a subject ("Mr Lee was
         charged. ... he said"); objects and people inside quotes do not count.
@@ -622,7 +639,7 @@ class _Extractor:
         if lead and (opens_with_place or not parse_mention(sentence[: lead.end()].rstrip(", "))):
             sentence = sentence[lead.end() :]  # "In Columbus, state Sen. Lorena Baptiste ..."
         if not sentence[:1].isalpha():
-            return
+            return None
         named = _INTRODUCED.match(sentence)  # "Harwell's union, United Transit ..., said"
         if named and named.group("head") in ORGANISATION_HEADS | _ROLE_HEADS:
             mention = parse_mention(named.group("name"))
@@ -630,7 +647,7 @@ class _Extractor:
                 entity = self.registry.resolve(mention, named.group("desc"), tentative=True)
                 if entity is not None:
                     self.registry.mentioned(entity)
-                return
+                return entity
         words = sentence.split()
         for size in range(min(len(words), 7), 0, -1):
             phrase = " ".join(words[:size])
@@ -662,11 +679,12 @@ class _Extractor:
                 or (mention.title and len(mention.name.split()) >= 2)
                 or (mention.kind == "group" and size > 1)
             ):
-                return
+                return None
             entity = self.registry.resolve(mention, appositive, tentative=True)
             if entity is not None:
                 self.registry.mentioned(entity)
-            return
+            return entity
+        return None
 
     @staticmethod
     def _kind(left: str, attribution: Attribution | None, continued: bool) -> QuoteKind:

@@ -283,3 +283,32 @@ def test_a_title_before_the_name_is_kept_whole() -> None:
     quote = next(q for q in quotes_of_text(text) if q.text.startswith("Welcome"))
     assert quote.speaker == "Idris Al-Nouri"
     assert quote.speaker_title == "master of ceremonies"
+
+
+def test_a_quote_after_a_sentence_about_a_named_person_is_theirs() -> None:
+    text = INTRO + (
+        "Denver University’s Marta Kowalski agreed. “Nobody in this city has seen turnout "
+        "like this before.”"
+    )
+    quote = next(q for q in quotes_of_text(text) if q.text.startswith("Nobody in"))
+    assert quote.speaker == "Marta Kowalski"
+    assert quote.speaker_title is not None and "Denver University" in quote.speaker_title
+
+
+def test_an_organisation_owning_the_title_is_not_part_of_the_name() -> None:
+    text = INTRO + "“Turnout will be high,” said Ohio State University’s Dana Whitfield."
+    quote = next(q for q in quotes_of_text(text) if q.text.startswith("Turnout"))
+    assert quote.speaker == "Dana Whitfield"
+
+
+def test_a_round_up_name_with_initials_before_the_colon() -> None:
+    text = INTRO + "MORE VOTERS UNDECIDED - Pamela R. Ostrowski: “Late deciders break late.”"
+    quote = next(q for q in quotes_of_text(text) if q.text.startswith("Late deciders"))
+    assert quote.speaker == "Pamela R. Ostrowski"
+
+
+@pytest.mark.parametrize("gap", [" ", "\n\n"])
+def test_an_inverted_cue_before_a_colon(gap: str) -> None:
+    text = INTRO + f"Stated Harlow:{gap}“The county has never counted ballots this fast.”"
+    quote = next(q for q in quotes_of_text(text) if q.text.startswith("The county"))
+    assert quote.speaker == "Jane Harlow"
