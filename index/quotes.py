@@ -79,6 +79,11 @@ _INTRODUCED = re.compile(
     r"(?P<name>[A-Z][^,]{1,60}),\s"
 )
 _STOP = re.compile(r"[.;!?](?:\s|$)")
+# a wire dateline opening a story: "WASHINGTON —", "BRANDON FALLS, Ohio (AP) —"
+_DATELINE = re.compile(
+    r"^[A-Z]{2}[A-Z.'’ -]{0,40}(?:,\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2})?"
+    r"(?:\s+\([A-Z][A-Za-z&. ]{1,30}\))?\s+[—–-]+\s+"
+)
 
 
 def _first_sentence(text: str) -> str:
@@ -633,7 +638,7 @@ class _Extractor:
         Pronouns usually refer to the last person named as a subject ("Mr Lee was
         charged. ... he said"); objects and people inside quotes do not count.
         """
-        sentence = masked[start:end]
+        sentence = _DATELINE.sub("", masked[start:end])  # "WASHINGTON — Sen. Marco Rubio ..."
         lead = re.match(r"^(?:[A-Z][\w’']*)(?:\s+[\w’'-]+){0,4},\s+", sentence)
         opens_with_place = lead is not None and sentence.split()[0].lower() in _PREPOSITIONS
         if lead and (opens_with_place or not parse_mention(sentence[: lead.end()].rstrip(", "))):

@@ -312,3 +312,13 @@ def test_an_inverted_cue_before_a_colon(gap: str) -> None:
     text = INTRO + f"Stated Harlow:{gap}“The county has never counted ballots this fast.”"
     quote = next(q for q in quotes_of_text(text) if q.text.startswith("The county"))
     assert quote.speaker == "Jane Harlow"
+
+
+def test_a_wire_dateline_is_not_part_of_the_speakers_title() -> None:
+    text = (
+        "BOULDER — Sen. Ramona Tilly (D-Colo.) spent the week at home.\n\n"
+        "“I have no plans to run for governor,” Tilly said on Friday."
+    )
+    quote = next(q for q in quotes_of_text(text) if q.text.startswith("I have no plans"))
+    assert quote.speaker == "Ramona Tilly"
+    assert quote.speaker_title == "Sen."
