@@ -31,6 +31,11 @@ _POINTS_BACK = re.compile(
 )
 
 
+_SENTENCE_END = re.compile(r"[.!?][”’\"']?\s")
+_OPENING = "“‘\"'"
+_CLOSING = "”’\"'"
+
+
 @dataclass(frozen=True)
 class Composer:
     """What composing needs besides the ranked candidates."""
@@ -54,6 +59,9 @@ class Composer:
             if full != s.speaker:
                 lead = lead.replace(f"**{display_name(speaker, s.speaker)}**", f"**{full}**", 1)
         if s.kind == "direct" and not attributed:
+            run = said_together(self.corpus, s)
+            if run is not None:
+                return Statement(lead, run.text, run)
             return Statement(lead, s.text, quote_citation(s), quoted=True)
         return self._sentence(s, speaker, lead)
 
@@ -70,6 +78,51 @@ class Composer:
             lead = ""  # the sentence names them itself
         citation = Citation(quote.doc_id, quote.paragraph, start, end, text, quote.speaker)
         return Statement(lead, text, citation)
+
+
+def said_together(corpus: Corpus, quote: Quote) -> Citation | None:
+    """The quote with the same speaker's quotes beside it in its paragraph, as the
+    article runs them (“A,” she said, and “B.”): verbatim from the first opening mark to
+    the last closing one. Quotes run together when only their cue stands between them
+    (“A,” she said. “B.”: a cue word of theirs, and no sentence that ends before the next
+    opening mark); None when the quote stands alone."""
+    document = corpus.documents[quote.doc_id]
+    text = document.text
+    around = [q for q in corpus.quotes_of(quote.doc_id) if q.paragraph == quote.paragraph]
+    around.sort(key=lambda q: q.start)
+    at = next((i for i, q in enumerate(around) if q.quote_id == quote.quote_id), None)
+    if at is None:
+        return None
+
+    def joined(a: Quote, b: Quote) -> bool:
+        gap = text[a.end : b.start]
+        ends = list(_SENTENCE_END.finditer(gap))
+        cues = {c.lower() for c in (a.cue, b.cue) if c}
+        return (
+            a.speaker == b.speaker
+            and a.kind != "indirect"
+            and b.kind != "indirect"
+            and a.end <= b.start
+            and any(w in cues for w in re.findall(r"[\w’']+", gap.lower()))
+            and (not ends or (len(ends) == 1 and not gap[ends[0].end() :].strip(_OPENING)))
+        )
+
+    first = last = at
+    while first > 0 and joined(around[first - 1], around[first]):
+        first -= 1
+    while last + 1 < len(around) and joined(around[last], around[last + 1]):
+        last += 1
+    if first == last:
+        return None
+    paragraph = document.paragraph(quote.paragraph)
+    start, end = around[first].start, around[last].end
+    if start > paragraph.start and text[start - 1] in _OPENING:
+        start -= 1
+    if text[end : end + 1] in {",", "."} and text[end + 1 : end + 2] in set(_CLOSING):
+        end += 1  # the comma the article sets inside the closing mark
+    if end < paragraph.end and text[end] in _CLOSING:
+        end += 1
+    return Citation(quote.doc_id, quote.paragraph, start, end, text[start:end], quote.speaker)
 
 
 def antecedent(corpus: Corpus, quote: Quote) -> Quote | None:

@@ -1,0 +1,60 @@
+"""A quote split by its cue ("“A,” she said. “B.”") is answered as the article runs it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from index.config import Config
+from rag import QuoteBot
+from rag.candidates import Corpus
+from rag.respond import said_together
+from rag.verify import violations
+
+ARTICLE = (
+    "Riverside council approves bridge repairs\n\n"
+    "The Riverside council voted on Tuesday to repair the Elm Street bridge.\n\n"
+    "Maria Delgado, the council's engineer, inspected the bridge in March. "
+    "“The steel under the deck is badly corroded,” Delgado said. “Without repairs the bridge "
+    "will have to close to trucks by winter.”\n\n"
+    "Tom Ruiz, a resident, said the detour adds twenty minutes to his commute. "
+    "“It is a nuisance,” Ruiz said. Mayor Ellen Park called the vote overdue. "
+    "“We should have done this years ago,” Park said.\n"
+)
+
+
+def _bot(tmp_path: Path) -> QuoteBot:
+    source = tmp_path / "bridge.txt"
+    source.write_text(ARTICLE, encoding="utf-8")
+    bot = QuoteBot.create(tmp_path / "idx", Config(embedder="hashing"))
+    bot.add(source)
+    return bot
+
+
+def test_the_halves_of_a_split_quote_run_together(tmp_path: Path) -> None:
+    bot = _bot(tmp_path)
+    corpus = Corpus(bot.store)
+    first = next(q for q in bot.quotes(speaker="Delgado") if q.text.startswith("The steel"))
+    run = said_together(corpus, first)
+    assert run is not None
+    assert run.text == (
+        "“The steel under the deck is badly corroded,” Delgado said. “Without repairs the "
+        "bridge will have to close to trucks by winter.”"
+    )
+    assert bot.document(run.doc_id).text[run.start : run.end] == run.text
+
+
+def test_quotes_with_narrative_or_another_speaker_between_stay_apart(tmp_path: Path) -> None:
+    bot = _bot(tmp_path)
+    corpus = Corpus(bot.store)
+    for speaker in ("Ruiz", "Park"):
+        quote = next(iter(bot.quotes(speaker=speaker)))
+        assert said_together(corpus, quote) is None
+
+
+def test_an_answer_about_the_speaker_gives_both_halves(tmp_path: Path) -> None:
+    bot = _bot(tmp_path)
+    answer = bot.ask("What did Maria Delgado say about the bridge?")
+    assert not answer.abstained
+    # one statement, one citation, as the article runs it
+    assert any("badly corroded" in c.text and "close to trucks" in c.text for c in answer.citations)
+    assert violations(bot, answer) == []
