@@ -211,6 +211,23 @@ _NOT_TITLE_START = {
 }
 
 
+def plausible_title(title: str) -> bool:
+    """Whether a phrase can stand as a speaker's title: not one function word or adverb
+    ("however", "herself", "meanwhile", "accordingly", from "X, however, said") and not a
+    torn piece of a party label ("(D", "I-")."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    text = title.strip()
+    if not text or text.count("(") != text.count(")") or text[0] in "-–—" or text[-1] in "-–—":
+        return False
+    words = text.split()
+    if len(words) == 1:
+        low = words[0].lower().strip(".,")
+        if low in STOP_WORDS or (words[0].islower() and low.endswith("ly")):
+            return False
+    return True
+
+
 def strip_age(appositive: str) -> str:
     """ "54, a nurse from Leeds" -> "a nurse from Leeds" (news gives ages as appositives)."""
     return _AGE.sub("", appositive, count=1)

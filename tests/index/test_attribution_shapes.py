@@ -322,3 +322,11 @@ def test_a_wire_dateline_is_not_part_of_the_speakers_title() -> None:
     quote = next(q for q in quotes_of_text(text) if q.text.startswith("I have no plans"))
     assert quote.speaker == "Ramona Tilly"
     assert quote.speaker_title == "Sen."
+
+
+@pytest.mark.parametrize("aside", ["however", "meanwhile", "herself", "too"])
+def test_an_aside_after_the_name_is_not_a_title(aside: str) -> None:
+    text = INTRO + f"“We are not rushing the count,” Mark Olsen, {aside}, said on Tuesday."
+    quote = next(q for q in quotes_of_text(text) if q.text.startswith("We are not"))
+    assert quote.speaker == "Mark Olsen"
+    assert quote.speaker_title is None
