@@ -52,6 +52,8 @@ class Composer:
         s = candidate.statement
         if isinstance(s, Fact):
             return Statement("", s.text, Citation(s.doc_id, s.paragraph, s.start, s.end, s.text))
+        if s.speaker is None:  # who said it is not known: the sentence shows what is
+            return self._sentence(s, None, "")
         speaker = self.find_speaker(s.speaker) if s.speaker else None
         lead = speaker_lead(speaker, s.speaker)
         if s.speaker and (speaker is None or " " not in speaker.name):

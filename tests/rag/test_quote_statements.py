@@ -1,4 +1,5 @@
-"""A quote split by its cue ("“A,” she said. “B.”") is answered as the article runs it."""
+"""How quotes are shown in answers: a quote split by its cue runs together as the article
+runs it ("“A,” she said. “B.”"); a quote whose speaker is unknown is shown in its sentence."""
 
 from __future__ import annotations
 
@@ -57,4 +58,23 @@ def test_an_answer_about_the_speaker_gives_both_halves(tmp_path: Path) -> None:
     assert not answer.abstained
     # one statement, one citation, as the article runs it
     assert any("badly corroded" in c.text and "close to trucks" in c.text for c in answer.citations)
+    assert violations(bot, answer) == []
+
+
+def test_a_quote_whose_speaker_is_unknown_is_shown_in_its_sentence(tmp_path: Path) -> None:
+    source = tmp_path / "court.txt"
+    source.write_text(
+        "State court strikes down voting law\n\n"
+        "The state supreme court struck down the voting law on Friday.\n\n"
+        "The ruling drew an angry response. The court's “four activist judges ignored the "
+        "voters and the legislature” was the message on billboards across the state.\n",
+        encoding="utf-8",
+    )
+    bot = QuoteBot.create(tmp_path / "idx", Config(embedder="hashing"))
+    bot.add(source)
+    assert [q.speaker for q in bot.quotes()] == [None]
+    answer = bot.ask("What did the billboards say about the judges?")
+    assert not answer.abstained
+    assert "unnamed source" not in answer.text  # not known is not "unnamed"
+    assert "was the message on billboards across the state." in answer.text
     assert violations(bot, answer) == []
