@@ -53,7 +53,7 @@ class Composer:
         if isinstance(s, Fact):
             return Statement("", s.text, Citation(s.doc_id, s.paragraph, s.start, s.end, s.text))
         if s.speaker is None:  # who said it is not known: the sentence shows what is
-            return self._sentence(s, None, "")
+            return self._sentence(s, "")
         speaker = self.find_speaker(s.speaker) if s.speaker else None
         lead = speaker_lead(speaker, s.speaker)
         if s.speaker and (speaker is None or " " not in speaker.name):
@@ -65,9 +65,9 @@ class Composer:
             if run is not None:
                 return Statement(lead, run.text, run)
             return Statement(lead, s.text, quote_citation(s), quoted=True)
-        return self._sentence(s, speaker, lead)
+        return self._sentence(s, lead)
 
-    def _sentence(self, quote: Quote, speaker: Speaker | None, lead: str) -> Statement:
+    def _sentence(self, quote: Quote, lead: str) -> Statement:
         """A partial or indirect quote is shown in its sentence."""
         document = self.corpus.documents[quote.doc_id]
         paragraph = document.paragraph(quote.paragraph)
@@ -76,8 +76,9 @@ class Composer:
         )
         start, end = paragraph.start + start, paragraph.start + end
         text = document.text[start:end]
-        if speaker is not None and speaker.name in text:
-            lead = ""  # the sentence names them itself
+        shown = re.match(r"\*\*(.+?)\*\*", lead)
+        if shown is not None and shown.group(1) in text:
+            lead = ""  # the sentence names them itself, as fully as the lead would
         citation = Citation(quote.doc_id, quote.paragraph, start, end, text, quote.speaker)
         return Statement(lead, text, citation)
 

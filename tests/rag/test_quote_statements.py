@@ -1,5 +1,6 @@
 """How quotes are shown in answers: a quote split by its cue runs together as the article
-runs it ("“A,” she said. “B.”"); a quote whose speaker is unknown is shown in its sentence."""
+runs it ("“A,” she said. “B.”"); a quote whose speaker is unknown is shown in its sentence;
+"Who said ...?" names the speaker in full even where the sentence gives only a surname."""
 
 from __future__ import annotations
 
@@ -77,4 +78,21 @@ def test_a_quote_whose_speaker_is_unknown_is_shown_in_its_sentence(tmp_path: Pat
     assert not answer.abstained
     assert "unnamed source" not in answer.text  # not known is not "unnamed"
     assert "was the message on billboards across the state." in answer.text
+    assert violations(bot, answer) == []
+
+
+def test_who_said_names_the_speaker_in_full(tmp_path: Path) -> None:
+    source = tmp_path / "farm.txt"
+    source.write_text(
+        "Growers rally for water rights\n\n"
+        "Standing beside the organiser Dolores Okafor, the governor promised new reservoirs. "
+        "Okafor praised the plan.\n\n"
+        "“What the valley needs is water it can count on,” Okafor said.\n",
+        encoding="utf-8",
+    )
+    bot = QuoteBot.create(tmp_path / "idx", Config(embedder="hashing"))
+    bot.add(source)
+    answer = bot.ask("Who said the valley needs water it can count on?")
+    assert not answer.abstained
+    assert "Dolores Okafor" in answer.text  # the sentence itself says only "Okafor said"
     assert violations(bot, answer) == []
