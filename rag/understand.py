@@ -229,10 +229,13 @@ def analyse(
     unknown = "" if person is not None or kind == "who_said" else _unknown_person(doc, speakers)
     if kind in {"speaker", "identity"} and person is None:
         kind = "opinion" if asks_what_was_said(text) else "fact"
+    labels = answer_labels(doc)
     if (
         person is not None
         and kind in {"opinion", "fact", "open"}
-        and (asks_what_was_said(text) or len(named.split()) > 1)
+        # a full name makes a question about the person's words, unless it asks for a
+        # date, number, place or group ("Which football team did Donald Trump own?")
+        and (asks_what_was_said(text) or (len(named.split()) > 1 and not labels))
     ):
         kind = "speaker"
     skip: set[int] = set()
@@ -253,7 +256,7 @@ def analyse(
         person=person,
         person_named=named,
         unknown_person=unknown,
-        answer_labels=answer_labels(doc),
+        answer_labels=labels,
         lemmas=_content_lemmas(doc, skip),
         content_words=tuple(
             dict.fromkeys(
