@@ -229,13 +229,10 @@ def analyse(
     unknown = "" if person is not None or kind == "who_said" else _unknown_person(doc, speakers)
     if kind in {"speaker", "identity"} and person is None:
         kind = "opinion" if asks_what_was_said(text) else "fact"
-    labels = answer_labels(doc)
     if (
         person is not None
         and kind in {"opinion", "fact", "open"}
-        # a full name makes a question about the person's words, unless it asks for a
-        # date, number, place or group ("Which football team did Donald Trump own?")
-        and (asks_what_was_said(text) or (len(named.split()) > 1 and not labels))
+        and (asks_what_was_said(text) or len(named.split()) > 1)
     ):
         kind = "speaker"
     skip: set[int] = set()
@@ -256,7 +253,7 @@ def analyse(
         person=person,
         person_named=named,
         unknown_person=unknown,
-        answer_labels=labels,
+        answer_labels=answer_labels(doc),
         lemmas=_content_lemmas(doc, skip),
         content_words=tuple(
             dict.fromkeys(
