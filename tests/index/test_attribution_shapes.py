@@ -330,23 +330,3 @@ def test_an_aside_after_the_name_is_not_a_title(aside: str) -> None:
     quote = next(q for q in quotes_of_text(text) if q.text.startswith("We are not"))
     assert quote.speaker == "Mark Olsen"
     assert quote.speaker_title is None
-
-
-def test_a_surname_speaker_takes_the_full_name_the_article_gives_as_an_object() -> None:
-    text = (
-        "Standing alongside labor leader and activist Dolores Okafor, who founded the growers "
-        "union, Mayor Tim Ash accused the state of neglect.\n\n"
-        "Okafor praised the governor’s plan.\n\n"
-        "“What the valley needs is water it can count on,” Okafor said."
-    )
-    quote = next(q for q in quotes_of_text(text) if q.text.startswith("What the valley"))
-    assert quote.speaker == "Dolores Okafor"
-
-
-def test_a_surname_two_people_of_the_article_share_stays_a_surname() -> None:
-    text = (
-        "Governor Ruth Mbeki met Dolores Okafor and her brother Samuel Okafor on Monday.\n\n"
-        "“What the valley needs is water it can count on,” Okafor said."
-    )
-    quote = next(q for q in quotes_of_text(text) if q.text.startswith("What the valley"))
-    assert quote.speaker == "Okafor"
