@@ -145,9 +145,8 @@ def _best_threshold(
     examples: list[Example], probabilities: list[np.ndarray], confidence: np.ndarray
 ) -> float:
     """The answer threshold that maximises right answers plus right abstentions; of the
-    thresholds within ``THRESHOLD_TOLERANCE`` of the best (smoothed) score, the highest
-    (the curve is flat near its top, and there a wrong answer costs a reader more than a
-    refusal)."""
+    thresholds within ``THRESHOLD_TOLERANCE`` of the best score, the highest (the curve is
+    flat near its top, and there a wrong answer costs a reader more than a refusal)."""
     scores: list[tuple[float, float]] = []
     for t in np.arange(0.02, 0.98, 0.01):
         score = 0.0
@@ -159,22 +158,8 @@ def _best_threshold(
             else:
                 score += float(not answered)
         scores.append((float(t), score))
-    return choose_threshold(scores)
-
-
-def choose_threshold(scores: list[tuple[float, float]]) -> float:
-    """The threshold to use from ``(threshold, score)`` pairs in increasing threshold
-    order: each score is first averaged with its neighbours (one question more or less at
-    a single threshold is noise, not a peak to fit), then the highest threshold within
-    ``THRESHOLD_TOLERANCE`` of the best averaged score is taken."""
-    raw = np.array([score for _, score in scores], dtype=np.float64)
-    smoothed = np.convolve(np.pad(raw, 1, mode="edge"), np.ones(3) / 3, mode="valid")
-    best = float(smoothed.max())
-    chosen = max(
-        t
-        for (t, _), score in zip(scores, smoothed, strict=True)
-        if score >= best * (1 - THRESHOLD_TOLERANCE)
-    )
+    best = max(score for _, score in scores)
+    chosen = max(t for t, score in scores if score >= best * (1 - THRESHOLD_TOLERANCE))
     return round(chosen, 2)
 
 
