@@ -24,9 +24,10 @@ ARTICLE = (
 )
 
 
-def _bot(tmp_path: Path) -> QuoteBot:
-    source = tmp_path / "bridge.txt"
-    source.write_text(ARTICLE, encoding="utf-8")
+def _bot(tmp_path: Path, text: str = ARTICLE) -> QuoteBot:
+    """A hashing-embedder bot over one article with ``text``."""
+    source = tmp_path / "article.txt"
+    source.write_text(text, encoding="utf-8")
     bot = QuoteBot.create(tmp_path / "idx", Config(embedder="hashing"))
     bot.add(source)
     return bot
@@ -63,16 +64,13 @@ def test_an_answer_about_the_speaker_gives_both_halves(tmp_path: Path) -> None:
 
 
 def test_a_quote_whose_speaker_is_unknown_is_shown_in_its_sentence(tmp_path: Path) -> None:
-    source = tmp_path / "court.txt"
-    source.write_text(
+    bot = _bot(
+        tmp_path,
         "State court strikes down voting law\n\n"
         "The state supreme court struck down the voting law on Friday.\n\n"
         "The ruling drew an angry response. The court's “four activist judges ignored the "
         "voters and the legislature” was the message on billboards across the state.\n",
-        encoding="utf-8",
     )
-    bot = QuoteBot.create(tmp_path / "idx", Config(embedder="hashing"))
-    bot.add(source)
     assert [q.speaker for q in bot.quotes()] == [None]
     answer = bot.ask("What did the billboards say about the judges?")
     assert not answer.abstained
@@ -82,16 +80,15 @@ def test_a_quote_whose_speaker_is_unknown_is_shown_in_its_sentence(tmp_path: Pat
 
 
 def test_who_said_names_the_speaker_in_full(tmp_path: Path) -> None:
-    source = tmp_path / "farm.txt"
-    source.write_text(
+    # the full name stands only where the parser sees no subject: the speaker is "Okafor"
+    bot = _bot(
+        tmp_path,
         "Growers rally for water rights\n\n"
-        "Standing beside the organiser Dolores Okafor, the governor promised new reservoirs. "
-        "Okafor praised the plan.\n\n"
+        "Standing alongside labor leader and activist Dolores Okafor, who founded the growers "
+        "union, Mayor Tim Ash accused the state of neglect.\n\n"
+        "Okafor praised the governor’s plan.\n\n"
         "“What the valley needs is water it can count on,” Okafor said.\n",
-        encoding="utf-8",
     )
-    bot = QuoteBot.create(tmp_path / "idx", Config(embedder="hashing"))
-    bot.add(source)
     answer = bot.ask("Who said the valley needs water it can count on?")
     assert not answer.abstained
     assert "Dolores Okafor" in answer.text  # the sentence itself says only "Okafor said"
