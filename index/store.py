@@ -11,184 +11,50 @@ A snapshot holds in memory what search needs: the vectors and the catalog
 paragraphs, quotes, facts, speakers and unit text are read from SQLite when asked for.
 Integrity is checked lazily: a segment's checksum before its vectors are first searched,
 a document's digest when it is first read, everything at once by ``check()``.
-Vector row numbers never leave this module and its helpers.
+Vector row numbers never leave this module and its helpers: ``store_state.py`` (what a
+snapshot holds), ``store_shared.py`` (connections, caches and reads shared across
+snapshots), ``store_documents.py`` (the lazy documents mapping), ``store_vectors.py``
+(vector search and the view matrix) and ``store_integrity.py`` (checksums and digests).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import os
 import sqlite3
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
-from typing import TypeVar
 
 import numpy as np
 
 from index import catalog, database
-from index.ann import IVF_MIN_BLOCK, AnnSettings
-from index.catalog import DocEntry, Key
+from index.ann import AnnSettings
+from index.catalog import DocEntry
 from index.config import Config
 from index.database import DocRecord
 from index.errors import ChecksumError, IndexMissingError
-from index.manifest import DATABASE, MANIFEST, Manifest, Segment, read_manifest, sha256
+from index.manifest import DATABASE, MANIFEST, Manifest, read_manifest
 from index.pipeline import Unit
-from index.segments import Block, append_block, combine, read_segment
+from index.segments import Block, append_block, read_segment
+from index.store_documents import LazyDocuments
+from index.store_integrity import check_all, check_read_segments
+from index.store_shared import DOCUMENT_CACHE as DOCUMENT_CACHE
+from index.store_shared import UNIT_CACHE as UNIT_CACHE
+from index.store_shared import SharedDatabase
+from index.store_state import EMPTY, AllRows, SnapshotState, manifest_fingerprint
+from index.store_vectors import nearest_rows, view_matrix
 from index.types import Document, Fact, Quote, Speaker
 
 __all__ = ["IndexStore", "Manifest", "read_manifest"]
 
 _RETRIES = 5  # a merge may delete a segment between reading the manifest and the file
-DOCUMENT_CACHE = 2048  # documents (text and paragraphs) kept after reading them
-UNIT_CACHE = 8192  # units kept after reading them for a search
-
-K = TypeVar("K")
-V = TypeVar("V")
-
-
-class _Lru(OrderedDict[K, V]):
-    """A dict that forgets its least recently used entries past ``limit``."""
-
-    def __init__(self, limit: int) -> None:
-        super().__init__()
-        self.limit = limit
-
-    def lookup(self, key: K) -> V | None:
-        found = self.get(key)
-        if found is not None:
-            self.move_to_end(key)
-        return found
-
-    def keep(self, key: K, value: V) -> None:
-        self[key] = value
-        self.move_to_end(key)
-        while len(self) > self.limit:
-            self.popitem(last=False)
-
-
-class _Shared:
-    """What the snapshots of one index share in this process: the read connection (one
-    statement at a time), what was read lately and what has been verified. Rows never
-    change once committed, so all of it holds across generations."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.lock = threading.Lock()
-        self._conn: sqlite3.Connection | None = None
-        self._writer: sqlite3.Connection | None = None
-        self.documents: _Lru[Key, Document] = _Lru(DOCUMENT_CACHE)
-        self.units: _Lru[int, Unit] = _Lru(UNIT_CACHE)
-        self.verified_documents: set[Key] = set()
-        self.verified_segments: set[str] = set()
-
-    def writer(self) -> sqlite3.Connection:
-        """The connection writes go through (kept open: closing the last connection to a
-        WAL database checkpoints it); use only while holding the write lock."""
-        if self._writer is None:
-            self._writer = database.connect(self.path, create=True)
-        return self._writer
-
-    def get(self) -> sqlite3.Connection:
-        if self._conn is None:
-            self._conn = database.connect(self.path)
-            self._conn.execute("PRAGMA query_only=1")
-        return self._conn
-
-    def read(self, call: Callable[[sqlite3.Connection], V]) -> V:
-        """``call(connection)`` under the lock; a damaged file is a ``ChecksumError``."""
-        with self.lock:
-            try:
-                return call(self.get())
-            except sqlite3.DatabaseError:
-                raise database.damaged(self.path) from None
-
-    def close(self) -> None:
-        with self.lock:
-            for conn in (self._conn, self._writer):
-                if conn is not None:
-                    conn.close()
-            self._conn = self._writer = None
-
-
-def _in_row_order(parts: Sequence[Block]) -> Block:
-    """One block holding the vectors of ``parts`` (none masked), rows ascending."""
-    joined = combine(parts, frozenset())
-    assert joined is not None, "only called with vectors to join"
-    if len(joined.rows) > 1 and not bool(np.all(joined.rows[1:] > joined.rows[:-1])):
-        order = np.argsort(joined.rows, kind="stable")
-        return Block.of(joined.rows[order], joined.vectors()[order])
-    return joined
-
-
-def _fingerprint(directory: Path) -> tuple[int, int, int] | None:
-    try:
-        st = os.stat(directory / MANIFEST)
-    except OSError:
-        return None
-    return (st.st_mtime_ns, st.st_size, st.st_ino)
-
-
-@dataclass(frozen=True)
-class _State:
-    manifest: Manifest | None
-    fingerprint: tuple[int, int, int] | None
-    entries: dict[str, DocEntry]
-    blocks: tuple[Block, ...]
-    masked: frozenset[int]
-    segments: frozenset[str]
-    read: tuple[Segment, ...] = ()  # segments whose vectors were read from their files
-    verify: bool = True
-
-
-_EMPTY = _State(None, None, {}, (), frozenset(), frozenset())
-
-
-@dataclass(frozen=True)
-class _Rows:
-    """Every quote, fact, speaker and unit of a snapshot, in the order they were written."""
-
-    quotes: list[Quote]
-    facts: list[Fact]
-    speakers: list[Speaker]
-    units: dict[int, Unit]  # by row number, ascending (rows ascend in writing order)
-
-
-class _Documents(Mapping[str, Document]):
-    """The snapshot's documents by id: the ids are in memory, a document (text and
-    paragraphs) is read when looked up, iteration over values reads them all in one scan."""
-
-    def __init__(self, store: IndexStore) -> None:
-        self._store = store
-        self._entries = store._state.entries
-
-    def __getitem__(self, doc_id: str) -> Document:
-        return self._store._document(self._entries[doc_id])
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._entries)
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-    def __contains__(self, doc_id: object) -> bool:
-        return doc_id in self._entries
-
-    def values(self) -> list[Document]:  # type: ignore[override]
-        return self._store._all_documents()
-
-    def items(self) -> list[tuple[str, Document]]:  # type: ignore[override]
-        return [(d.doc_id, d) for d in self.values()]
 
 
 class IndexStore:
     """One committed generation of an index: its catalog and vectors in memory, the rest
     read from its database on demand."""
 
-    def __init__(self, directory: Path, state: _State, shared: _Shared) -> None:
+    def __init__(self, directory: Path, state: SnapshotState, shared: SharedDatabase) -> None:
         self.directory = directory
         self._state = state
         self._db = shared
@@ -209,20 +75,20 @@ class IndexStore:
 
     @classmethod
     def empty(cls, directory: Path) -> IndexStore:
-        return cls(directory, _EMPTY, _Shared(directory / DATABASE))
+        return cls(directory, EMPTY, SharedDatabase(directory / DATABASE))
 
     def refreshed(self, verify: bool = True, force: bool = False) -> IndexStore:
         """This snapshot if the manifest is unchanged (one ``stat``; ``force`` reads the
         manifest regardless, as a writer must), else the newer generation, loading only
         new batches' catalog entries and new segments."""
-        fingerprint = _fingerprint(self.directory)
+        fingerprint = manifest_fingerprint(self.directory)
         if fingerprint == self._state.fingerprint and (not force or fingerprint is None):
             return self  # unchanged, or still no index written
         for attempt in range(_RETRIES):
             try:
                 manifest = read_manifest(self.directory)
                 if self.manifest is not None and manifest.generation == self.generation:
-                    fingerprint = _fingerprint(self.directory)
+                    fingerprint = manifest_fingerprint(self.directory)
                     self._state = dataclasses.replace(self._state, fingerprint=fingerprint)
                     return self
                 return self._advance(manifest, verify)
@@ -232,16 +98,16 @@ class IndexStore:
         raise AssertionError("unreachable")
 
     def _advance(self, manifest: Manifest, verify: bool) -> IndexStore:
-        fingerprint = _fingerprint(self.directory)
+        fingerprint = manifest_fingerprint(self.directory)
         base, db = self._state, self._db
         if (
             base.manifest is None
             or manifest.index_id != base.manifest.index_id
             or manifest.generation < base.manifest.generation
         ):
-            base = _EMPTY
+            base = EMPTY
             if self.manifest is not None:  # another index now (rebuilt): its own database
-                db = _Shared(self._db.path)
+                db = SharedDatabase(self._db.path)
         after = base.manifest.generation if base.manifest is not None else 0
         changes = db.read(lambda conn: catalog.read_catalog(conn, after, manifest.generation))
         entries = dict(base.entries)
@@ -283,7 +149,7 @@ class IndexStore:
                 "it with `quotebot index`."
             )
         segments = frozenset(s.name for s in manifest.segments)
-        state = _State(
+        state = SnapshotState(
             manifest, fingerprint, entries, blocks, frozen_masked, segments, tuple(read), verify
         )
         return IndexStore(self.directory, state, db)
@@ -315,7 +181,7 @@ class IndexStore:
         new = dataclasses.replace(
             state,
             manifest=manifest,
-            fingerprint=_fingerprint(self.directory),
+            fingerprint=manifest_fingerprint(self.directory),
             entries=kept,
             blocks=blocks,
             masked=frozen,
@@ -330,38 +196,13 @@ class IndexStore:
     def _check_segments(self) -> None:
         """Check the checksum of every segment this snapshot read vectors from and has not
         checked yet (a file merged away since was checked by the writer that merged it)."""
-        state = self._state
-        if not state.verify:
-            return
-        for segment in state.read:
-            if segment.name in self._db.verified_segments:
-                continue
-            try:
-                intact = sha256(self.directory / segment.name) == segment.checksum
-            except FileNotFoundError:
-                intact = True
-            if not intact:
-                raise ChecksumError(
-                    f"{segment.name} does not match the checksum in {MANIFEST}: the file was "
-                    "changed or damaged; rebuild the index with `quotebot index`."
-                )
-            self._db.verified_segments.add(segment.name)
+        check_read_segments(self.directory, self._state, self._db)
 
     def check(self) -> None:
         """Check every segment's checksum and every document's digest now (what opening
         leaves to first use); raises ``ChecksumError`` naming the damaged file."""
-        manifest = self.manifest
-        if manifest is None:
-            return
-        for segment in manifest.segments:
-            read_segment(self.directory, segment, verify=True)
-            self._db.verified_segments.add(segment.name)
-        changes = self._db.read(
-            lambda conn: database.read_changes(conn, 0, manifest.generation, verify=True)
-        )
-        if changes.damaged():
-            raise database.damaged(self._db.path)
-        self._db.verified_documents.update((r.document.doc_id, r.batch) for r in changes.records)
+        if self.manifest is not None:
+            check_all(self.directory, self.manifest, self._db)
 
     # -- contents ------------------------------------------------------------------------
     @property
@@ -402,27 +243,11 @@ class IndexStore:
 
     @cached_property
     def documents(self) -> Mapping[str, Document]:
-        return _Documents(self)
+        return LazyDocuments(self._state.entries, self._document, self._all_documents)
 
     def _document(self, entry: DocEntry) -> Document:
         """One document, read (and its digest checked, once per process) if not cached."""
-        shared = self._db
-        with shared.lock:
-            found = shared.documents.lookup(entry.key)
-        if found is not None:
-            return found
-        verify = self._state.verify and entry.key not in shared.verified_documents
-        read = shared.read(lambda conn: catalog.read_document(conn, entry, verify))
-        if read is None:
-            raise KeyError(entry.doc_id)  # removed (and purged) by a newer generation
-        document, intact = read
-        if not intact:
-            raise database.damaged(shared.path)
-        with shared.lock:
-            if verify:
-                shared.verified_documents.add(entry.key)
-            shared.documents.keep(entry.key, document)
-        return document
+        return self._db.read_document(entry, self._state.verify)
 
     def _all_documents(self) -> list[Document]:
         """Every document in catalog order: as the full read left them in memory, else read
@@ -431,44 +256,17 @@ class IndexStore:
         if not entries:
             return []
         self._everything  # noqa: B018 (the full read: digests checked, documents cached)
-        shared = self._db
-        with shared.lock:
-            kept = [shared.documents.get(e.key) for e in entries]
-        if all(d is not None for d in kept):
-            return [d for d in kept if d is not None]
-        return shared.read(lambda conn: list(catalog.read_documents(conn, entries)))
+        return self._db.read_documents(entries)
 
     @cached_property
-    def _everything(self) -> _Rows:
+    def _everything(self) -> AllRows:
         """Every row of the snapshot, read in one pass when something first asks for all
         quotes, facts, speakers or units (the answer path does, on its first question),
         with each document's digest checked unless this process checked it before. The
         documents go to the cache (as many as it keeps); the lists stay with the snapshot."""
-        state, shared = self._state, self._db
-        if not state.entries:  # also: nothing written yet, no database to read
-            return _Rows([], [], [], {})
-        verify = state.verify and not {e.key for e in state.entries.values()} <= (
-            shared.verified_documents
-        )
-        generation = self.generation
-        changes = shared.read(
-            lambda conn: database.read_changes(conn, 0, generation, verify=verify)
-        )
-        keys = {e.key for e in state.entries.values()}
-        records = [r for r in changes.records if (r.document.doc_id, r.batch) in keys]
-        if set(changes.damaged()) & state.entries.keys():
-            raise database.damaged(shared.path)
-        with shared.lock:
-            for r in records:
-                shared.verified_documents.add((r.document.doc_id, r.batch))
-                shared.documents.keep((r.document.doc_id, r.batch), r.document)
-        live = set(self._rows.tolist())
-        return _Rows(
-            [q for r in records for q in r.quotes],
-            [f for r in records for f in r.facts],
-            [s for r in records for s in r.speakers],
-            {row: u for r in records for row, u in r.units if row in live},
-        )
+        if not self._state.entries:  # also: nothing written yet, no database to read
+            return AllRows([], [], [], {})
+        return self._db.read_all_rows(self._state, self.generation, self._rows)
 
     @property
     def quotes(self) -> list[Quote]:
@@ -496,17 +294,7 @@ class IndexStore:
         memory, else those of ``rows`` from the cache or the database."""
         if "_everything" in self.__dict__:
             return self._units_by_row
-        shared = self._db
-        with shared.lock:
-            found = {row: u for row in rows if (u := shared.units.lookup(row)) is not None}
-        missing = [row for row in rows if row not in found]
-        if missing:
-            read = shared.read(lambda conn: catalog.read_units(conn, missing))
-            with shared.lock:
-                for row, unit in read.items():
-                    shared.units.keep(row, unit)
-            found.update(read)
-        return found
+        return self._db.read_units(rows)
 
     @property
     def units(self) -> list[Unit]:
@@ -556,28 +344,15 @@ class IndexStore:
             return []
         self._check_segments()
         q = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
-        masked = self._state.masked
         allowed = None
         if doc_ids is not None or kinds is not None:
             allowed = self._allowed_rows(doc_ids, kinds)
             if not len(allowed):
                 return []
-        settings = self._ann_settings
-        if self.size < settings.threshold:  # every block exact
-            settings = dataclasses.replace(settings, threshold=self.size + 1)
-        else:  # every block big enough for IVF to pay gets it
-            settings = dataclasses.replace(
-                settings, threshold=min(settings.threshold, IVF_MIN_BLOCK)
-            )
-        fetch = k if allowed is not None else k + len(masked)
-        hits = [
-            (row, score)
-            for block in self._state.blocks
-            for row, score in block.search(q, fetch, allowed, settings)
-            if row not in masked
-        ]
-        hits.sort(key=lambda h: (-h[1], h[0]))
-        hits = hits[:k]
+        state = self._state
+        hits = nearest_rows(
+            state.blocks, state.masked, q, k, allowed, self._ann_settings, self.size
+        )
         units = self._units_at([row for row, _ in hits])
         return [(units[row], score) for row, score in hits if row in units]
 
@@ -592,21 +367,9 @@ class IndexStore:
         if self.size == 0:
             return np.zeros((0, 0), dtype=np.float32)
         state = self._state
-        if not state.masked and sum(b.size for b in state.blocks) == self.size:
-            # the blocks hold every view and nothing else: joined in row order (a block's
-            # rows ascend) they are the matrix itself, and this snapshot searches the joined
-            # block from now on (same vectors; the memory of one copy, not two)
-            if len(state.blocks) > 1:
-                self._state = dataclasses.replace(state, blocks=(_in_row_order(state.blocks),))
-            matrix = self._state.blocks[0].vectors().view()
-            matrix.flags.writeable = False
-            return matrix
-        rows = np.concatenate([b.rows for b in self._state.blocks])
-        vectors = np.concatenate([b.vectors() for b in self._state.blocks])
-        keep = np.isin(rows, self._rows)
-        order = np.argsort(rows[keep], kind="stable")
-        matrix = np.ascontiguousarray(vectors[keep][order])
-        matrix.flags.writeable = False
+        blocks, matrix = view_matrix(state.blocks, state.masked, self._rows)
+        if blocks is not state.blocks:  # joined: searched as one block from now on
+            self._state = dataclasses.replace(state, blocks=blocks)
         return matrix
 
     def keyword(self, terms: list[str], k: int) -> list[tuple[Unit, float]]:
