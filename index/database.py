@@ -5,7 +5,7 @@ generation number; readers only take rows of generations the manifest has commit
 rows of a batch whose manifest never landed stay invisible until the next writer deletes
 them. A removal marks the document's rows (``removed_in``) and records a tombstone; the
 next writer purges the marked rows. Each document row carries a digest of all its rows,
-checked when the index is loaded.
+checked when the document is first read (``index/catalog.py``) and by ``IndexStore.check``.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from index.types import Document, Fact, Paragraph, Quote, Speaker
 
 BUSY_TIMEOUT_S = 60.0
 SCHEMA_VERSION = 2  # PRAGMA user_version once the schema is complete
-_CHILDREN = ("paragraphs", "quotes", "facts", "speakers", "units")
-_TABLES = ("documents", *_CHILDREN, "removals", "units_fts")
+CHILDREN = ("paragraphs", "quotes", "facts", "speakers", "units")
+_TABLES = ("documents", *CHILDREN, "removals", "units_fts")
 _SCHEMA = """
 CREATE TABLE documents (doc_id TEXT NOT NULL, batch INTEGER NOT NULL, removed_in INTEGER,
     title TEXT, source TEXT, author TEXT, date TEXT, text TEXT NOT NULL, added_at REAL,
@@ -54,7 +54,7 @@ CREATE INDEX documents_removed ON documents (removed_in);
 CREATE INDEX removals_batch ON removals (batch);
 """ + "".join(
     f"CREATE INDEX {t}_batch ON {t} (batch);\nCREATE INDEX {t}_doc ON {t} (doc_id, batch);\n"
-    for t in _CHILDREN
+    for t in CHILDREN
 )
 
 
@@ -93,10 +93,10 @@ class DocRecord:
         }
 
     def digest(self) -> str:
-        return _digest(self.rows())
+        return digest_rows(self.rows())
 
 
-def _digest(rows: dict[str, list[tuple[Any, ...]]]) -> str:
+def digest_rows(rows: dict[str, list[tuple[Any, ...]]]) -> str:
     payload = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
@@ -173,7 +173,7 @@ def transaction(conn: sqlite3.Connection, write: bool = False) -> Iterator[sqlit
 
 def insert(conn: sqlite3.Connection, records: list[DocRecord]) -> None:
     """Append the rows of one batch (inside a transaction)."""
-    if records and not _has_outlet(conn):  # a database made before the column existed
+    if records and not has_outlet(conn):  # a database made before the column existed
         conn.execute("ALTER TABLE documents ADD COLUMN outlet TEXT")
     for record in records:
         rows, b = record.rows(), record.batch
@@ -230,7 +230,7 @@ def remove(conn: sqlite3.Connection, batch: int, doc_ids: list[str]) -> None:
 def _delete_children(conn: sqlite3.Connection, where: str, args: tuple[Any, ...]) -> None:
     rows = f"SELECT row FROM units WHERE {where}"
     conn.execute(f"DELETE FROM units_fts WHERE rowid IN ({rows})", args)
-    for table in _CHILDREN:
+    for table in CHILDREN:
         conn.execute(f"DELETE FROM {table} WHERE {where}", args)
 
 
@@ -265,7 +265,7 @@ class Changes:
         return [d for d, digest in self.read_digests.items() if digest != self.digests[d]]
 
 
-def _has_outlet(conn: sqlite3.Connection) -> bool:
+def has_outlet(conn: sqlite3.Connection) -> bool:
     """Whether the documents table has the ``outlet`` column (added without a migration)."""
     columns = conn.execute("PRAGMA table_info(documents)").fetchall()
     return any(c[1] == "outlet" for c in columns)
@@ -278,7 +278,7 @@ def read_changes(conn: sqlite3.Connection, after: int, upto: int, verify: bool =
     equals ``record.digest()`` without building them again)."""
     span = (after, upto)
     with transaction(conn):
-        outlet = "outlet" if _has_outlet(conn) else "NULL"
+        outlet = "outlet" if has_outlet(conn) else "NULL"
         docs = conn.execute(
             "SELECT doc_id, batch, title, source, author, date, text, digest, added_at, "
             f"{outlet} FROM documents "
@@ -297,31 +297,31 @@ def read_changes(conn: sqlite3.Connection, after: int, upto: int, verify: bool =
     records, digests, read_digests = [], {}, {}
     for doc_id, batch, title, source, author, date, text, digest, added_at, outlet in docs:
         key = (doc_id, batch)
+        # popped: each document's row tuples are freed once its objects are built
+        mine = {table: children[table].pop(key, []) for table in CHILDREN}
         if verify:
             rows = {"documents": [(doc_id, title, source, author, date, text)]}
-            rows.update({table: children[table].get(key, []) for table in _CHILDREN})
-            read_digests[doc_id] = _digest(rows)
-        paragraphs = tuple(
-            Paragraph(n, s, e, t, k) for n, s, e, k, t in children["paragraphs"].get(key, [])
-        )
+            rows.update(mine)
+            read_digests[doc_id] = digest_rows(rows)
+        paragraphs = tuple(Paragraph(n, s, e, t, k) for n, s, e, k, t in mine["paragraphs"])
         records.append(
             DocRecord(
                 Document(doc_id, text, title, source, paragraphs, author, date, added_at, outlet),
                 batch,
-                tuple(Quote(*r) for r in children["quotes"].get(key, [])),
-                tuple(Fact(*r) for r in children["facts"].get(key, [])),
+                tuple(Quote(*r) for r in mine["quotes"]),
+                tuple(Fact(*r) for r in mine["facts"]),
                 tuple(
                     Speaker(name, title, tuple(json.loads(aliases)), count, bool(person))
-                    for name, title, aliases, count, person in children["speakers"].get(key, [])
+                    for name, title, aliases, count, person in mine["speakers"]
                 ),
-                tuple((r[0], Unit(*r[1:])) for r in children["units"].get(key, [])),
+                tuple((r[0], Unit(*r[1:])) for r in mine["units"]),
             )
         )
         digests[doc_id] = digest
     return Changes(records, digests, [(d, int(b)) for d, b in removals], read_digests)
 
 
-_COLUMNS = {
+COLUMNS = {
     "paragraphs": 'number, start, "end", kind, text',
     "quotes": 'quote_id, doc_id, paragraph, start, "end", text, speaker, speaker_title, cue, '
     "kind, repeats",
@@ -336,7 +336,7 @@ def _grouped(
 ) -> dict[tuple[str, int], list[tuple[Any, ...]]]:
     out: dict[tuple[str, int], list[tuple[Any, ...]]] = {}
     for row in conn.execute(
-        f"SELECT doc_id, batch, {_COLUMNS[table]} FROM {table} "
+        f"SELECT doc_id, batch, {COLUMNS[table]} FROM {table} "
         "WHERE batch > ? AND batch <= ? ORDER BY rowid",
         span,
     ):

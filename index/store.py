@@ -1,34 +1,48 @@
-"""The persisted index as readers see it: one committed generation, held in memory.
+"""The persisted index as readers see it: one committed generation.
 
 An index directory holds one SQLite database (WAL mode), vector segment files and
 ``manifest.json``, the commit point (see ``index/manifest.py``, ``index/database.py``,
 ``index/segments.py``; writes are in ``index/store_writer.py``). An ``IndexStore`` is an
 immutable snapshot of one generation; ``refreshed()`` returns the snapshot of a newer
 generation written by any process, reading only the batches and segments that changed.
-Vector row numbers never leave this module and its helpers.
+
+A snapshot holds in memory what search needs: the vectors and the catalog
+(``index/catalog.py``: each document's metadata and its units' rows). Document text,
+paragraphs, quotes, facts, speakers and unit text are read from SQLite when asked for.
+Integrity is checked lazily: a segment's checksum before its vectors are first searched,
+a document's digest when it is first read, everything at once by ``check()``.
+Vector row numbers never leave this module and its helpers: ``store_state.py`` (what a
+snapshot holds), ``store_shared.py`` (connections, caches and reads shared across
+snapshots), ``store_documents.py`` (the lazy documents mapping), ``store_vectors.py``
+(vector search and the view matrix) and ``store_integrity.py`` (checksums and digests).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import os
 import sqlite3
-import threading
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 
-from index import database
-from index.ann import IVF_MIN_BLOCK, AnnSettings
+from index import catalog, database
+from index.ann import AnnSettings
+from index.catalog import DocEntry
 from index.config import Config
 from index.database import DocRecord
 from index.errors import ChecksumError, IndexMissingError
 from index.manifest import DATABASE, MANIFEST, Manifest, read_manifest
 from index.pipeline import Unit
-from index.segments import Block, append_block, combine, read_segment
+from index.segments import Block, append_block, read_segment
+from index.store_documents import LazyDocuments
+from index.store_integrity import check_all, check_read_segments
+from index.store_shared import DOCUMENT_CACHE as DOCUMENT_CACHE
+from index.store_shared import UNIT_CACHE as UNIT_CACHE
+from index.store_shared import SharedDatabase
+from index.store_state import EMPTY, AllRows, SnapshotState, manifest_fingerprint
+from index.store_vectors import nearest_rows, view_matrix
 from index.types import Document, Fact, Quote, Speaker
 
 __all__ = ["IndexStore", "Manifest", "read_manifest"]
@@ -36,76 +50,20 @@ __all__ = ["IndexStore", "Manifest", "read_manifest"]
 _RETRIES = 5  # a merge may delete a segment between reading the manifest and the file
 
 
-class _Connection:
-    """The snapshot chain's shared read connection (one statement at a time)."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.lock = threading.Lock()
-        self._conn: sqlite3.Connection | None = None
-        self._writer: sqlite3.Connection | None = None
-
-    def writer(self) -> sqlite3.Connection:
-        """The connection writes go through (kept open: closing the last connection to a
-        WAL database checkpoints it); use only while holding the write lock."""
-        if self._writer is None:
-            self._writer = database.connect(self.path, create=True)
-        return self._writer
-
-    def get(self) -> sqlite3.Connection:
-        if self._conn is None:
-            self._conn = database.connect(self.path)
-            self._conn.execute("PRAGMA query_only=1")
-        return self._conn
-
-    def close(self) -> None:
-        with self.lock:
-            for conn in (self._conn, self._writer):
-                if conn is not None:
-                    conn.close()
-            self._conn = self._writer = None
-
-
-def _in_row_order(parts: Sequence[Block]) -> Block:
-    """One block holding the vectors of ``parts`` (none masked), rows ascending."""
-    joined = combine(parts, frozenset())
-    assert joined is not None, "only called with vectors to join"
-    if len(joined.rows) > 1 and not bool(np.all(joined.rows[1:] > joined.rows[:-1])):
-        order = np.argsort(joined.rows, kind="stable")
-        return Block.of(joined.rows[order], joined.vectors()[order])
-    return joined
-
-
-def _fingerprint(directory: Path) -> tuple[int, int, int] | None:
-    try:
-        st = os.stat(directory / MANIFEST)
-    except OSError:
-        return None
-    return (st.st_mtime_ns, st.st_size, st.st_ino)
-
-
-@dataclass(frozen=True)
-class _State:
-    manifest: Manifest | None
-    fingerprint: tuple[int, int, int] | None
-    records: dict[str, DocRecord]
-    blocks: tuple[Block, ...]
-    masked: frozenset[int]
-    segments: frozenset[str]
-
-
 class IndexStore:
-    """One committed generation of an index: its documents, extraction and vectors."""
+    """One committed generation of an index: its catalog and vectors in memory, the rest
+    read from its database on demand."""
 
-    def __init__(self, directory: Path, state: _State, connection: _Connection) -> None:
+    def __init__(self, directory: Path, state: SnapshotState, shared: SharedDatabase) -> None:
         self.directory = directory
         self._state = state
-        self._db = connection
+        self._db = shared
 
     # -- opening and following newer generations -----------------------------------------
     @classmethod
     def open(cls, directory: Path, verify: bool = True) -> IndexStore:
-        """Load the committed generation of ``directory`` (checksums checked if ``verify``)."""
+        """Load the committed generation of ``directory``: its catalog and vectors (with
+        ``verify``, checksums and digests are checked as the data is first used)."""
         store = cls.empty(directory)
         for attempt in range(_RETRIES):
             try:
@@ -117,30 +75,21 @@ class IndexStore:
 
     @classmethod
     def empty(cls, directory: Path) -> IndexStore:
-        state = _State(None, None, {}, (), frozenset(), frozenset())
-        return cls(directory, state, _Connection(directory / DATABASE))
+        return cls(directory, EMPTY, SharedDatabase(directory / DATABASE))
 
     def refreshed(self, verify: bool = True, force: bool = False) -> IndexStore:
         """This snapshot if the manifest is unchanged (one ``stat``; ``force`` reads the
         manifest regardless, as a writer must), else the newer generation, loading only
-        new batches' rows and new segments."""
-        fingerprint = _fingerprint(self.directory)
+        new batches' catalog entries and new segments."""
+        fingerprint = manifest_fingerprint(self.directory)
         if fingerprint == self._state.fingerprint and (not force or fingerprint is None):
             return self  # unchanged, or still no index written
         for attempt in range(_RETRIES):
             try:
                 manifest = read_manifest(self.directory)
                 if self.manifest is not None and manifest.generation == self.generation:
-                    state = self._state
-                    fingerprint = _fingerprint(self.directory)
-                    self._state = _State(
-                        state.manifest,
-                        fingerprint,
-                        state.records,
-                        state.blocks,
-                        state.masked,
-                        state.segments,
-                    )
+                    fingerprint = manifest_fingerprint(self.directory)
+                    self._state = dataclasses.replace(self._state, fingerprint=fingerprint)
                     return self
                 return self._advance(manifest, verify)
             except IndexMissingError:
@@ -149,58 +98,60 @@ class IndexStore:
         raise AssertionError("unreachable")
 
     def _advance(self, manifest: Manifest, verify: bool) -> IndexStore:
-        fingerprint = _fingerprint(self.directory)
+        fingerprint = manifest_fingerprint(self.directory)
         base, db = self._state, self._db
         if (
             base.manifest is None
             or manifest.index_id != base.manifest.index_id
             or manifest.generation < base.manifest.generation
         ):
-            base = _State(None, None, {}, (), frozenset(), frozenset())
+            base = EMPTY
             if self.manifest is not None:  # another index now (rebuilt): its own database
-                db = _Connection(self._db.path)
+                db = SharedDatabase(self._db.path)
         after = base.manifest.generation if base.manifest is not None else 0
-        with db.lock:
-            try:
-                changes = database.read_changes(db.get(), after, manifest.generation, verify)
-            except sqlite3.DatabaseError:
-                raise database.damaged(db.path) from None
-        if changes.damaged():
-            raise database.damaged(db.path)
-        records = dict(base.records)
+        changes = db.read(lambda conn: catalog.read_catalog(conn, after, manifest.generation))
+        entries = dict(base.entries)
         masked = set(base.masked)
         for doc_id, batch in changes.removals:
-            old = records.get(doc_id)
+            old = entries.get(doc_id)
             if old is not None and old.batch < batch:
-                del records[doc_id]
-                masked.update(row for row, _ in old.units)
-        wanted: set[int] = set()
-        for record in changes.records:
-            records[record.document.doc_id] = record
-            wanted.update(row for row, _ in record.units)
+                del entries[doc_id]
+                masked.update(old.rows().tolist())
+        wanted = []
+        for entry in changes.entries:
+            entries[entry.doc_id] = entry
+            wanted.append(entry.rows())
         blocks, frozen_masked = base.blocks, frozenset(masked)
-        needed = np.fromiter(wanted, dtype=np.int64, count=len(wanted))
-        found = 0
+        needed = np.concatenate(wanted) if wanted else np.zeros(0, dtype=np.int64)
+        found, read = 0, list(base.read)
         for segment in manifest.segments:
             in_range = (needed >= segment.first_row) & (needed <= segment.last_row)
             if segment.name in base.segments or not in_range.any():
                 continue  # in memory already (or a merge of vectors this snapshot holds)
-            rows, vectors = read_segment(self.directory, segment, verify)
+            rows, vectors = read_segment(self.directory, segment, verify=False)
+            read.append(segment)
             keep = np.isin(rows, needed)
+            if int(keep.sum()) != int(in_range.sum()):  # no other segment holds these rows
+                raise ChecksumError(
+                    f"{segment.name} lacks vectors {MANIFEST} says it holds: the file was "
+                    "changed or damaged; rebuild the index with `quotebot index`."
+                )
             if keep.all():  # the usual case: the file's vectors as they are, no copy
                 blocks = append_block(blocks, Block.of(rows, vectors), frozen_masked)
                 found += len(rows)
             elif keep.any():
                 blocks = append_block(blocks, Block.of(rows[keep], vectors[keep]), frozen_masked)
                 found += int(keep.sum())
-        if found != len(wanted):
+        if found != len(needed):
             raise ChecksumError(
                 f"the segments listed in {self.directory / MANIFEST} hold {found} of the "
-                f"{len(wanted)} vectors its database rows need: the index is damaged; rebuild "
+                f"{len(needed)} vectors its database rows need: the index is damaged; rebuild "
                 "it with `quotebot index`."
             )
         segments = frozenset(s.name for s in manifest.segments)
-        state = _State(manifest, fingerprint, records, blocks, frozen_masked, segments)
+        state = SnapshotState(
+            manifest, fingerprint, entries, blocks, frozen_masked, segments, tuple(read), verify
+        )
         return IndexStore(self.directory, state, db)
 
     def with_batch(
@@ -212,25 +163,46 @@ class IndexStore:
     ) -> IndexStore:
         """The snapshot after this process's own commit, from what it wrote (no reads)."""
         state = self._state
-        kept = dict(state.records)
+        kept = dict(state.entries)
         masked = set(state.masked)
         for doc_id in removed:
             old = kept.pop(doc_id, None)
             if old is not None:
-                masked.update(row for row, _ in old.units)
+                masked.update(old.rows().tolist())
         for record in records:
-            kept[record.document.doc_id] = record
+            kept[record.document.doc_id] = DocEntry.of(record)
+            self._db.verified_documents.add((record.document.doc_id, record.batch))
         rows = np.array([row for r in records for row, _ in r.units], dtype=np.int64)
         frozen = frozenset(masked)
         blocks = state.blocks
         if len(rows):
             blocks = append_block(blocks, Block.of(rows, vectors), frozen)
         segments = frozenset(s.name for s in manifest.segments)
-        new = _State(manifest, _fingerprint(self.directory), kept, blocks, frozen, segments)
+        new = dataclasses.replace(
+            state,
+            manifest=manifest,
+            fingerprint=manifest_fingerprint(self.directory),
+            entries=kept,
+            blocks=blocks,
+            masked=frozen,
+            segments=segments,
+        )
         return IndexStore(self.directory, new, self._db)
 
     def close(self) -> None:
         self._db.close()
+
+    # -- integrity -----------------------------------------------------------------------
+    def _check_segments(self) -> None:
+        """Check the checksum of every segment this snapshot read vectors from and has not
+        checked yet (a file merged away since was checked by the writer that merged it)."""
+        check_read_segments(self.directory, self._state, self._db)
+
+    def check(self) -> None:
+        """Check every segment's checksum and every document's digest now (what opening
+        leaves to first use); raises ``ChecksumError`` naming the damaged file."""
+        if self.manifest is not None:
+            check_all(self.directory, self.manifest, self._db)
 
     # -- contents ------------------------------------------------------------------------
     @property
@@ -247,13 +219,8 @@ class IndexStore:
 
     def live_rows(self, without: frozenset[str] = frozenset()) -> np.ndarray:
         """Row numbers of the vectors of every document (except ``without``)."""
-        rows = [
-            row
-            for doc_id, record in self._state.records.items()
-            if doc_id not in without
-            for row, _ in record.units
-        ]
-        return np.array(rows, dtype=np.int64)
+        parts = [e.rows() for d, e in self._state.entries.items() if d not in without]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
     def writer_connection(self) -> sqlite3.Connection:
         """The database connection for a write (the caller holds the write lock)."""
@@ -261,31 +228,73 @@ class IndexStore:
         return self._db.writer()
 
     def __contains__(self, doc_id: str) -> bool:
-        return doc_id in self._state.records
+        return doc_id in self._state.entries
 
-    def record(self, doc_id: str) -> DocRecord | None:
-        return self._state.records.get(doc_id)
+    def entry(self, doc_id: str) -> DocEntry | None:
+        """The catalog entry of ``doc_id`` (metadata and rows), if it is indexed."""
+        return self._state.entries.get(doc_id)
+
+    def row_counts(self, doc_id: str) -> dict[str, int]:
+        """Rows per table of ``doc_id`` (zeros when it is not indexed)."""
+        entry = self.entry(doc_id)
+        if entry is None:
+            return {}
+        return self._db.read(lambda conn: catalog.row_counts(conn, entry))
 
     @cached_property
-    def documents(self) -> dict[str, Document]:
-        return {doc_id: r.document for doc_id, r in self._state.records.items()}
+    def documents(self) -> Mapping[str, Document]:
+        return LazyDocuments(self._state.entries, self._document, self._all_documents)
+
+    def _document(self, entry: DocEntry) -> Document:
+        """One document, read (and its digest checked, once per process) if not cached."""
+        return self._db.read_document(entry, self._state.verify)
+
+    def _all_documents(self) -> list[Document]:
+        """Every document in catalog order: as the full read left them in memory, else read
+        in one scan (their digests were checked by the full read)."""
+        entries = list(self._state.entries.values())
+        if not entries:
+            return []
+        self._everything  # noqa: B018 (the full read: digests checked, documents cached)
+        return self._db.read_documents(entries)
 
     @cached_property
+    def _everything(self) -> AllRows:
+        """Every row of the snapshot, read in one pass when something first asks for all
+        quotes, facts, speakers or units (the answer path does, on its first question),
+        with each document's digest checked unless this process checked it before. The
+        documents go to the cache (as many as it keeps); the lists stay with the snapshot."""
+        if not self._state.entries:  # also: nothing written yet, no database to read
+            return AllRows([], [], [], {})
+        return self._db.read_all_rows(self._state, self.generation, self._rows)
+
+    @property
     def quotes(self) -> list[Quote]:
-        return [q for r in self._state.records.values() for q in r.quotes]
+        return self._everything.quotes
 
-    @cached_property
+    @property
     def facts(self) -> list[Fact]:
-        return [f for r in self._state.records.values() for f in r.facts]
+        return self._everything.facts
 
-    @cached_property
+    @property
     def doc_speakers(self) -> list[Speaker]:
-        return [s for r in self._state.records.values() for s in r.speakers]
+        return self._everything.speakers
 
     @cached_property
+    def _rows(self) -> np.ndarray:
+        """Row numbers of every live unit, ascending."""
+        return np.sort(self.live_rows())
+
+    @property
     def _units_by_row(self) -> dict[int, Unit]:
-        found = {row: u for r in self._state.records.values() for row, u in r.units}
-        return dict(sorted(found.items()))
+        return self._everything.units
+
+    def _units_at(self, rows: list[int]) -> Mapping[int, Unit]:
+        """The units of ``rows`` (and maybe more) by row: every unit when all are in
+        memory, else those of ``rows`` from the cache or the database."""
+        if "_everything" in self.__dict__:
+            return self._units_by_row
+        return self._db.read_units(rows)
 
     @property
     def units(self) -> list[Unit]:
@@ -295,7 +304,13 @@ class IndexStore:
     # -- search --------------------------------------------------------------------------
     @property
     def size(self) -> int:
-        return len(self._units_by_row)
+        return len(self._rows)
+
+    def _live(self, rows: list[int]) -> list[bool]:
+        """Whether each of ``rows`` is a unit of this snapshot."""
+        live, wanted = self._rows, np.asarray(rows, dtype=np.int64)
+        at = np.minimum(np.searchsorted(live, wanted), max(0, len(live) - 1))
+        return (live[at] == wanted).tolist() if len(live) else [False] * len(rows)
 
     filters_in_store = True  # dense() applies doc_ids/kinds itself (index.store_protocol)
 
@@ -308,12 +323,12 @@ class IndexStore:
         self, doc_ids: frozenset[str] | None, kinds: tuple[str, ...] | None
     ) -> np.ndarray:
         """Sorted row numbers of the live units of ``doc_ids`` (all when None) of ``kinds``."""
-        records = self._state.records
+        entries = self._state.entries
         chosen = (
-            records.values() if doc_ids is None else (records[d] for d in doc_ids if d in records)
+            entries.values() if doc_ids is None else (entries[d] for d in doc_ids if d in entries)
         )
-        rows = [row for r in chosen for row, u in r.units if kinds is None or u.kind in kinds]
-        return np.unique(np.asarray(rows, dtype=np.int64))
+        parts = [e.rows(kinds) for e in chosen]
+        return np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
 
     def dense(
         self,
@@ -327,34 +342,24 @@ class IndexStore:
         is small, IVF past ``Config.ann_threshold`` vectors (``index/ann.py``)."""
         if self.size == 0 or k < 1:
             return []
+        self._check_segments()
         q = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
-        masked = self._state.masked
         allowed = None
         if doc_ids is not None or kinds is not None:
             allowed = self._allowed_rows(doc_ids, kinds)
             if not len(allowed):
                 return []
-        settings = self._ann_settings
-        if self.size < settings.threshold:  # every block exact
-            settings = dataclasses.replace(settings, threshold=self.size + 1)
-        else:  # every block big enough for IVF to pay gets it
-            settings = dataclasses.replace(
-                settings, threshold=min(settings.threshold, IVF_MIN_BLOCK)
-            )
-        fetch = k if allowed is not None else k + len(masked)
-        hits = [
-            (row, score)
-            for block in self._state.blocks
-            for row, score in block.search(q, fetch, allowed, settings)
-            if row not in masked
-        ]
-        hits.sort(key=lambda h: (-h[1], h[0]))
-        units = self._units_by_row
-        return [(units[row], score) for row, score in hits[:k]]
+        state = self._state
+        hits = nearest_rows(
+            state.blocks, state.masked, q, k, allowed, self._ann_settings, self.size
+        )
+        units = self._units_at([row for row, _ in hits])
+        return [(units[row], score) for row, score in hits if row in units]
 
     def view_vectors(self) -> np.ndarray:
         """The stored vector of every indexed view, aligned with ``self.units`` (one
         read-only matrix per snapshot, shared by everything that asks for it)."""
+        self._check_segments()
         return self._view_vectors
 
     @cached_property
@@ -362,21 +367,9 @@ class IndexStore:
         if self.size == 0:
             return np.zeros((0, 0), dtype=np.float32)
         state = self._state
-        if not state.masked and sum(b.size for b in state.blocks) == self.size:
-            # the blocks hold every view and nothing else: joined in row order (a block's
-            # rows ascend) they are the matrix itself, and this snapshot searches the joined
-            # block from now on (same vectors; the memory of one copy, not two)
-            if len(state.blocks) > 1:
-                self._state = dataclasses.replace(state, blocks=(_in_row_order(state.blocks),))
-            matrix = self._state.blocks[0].vectors().view()
-            matrix.flags.writeable = False
-            return matrix
-        rows = np.concatenate([b.rows for b in self._state.blocks])
-        vectors = np.concatenate([b.vectors() for b in self._state.blocks])
-        keep = np.isin(rows, np.fromiter(self._units_by_row, dtype=np.int64, count=self.size))
-        order = np.argsort(rows[keep], kind="stable")
-        matrix = np.ascontiguousarray(vectors[keep][order])
-        matrix.flags.writeable = False
+        blocks, matrix = view_matrix(state.blocks, state.masked, self._rows)
+        if blocks is not state.blocks:  # joined: searched as one block from now on
+            self._state = dataclasses.replace(state, blocks=blocks)
         return matrix
 
     def keyword(self, terms: list[str], k: int) -> list[tuple[Unit, float]]:
@@ -384,18 +377,17 @@ class IndexStore:
         if not terms or self.size == 0:
             return []
         query = " OR ".join('"' + t.replace('"', "") + '"' for t in terms)
-        units = self._units_by_row
-        with self._db.lock:
-            found = database.keyword(
-                self._db.get(), query, self.next_row, k + len(self._state.masked)
-            )
-        return [(units[row], score) for row, score in found if row in units][:k]
+        found = self._db.read(
+            lambda conn: database.keyword(conn, query, self.next_row, k + len(self._state.masked))
+        )
+        live = self._live([r for r, _ in found])
+        found = [hit for hit, ok in zip(found, live, strict=True) if ok][:k]
+        units = self._units_at([row for row, _ in found])
+        return [(units[row], score) for row, score in found if row in units]
 
     def vocabulary_has(self, term: str) -> bool:
         """Whether ``term`` (after the FTS tokenizer) occurs anywhere in the index."""
         if self.size == 0:
             return False
-        with self._db.lock:
-            return database.has_term(
-                self._db.get(), '"' + term.replace('"', "") + '"', self.next_row
-            )
+        phrase = '"' + term.replace('"', "") + '"'
+        return self._db.read(lambda conn: database.has_term(conn, phrase, self.next_row))

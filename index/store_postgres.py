@@ -150,6 +150,10 @@ class PostgresStore:
     def close(self) -> None:
         self._db.close()
 
+    def check(self) -> None:
+        """Nothing beyond what the server does: PostgreSQL checks its own pages (and its
+        data checksums, when the cluster has them on); there are no files of ours."""
+
     # -- contents ------------------------------------------------------------------------
     @property
     def manifest(self) -> Manifest | None:

@@ -114,9 +114,9 @@ def commit(
             written.append(segment_name(batch))
             segments.append(write_segment(directory, written[-1], rows, vectors))
         for doc_id in removals:
-            old = store.record(doc_id)
+            old = store.entry(doc_id)
             if old is not None:
-                segments = mark_removed(segments, (row for row, _ in old.units))
+                segments = mark_removed(segments, old.rows().tolist())
         while run := plan_merge(segments, config.merge_factor):
             written.append(segment_name(batch))
             merged = _merge(store, run, records, removals, written[-1])
@@ -126,9 +126,8 @@ def commit(
         for record in records:
             counts = {k: counts[k] + v for k, v in _counts(record).items()}
         for doc_id in removals:
-            old = store.record(doc_id)
-            if old is not None:
-                counts = {k: counts[k] - v for k, v in _counts(old).items()}
+            if doc_id in store:
+                counts = {k: counts[k] - v for k, v in store.row_counts(doc_id).items()}
         manifest = new_manifest(
             previous,
             generation=batch,
@@ -163,7 +162,9 @@ def _merge(
     new = [row for r in records for row, _ in r.units]
     old = store.live_rows(frozenset(removals))
     live_rows = np.concatenate([old, np.array(new, dtype=np.int64)])
-    parts = [read_segment(store.directory, s, verify=False) for s in run]
+    # checked here: readers check a segment lazily, and a merge must not carry damage into
+    # a new file with a fresh checksum
+    parts = [read_segment(store.directory, s, verify=True) for s in run]
     rows = np.concatenate([r for r, _ in parts])
     vectors = np.concatenate([v for _, v in parts])
     keep = np.isin(rows, live_rows)

@@ -231,6 +231,12 @@ class QuoteBot:
     def close(self) -> None:
         self._view.store.close()
 
+    def check(self) -> None:
+        """Check the whole index now: every vector segment's checksum and every document's
+        digest. Opening checks each lazily, on first use; this is for a scheduled check or
+        after copying an index. Raises ``ChecksumError`` naming the damaged file."""
+        self._current().store.check()
+
     # -- following the index -----------------------------------------------------------
     def _current(self) -> _View:
         """The newest committed generation (a ``stat`` when nothing changed)."""

@@ -79,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p = sub.add_parser("speakers", help="list everyone quoted")
     p.add_argument("--json", action="store_true")
+    sub.add_parser("check", help="verify every vector segment's checksum and document's digest")
     sub.add_parser("chat", help="chat in the terminal (follow-ups work)")
     p = sub.add_parser("serve", help="the chat UI in the browser")
     p.add_argument("--host", default="127.0.0.1")
@@ -242,6 +243,13 @@ def _cmd_speakers(args: argparse.Namespace) -> int:
     else:
         for s in people:
             print(f"{s.name} ({s.quote_count} quotes){': ' + s.title if s.title else ''}")
+    return 0
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    bot = _open(args)
+    bot.check()  # a damaged file raises ChecksumError: one `error:` line, exit code 2
+    print(f"{bot.directory}: {len(bot.store.documents)} articles, checksums and digests match")
     return 0
 
 
@@ -443,6 +451,7 @@ COMMANDS = {
     "ask": _cmd_ask,
     "quotes": _cmd_quotes,
     "speakers": _cmd_speakers,
+    "check": _cmd_check,
     "chat": _cmd_chat,
     "serve": _cmd_serve,
     "eval": _cmd_eval,

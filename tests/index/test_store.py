@@ -496,27 +496,47 @@ def test_invalid_json_manifest(hash_bot: QuoteBot, content: bytes) -> None:
 
 @pytest.mark.parametrize("where", ["middle", "last"])
 def test_flipped_byte_in_a_segment_is_a_checksum_error(hash_bot: QuoteBot, where: str) -> None:
+    """Open reads the vectors without hashing the file (a changed row id is caught by
+    then); the first search checks the checksum before it returns anything, and
+    ``check()`` checks every segment."""
     path = index_files(hash_bot.directory)[1]
     flip_byte(path, None if where == "middle" else path.stat().st_size - 1)
-    with pytest.raises(ChecksumError, match="checksum") as info:
-        QuoteBot.open(hash_bot.directory)
+
+    def search() -> None:
+        QuoteBot.open(hash_bot.directory).search("deterrence", mode="dense")
+
+    with pytest.raises(ChecksumError, match="damaged") as info:
+        search()
     assert path.name in str(info.value)
+    with pytest.raises(ChecksumError, match="damaged") as info:
+        QuoteBot.open(hash_bot.directory).check()
+    assert path.name in str(info.value)
+    assert "rebuild" in str(info.value)
 
 
 @pytest.mark.parametrize(
     "needle", [b"Jaish al-Adl", b"SQLite format 3"], ids=["row text", "header"]
 )
 def test_changed_database_is_a_checksum_error(hash_bot: QuoteBot, needle: bytes) -> None:
-    """Each document row carries a digest of all its rows; a damaged page is caught too."""
+    """Each document row carries a digest of all its rows, checked when the document is
+    first read (and by ``check()``); a damaged page is caught too."""
+    [doc_id] = [d.doc_id for d in hash_bot.documents()]
     hash_bot.close()  # checkpoints the write-ahead log into the database file
     path = index_files(hash_bot.directory)[0]
     assert not Path(f"{path}-wal").exists()
     at = path.read_bytes().index(needle)
     flip_byte(path, at + 2)
     with pytest.raises(ChecksumError, match="checksum") as info:
-        QuoteBot.open(hash_bot.directory)
+        QuoteBot.open(hash_bot.directory).document(doc_id)
     assert path.name in str(info.value)
     assert "rebuild" in str(info.value)
+    with pytest.raises(ChecksumError, match="checksum"):
+        QuoteBot.open(hash_bot.directory).check()
+
+
+def test_check_passes_on_an_intact_index(hash_bot: QuoteBot) -> None:
+    hash_bot.add(WIRE)
+    QuoteBot.open(hash_bot.directory).check()
 
 
 def test_swapped_files_are_a_checksum_error(hash_bot: QuoteBot, tmp_path: Path) -> None:

@@ -342,3 +342,18 @@ def test_serve_on_a_busy_port_is_one_clear_line(capsys: pytest.CaptureFixture[st
     )
     code, _, err = run(capsys, "serve", "--port", "70000")
     assert code == 2 and "not a port number" in one_error_line(err)
+
+
+def test_check_reports_a_damaged_segment(
+    index_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "--index", str(index_dir), "check")
+    assert code == 0 and "match" in out
+    manifest = json.loads((index_dir / "manifest.json").read_text(encoding="utf-8"))
+    segment = index_dir / manifest["segments"][0]["name"]
+    data = bytearray(segment.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    segment.write_bytes(bytes(data))
+    code, _, err = run(capsys, "--index", str(index_dir), "check")
+    assert code == 2
+    assert err.startswith("error: ") and segment.name in err and "checksum" in err
