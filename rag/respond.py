@@ -54,9 +54,9 @@ class Composer:
             return Statement("", s.text, Citation(s.doc_id, s.paragraph, s.start, s.end, s.text))
         if s.speaker is None:  # who said it is not known: the sentence shows what is
             return self._sentence(s, "")
-        speaker = self.find_speaker(s.speaker) if s.speaker else None
+        speaker = self.find_speaker(s.speaker)
         lead = speaker_lead(speaker, s.speaker)
-        if s.speaker and (speaker is None or " " not in speaker.name):
+        if speaker is None or " " not in speaker.name:
             full = self.corpus.full_name(s.doc_id, s.speaker)
             if full != s.speaker:
                 lead = lead.replace(f"**{display_name(speaker, s.speaker)}**", f"**{full}**", 1)
