@@ -1,6 +1,7 @@
 """How quotes are shown in answers: a quote split by its cue runs together as the article
 runs it ("“A,” she said. “B.”"); a quote whose speaker is unknown is shown in its sentence;
-"Who said ...?" names the speaker in full even where the sentence gives only a surname."""
+"Who said ...?" names the speaker in full even where the sentence gives only a surname; a
+question of fact about a person is not answered with their quotes first."""
 
 from __future__ import annotations
 
@@ -92,4 +93,22 @@ def test_who_said_names_the_speaker_in_full(tmp_path: Path) -> None:
     answer = bot.ask("Who said the valley needs water it can count on?")
     assert not answer.abstained
     assert "Dolores Okafor" in answer.text  # the sentence itself says only "Okafor said"
+    assert violations(bot, answer) == []
+
+
+def test_a_question_of_fact_about_a_person_is_not_answered_with_their_quotes(
+    tmp_path: Path,
+) -> None:
+    bot = _bot(
+        tmp_path,
+        "Tenney wins the primary\n\n"
+        "Assemblywoman Clara Tenney won the Republican primary on Tuesday with 41 percent of "
+        "the vote, ahead of Martin Wells with 33 percent.\n\n"
+        "“I am not afraid to stand up to the establishment in both parties,” Tenney said.\n\n"
+        "“The money spent against me will be well over a million dollars,” Tenney said.\n\n"
+        "“Voters here want someone who listens to them,” Tenney said.\n",
+    )
+    answer = bot.ask("What share of the vote did Clara Tenney win in the primary?")
+    assert not answer.abstained
+    assert "41 percent of the vote" in answer.text.split("[1]")[0]  # the fact comes first
     assert violations(bot, answer) == []
