@@ -64,7 +64,8 @@ class Composer:
             run = said_together(self.corpus, s)
             if run is not None:
                 return Statement(lead, run.text, run)
-            return Statement(lead, s.text, quote_citation(s), quoted=True)
+            if not _is_fragment(self.corpus.documents[s.doc_id].text, s):
+                return Statement(lead, s.text, quote_citation(s), quoted=True)
         return self._sentence(s, lead)
 
     def _sentence(self, quote: Quote, lead: str) -> Statement:
@@ -81,6 +82,17 @@ class Composer:
             lead = ""  # the sentence names them itself, as fully as the lead would
         citation = Citation(quote.doc_id, quote.paragraph, start, end, text, quote.speaker)
         return Statement(lead, text, citation)
+
+
+def _is_fragment(text: str, quote: Quote) -> bool:
+    """Whether the quote is words inside a sentence that goes on after it (Bush said
+    “local forces” must lead the way): no stop or comma of its own, and the sentence
+    continues in lower case right after the closing mark. Shown alone it would misstate
+    what was said, so it is shown in its sentence."""
+    if quote.text.rstrip()[-1:] in {".", ",", "!", "?", ";", ":", "…"}:
+        return False
+    after = text[quote.end : quote.end + 3]
+    return re.match(r"[”’\"']? [a-z]", after) is not None
 
 
 def said_together(corpus: Corpus, quote: Quote) -> Citation | None:

@@ -1,7 +1,8 @@
 """How quotes are shown in answers: a quote split by its cue runs together as the article
 runs it ("“A,” she said. “B.”"); a quote whose speaker is unknown is shown in its sentence;
 "Who said ...?" names the speaker in full even where the sentence gives only a surname; a
-question of fact about a person is not answered with their quotes first."""
+question of fact about a person is not answered with their quotes first; a quoted fragment
+inside a sentence is shown in that sentence."""
 
 from __future__ import annotations
 
@@ -111,4 +112,19 @@ def test_a_question_of_fact_about_a_person_is_not_answered_with_their_quotes(
     answer = bot.ask("What share of the vote did Clara Tenney win in the primary?")
     assert not answer.abstained
     assert "41 percent of the vote" in answer.text.split("[1]")[0]  # the fact comes first
+    assert violations(bot, answer) == []
+
+
+def test_a_quoted_fragment_is_shown_in_the_sentence_that_goes_on_after_it(
+    tmp_path: Path,
+) -> None:
+    bot = _bot(
+        tmp_path,
+        "Wildfire season starts early\n\n"
+        "Fire crews were sent to the hills on Monday.\n\n"
+        "Governor Anna Lee said “local volunteers” must lead the fight against the fires.\n",
+    )
+    answer = bot.ask("What did Anna Lee say about local volunteers?")
+    assert not answer.abstained
+    assert "must lead the fight against the fires" in answer.text  # not “local volunteers” alone
     assert violations(bot, answer) == []
