@@ -189,8 +189,6 @@ def _mention_ending(text: str, anchored: bool) -> Mention | None:
 def attribute_right(right: str) -> Attribution | None:
     """Attribution standing after a closing mark: ``, X said`` / ``, said X, a ...``."""
     text = right.lstrip(" ,;:—–-")
-    if re.match(r"(?:and|but)\s", text):
-        return None  # “...,” and he said he hoped ...: a new clause with its own cue
     cue = _cue_search(text)
     if cue is None:
         return None

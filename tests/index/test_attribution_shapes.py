@@ -331,12 +331,3 @@ def test_an_aside_after_the_name_is_not_a_title(aside: str) -> None:
     quote = next(q for q in quotes_of_text(text) if q.text.startswith("We are not"))
     assert quote.speaker == "Mark Olsen"
     assert quote.speaker_title is None
-
-
-def test_a_cue_in_a_new_clause_after_the_quote_is_not_its_attribution() -> None:
-    text = INTRO + (
-        "In an interview, Okafor said on Thursday he “sent a letter to the governor today "
-        "asking for an inquiry,” and he said he hoped Harlow would answer soon."
-    )
-    quote = next(q for q in quotes_of_text(text) if q.text.startswith("sent a letter"))
-    assert quote.speaker == "Okafor"
