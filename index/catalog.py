@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from index.database import CHILDREN, COLUMNS, DocRecord, digest_rows, has_outlet, transaction
+from index.database import CHILDREN, COLUMNS, DocRecord, digest_as_read, has_outlet, transaction
 from index.pipeline import Unit
 from index.types import Document, Paragraph
 
@@ -184,11 +184,9 @@ def read_document(
     title, source, author, date, text, digest = found
     intact = True
     if verify:
-        rows: dict[str, list[Any]] = {
-            "documents": [(entry.doc_id, title, source, author, date, text)]
-        }
-        rows.update(children)
-        intact = digest_rows(rows) == digest
+        intact = (
+            digest_as_read((entry.doc_id, title, source, author, date, text), children) == digest
+        )
     return _document(entry, text, children["paragraphs"]), intact
 
 
@@ -214,13 +212,13 @@ def read_documents(conn: sqlite3.Connection, entries: list[DocEntry]) -> Iterato
 
 def read_units(conn: sqlite3.Connection, rows: list[int]) -> dict[int, Unit]:
     """The units of ``rows``, by row number."""
-    columns = 'row, kind, unit_id, doc_id, paragraph, start, "end", text, index_text, speaker'
     found = []
     with transaction(conn):
         for at in range(0, len(rows), 500):
             part = rows[at : at + 500]
             found += conn.execute(
-                f"SELECT {columns} FROM units WHERE row IN ({','.join('?' * len(part))})", part
+                f"SELECT {COLUMNS['units']} FROM units WHERE row IN ({','.join('?' * len(part))})",
+                part,
             ).fetchall()
     return {int(r[0]): Unit(*r[1:]) for r in found}
 

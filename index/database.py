@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from index.errors import ChecksumError, IndexMissingError
-from index.manifest import MANIFEST
+from index.errors import IndexMissingError
+from index.manifest import MANIFEST, damaged
 from index.pipeline import PreparedDocument, Unit
 from index.types import Document, Fact, Paragraph, Quote, Speaker
 
@@ -101,6 +101,13 @@ def digest_rows(rows: dict[str, list[tuple[Any, ...]]]) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+def digest_as_read(document: tuple[Any, ...], children: dict[str, list[tuple[Any, ...]]]) -> str:
+    """The digest of a document's rows as read back: its ``(doc_id, title, source, author,
+    date, text)`` row and its child tables' rows (``DocRecord.rows()`` column for column,
+    so this equals ``record.digest()`` without building the record)."""
+    return digest_rows({"documents": [document], **children})
+
+
 _QUOTE_FIELDS = tuple(f.name for f in dataclasses.fields(Quote))
 _FACT_FIELDS = tuple(f.name for f in dataclasses.fields(Fact))
 
@@ -150,13 +157,6 @@ def connect(path: Path, create: bool = False) -> sqlite3.Connection:
         conn.close()
         raise damaged(path) from None
     return conn
-
-
-def damaged(path: Path) -> ChecksumError:
-    return ChecksumError(
-        f"{path.name} does not match the checksum in {MANIFEST}: the file was changed or "
-        "damaged; rebuild the index with `quotebot index`."
-    )
 
 
 @contextlib.contextmanager
@@ -300,9 +300,7 @@ def read_changes(conn: sqlite3.Connection, after: int, upto: int, verify: bool =
         # popped: each document's row tuples are freed once its objects are built
         mine = {table: children[table].pop(key, []) for table in CHILDREN}
         if verify:
-            rows = {"documents": [(doc_id, title, source, author, date, text)]}
-            rows.update(mine)
-            read_digests[doc_id] = digest_rows(rows)
+            read_digests[doc_id] = digest_as_read((doc_id, title, source, author, date, text), mine)
         paragraphs = tuple(Paragraph(n, s, e, t, k) for n, s, e, k, t in mine["paragraphs"])
         records.append(
             DocRecord(

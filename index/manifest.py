@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from index.config import FORMAT_VERSION, PIPELINE_VERSION, Config
-from index.errors import IndexMissingError, UnknownFormatError
+from index.errors import ChecksumError, IndexMissingError, UnknownFormatError
 
 MANIFEST = "manifest.json"
 FORMAT_NAME = "quotebot-index"
@@ -108,6 +108,14 @@ class Manifest:
     @property
     def counts(self) -> dict[str, int]:
         return dict(self.data["counts"])
+
+
+def damaged(path: Path) -> ChecksumError:
+    """The error for a file of the index that does not match its manifest checksum."""
+    return ChecksumError(
+        f"{path.name} does not match the checksum in {MANIFEST}: the file was changed or "
+        "damaged; rebuild the index with `quotebot index`."
+    )
 
 
 def sha256(path: Path) -> str:

@@ -22,7 +22,7 @@ import numpy as np
 
 from index.ann import AnnSettings, VectorIndex, flat_view
 from index.errors import ChecksumError, IndexMissingError
-from index.manifest import MANIFEST, Segment, sha256
+from index.manifest import MANIFEST, Segment, damaged, sha256
 
 SEGMENT_PREFIX = "seg-"
 SEGMENT_SUFFIX = ".faiss"
@@ -55,6 +55,12 @@ def write_segment(
     return Segment(name, len(rows), checksum, tuple(sources), first, last, len(rows))
 
 
+def check_segment(directory: Path, segment: Segment) -> None:
+    """Raise ``ChecksumError`` if the segment file does not match its manifest checksum."""
+    if sha256(directory / segment.name) != segment.checksum:
+        raise damaged(directory / segment.name)
+
+
 def read_segment(directory: Path, segment: Segment, verify: bool) -> tuple[np.ndarray, np.ndarray]:
     """The row ids and vectors of a segment file (checked against its manifest checksum)."""
     path = directory / segment.name
@@ -63,11 +69,8 @@ def read_segment(directory: Path, segment: Segment, verify: bool) -> tuple[np.nd
             f"{segment.name} named by {directory / MANIFEST} is missing: rebuild the index "
             "with `quotebot index`."
         )
-    if verify and sha256(path) != segment.checksum:
-        raise ChecksumError(
-            f"{segment.name} does not match the checksum in {MANIFEST}: the file was changed or "
-            "damaged; rebuild the index with `quotebot index`."
-        )
+    if verify:
+        check_segment(directory, segment)
     try:
         stored = faiss.read_index(str(path))  # owns the memory the downcast view uses
         index: Any = faiss.downcast_index(stored)

@@ -235,7 +235,7 @@ class IndexStore:
         return self._state.entries.get(doc_id)
 
     def row_counts(self, doc_id: str) -> dict[str, int]:
-        """Rows per table of ``doc_id`` (zeros when it is not indexed)."""
+        """Rows per table of ``doc_id`` (empty when it is not indexed)."""
         entry = self.entry(doc_id)
         if entry is None:
             return {}

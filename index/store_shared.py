@@ -123,11 +123,9 @@ class SharedDatabase:
         """Every row of the snapshot ``state`` (of ``generation``; ``live``: its units' row
         numbers) in one pass, with each document's digest checked unless this process
         checked it before; the documents go to the cache (as many as it keeps)."""
-        verify = state.verify and not {e.key for e in state.entries.values()} <= (
-            self.verified_documents
-        )
-        changes = self.read(lambda conn: database.read_changes(conn, 0, generation, verify=verify))
         keys = {e.key for e in state.entries.values()}
+        verify = state.verify and not keys <= self.verified_documents
+        changes = self.read(lambda conn: database.read_changes(conn, 0, generation, verify=verify))
         records = [r for r in changes.records if (r.document.doc_id, r.batch) in keys]
         if set(changes.damaged()) & state.entries.keys():
             raise database.damaged(self.path)
