@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from index.errors import QuotebotError
@@ -59,25 +60,38 @@ def parse(text: str) -> Any:
 PIPE_BATCH = 64  # paragraphs per nlp.pipe batch
 
 
-def analyse_many(texts: list[list[str]]) -> list[list[Any]]:
+def analyse_each(texts: Iterable[list[str]]) -> Iterator[list[Any]]:
     """The full analysis (tags, lemmas, parse, entities) of each document's paragraphs,
-    all of them in one ``nlp.pipe`` pass: spaCy runs once over each text. A paragraph
-    longer than ``PIECE_CHARS`` is only tokenised (as in ``parse``)."""
+    yielded per document as soon as it is done, all of them in one ``nlp.pipe`` pass: spaCy
+    runs once over each text, batched across documents. A paragraph longer than
+    ``PIECE_CHARS`` is only tokenised (as in ``parse``)."""
     nlp = load_nlp()
-    flat = [text for paragraphs in texts for text in paragraphs]
-    short = [i for i, t in enumerate(flat) if len(t) <= PIECE_CHARS]
-    docs: list[Any] = [None] * len(flat)
-    analysed = nlp.pipe([flat[i] for i in short], batch_size=PIPE_BATCH)
-    for i, doc in zip(short, analysed, strict=True):
-        docs[i] = doc
-    for i, doc in enumerate(docs):
-        if doc is None:
-            docs[i] = nlp.make_doc(flat[i])
-    out, at = [], 0
-    for paragraphs in texts:
-        out.append(docs[at : at + len(paragraphs)])
-        at += len(paragraphs)
-    return out
+    pending: list[list[str]] = []
+
+    def feed() -> Iterator[tuple[str, int]]:
+        for paragraphs in texts:
+            pending.append(paragraphs)
+            for i, text in enumerate(paragraphs):
+                yield (text if len(text) <= PIECE_CHARS else "", i)
+
+    docs: list[Any] = []
+    for doc, i in nlp.pipe(feed(), as_tuples=True, batch_size=PIPE_BATCH):
+        while not pending[0]:  # a document without paragraphs
+            pending.pop(0)
+            yield []
+        paragraphs = pending[0]
+        docs.append(doc if len(paragraphs[i]) <= PIECE_CHARS else nlp.make_doc(paragraphs[i]))
+        if len(docs) == len(paragraphs):
+            pending.pop(0)
+            yield docs
+            docs = []
+    for _ in pending:  # documents without paragraphs after the last paragraph
+        yield []
+
+
+def analyse_many(texts: list[list[str]]) -> list[list[Any]]:
+    """``analyse_each`` as a list."""
+    return list(analyse_each(texts))
 
 
 def joined(docs: list[Any]) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,9 +12,9 @@ from index.config import Config
 from index.embedders.base import Embedder
 from index.metadata import text_date, text_outlet
 from index.paragraphs import build_paragraphs
-from index.quotes import extract_many
+from index.quotes import extract_each
 from index.reader import SourceText, document_id
-from index.types import Document, Extraction, UnitKind
+from index.types import Document, Extraction, Paragraph, UnitKind
 
 _BYLINE = re.compile(r"^By\s+([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})\s*$")
 _BIO = re.compile(r"^([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3}) (?:is|was) (?:a|an|the) ")
@@ -131,15 +132,27 @@ def _prepared(
     return PreparedDocument(document, extraction, tuple(units))
 
 
+def prepare_each(
+    texts: Iterable[tuple[str, str]], embedder: Embedder, config: Config
+) -> Iterator[PreparedDocument]:
+    """``prepare`` for each ``(text, source)``, in order, yielded as each is done;
+    attribution runs spaCy once per document, the documents batched through ``nlp.pipe``
+    (``index.quotes.extract_each``)."""
+    pending: list[Document] = []
+
+    def documents() -> Iterator[tuple[str, str, tuple[Paragraph, ...]]]:
+        for text, source in texts:
+            document = make_document(text, source)
+            pending.append(document)
+            # document.text is a plain str (spaCy refuses the reader's SourceText)
+            yield document.doc_id, document.text, document.paragraphs
+
+    for extraction in extract_each(documents()):
+        yield _prepared(pending.pop(0), extraction, embedder, config)
+
+
 def prepare_many(
     texts: list[tuple[str, str]], embedder: Embedder, config: Config
 ) -> list[PreparedDocument]:
-    """``prepare`` for each ``(text, source)``, in order; attribution runs spaCy once per
-    document, the documents batched through ``nlp.pipe`` (``index.quotes.extract_many``)."""
-    documents = [make_document(text, source) for text, source in texts]
-    # document.text is a plain str (spaCy refuses the reader's SourceText)
-    extractions = extract_many([(d.doc_id, d.text, d.paragraphs) for d in documents])
-    return [
-        _prepared(document, extraction, embedder, config)
-        for document, extraction in zip(documents, extractions, strict=True)
-    ]
+    """``prepare_each`` as a list."""
+    return list(prepare_each(texts, embedder, config))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +27,7 @@ from index.names import (
     split_appositive,
     strip_age,
 )
-from index.nlp import analyse_many, entities_of, joined, parse
+from index.nlp import analyse_each, entities_of, joined, parse
 from index.paragraphs import _ngrams, _words
 from index.parse_cues import (
     ParsedSource,
@@ -805,16 +805,28 @@ def extract(doc_id: str, text: str, paragraphs: tuple[Paragraph, ...]) -> Extrac
     return extract_many([(doc_id, text, paragraphs)])[0]
 
 
+def extract_each(
+    documents: Iterable[tuple[str, str, tuple[Paragraph, ...]]],
+) -> Iterator[Extraction]:
+    """``extract`` for each ``(doc_id, text, paragraphs)``, in order, yielded as each is
+    done, with spaCy run once per text and the texts batched through ``nlp.pipe``."""
+    pending: list[tuple[str, str, tuple[Paragraph, ...]]] = []
+
+    def paragraph_texts() -> Iterator[list[str]]:
+        for document in documents:
+            pending.append(document)
+            yield [p.text for p in document[2]]
+
+    for docs in analyse_each(paragraph_texts()):
+        doc_id, text, paragraphs = pending.pop(0)
+        yield _Extractor(doc_id, text, paragraphs, docs).run()
+
+
 def extract_many(
     documents: Sequence[tuple[str, str, tuple[Paragraph, ...]]],
 ) -> list[Extraction]:
-    """``extract`` for each ``(doc_id, text, paragraphs)``, in order, with spaCy run once
-    per text and the texts batched through ``nlp.pipe``."""
-    analysed = analyse_many([[p.text for p in paragraphs] for _, _, paragraphs in documents])
-    return [
-        _Extractor(doc_id, text, paragraphs, docs).run()
-        for (doc_id, text, paragraphs), docs in zip(documents, analysed, strict=True)
-    ]
+    """``extract_each`` as a list."""
+    return list(extract_each(documents))
 
 
-__all__ = ["Extraction", "extract", "extract_many"]
+__all__ = ["Extraction", "extract", "extract_each", "extract_many"]

@@ -33,7 +33,7 @@ from index.errors import (
     UnknownFormatError,
 )
 from index.manifest import MANIFEST, Manifest
-from index.pipeline import PreparedDocument, prepare
+from index.pipeline import PreparedDocument, prepare_each
 from index.reader import decode, document_id, read_source
 from index.speakers import merge_speakers
 from index.store import IndexStore, read_manifest
@@ -326,8 +326,7 @@ class QuoteBot:
             for first in range(0, total, size):
                 batch = pending[first : first + size]
                 prepared = []
-                for text, source in batch:
-                    done = prepare(text, source, self.embedder, self.config)
+                for done in prepare_each(batch, self.embedder, self.config):
                     if overrides:
                         document = dataclasses.replace(done.document, **overrides)
                         done = dataclasses.replace(done, document=document)
@@ -353,12 +352,18 @@ class QuoteBot:
         return ids
 
     def _embed(self, prepared: list[PreparedDocument]) -> np.ndarray:
+        """One vector per unit, in order; a text that recurs (a one-sentence paragraph is
+        also its fact, a quote may be its whole paragraph) is embedded once."""
         texts = [u.index_text for p in prepared for u in p.units]
         if not texts:
             return np.zeros((0, self.embedder.dimension), dtype=np.float32)
-        vectors = np.asarray(self.embedder.embed(texts), dtype=np.float32)
+        distinct = list(dict.fromkeys(texts))
+        vectors = np.asarray(self.embedder.embed(distinct), dtype=np.float32)
         self._check_dimension(vectors.shape[1])
-        return vectors
+        if len(distinct) == len(texts):
+            return vectors
+        row = {text: i for i, text in enumerate(distinct)}
+        return vectors[[row[text] for text in texts]]
 
     @staticmethod
     def _replaced(store: Store, prepared: list[PreparedDocument]) -> list[str]:

@@ -42,3 +42,9 @@ def test_analyse_many_only_tokenises_a_paragraph_longer_than_a_piece(
     docs = nlp.analyse_many([["x " * 40, "Jane spoke."]])
     assert docs[0][0].text == "x " * 40 and not docs[0][0].has_annotation("DEP")
     assert docs[0][1].has_annotation("DEP")
+
+
+def test_analyse_each_yields_each_document_in_order_with_empty_ones_in_place() -> None:
+    texts = [[], ["Jane Harlow spoke."], [], [], ["Short one.", "Another."], []]
+    docs = list(nlp.analyse_each(iter(texts)))
+    assert [[d.text for d in paragraphs] for paragraphs in docs] == texts

@@ -148,6 +148,35 @@ class CountingEmbedder(HashingEmbedder):
         return super().embed(texts)
 
 
+class RecordingEmbedder(HashingEmbedder):
+    """The hashing embedder, keeping every text it was given."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts: list[str] = []
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        self.texts.extend(texts)
+        return super().embed(texts)
+
+
+def test_a_text_that_recurs_among_the_units_is_embedded_once(tmp_path: Path) -> None:
+    embedder = RecordingEmbedder()
+    bot = QuoteBot.create(tmp_path / "index", HASHING, embedder)
+    sentence = "The county council met on Monday to weigh the bridge repairs."
+    bot.add_text(f"Bridge vote\n\n{sentence}\n\nThe vote was close, and the mayor left early.")
+    assert len(embedder.texts) == len(set(embedder.texts))
+    assert embedder.texts.count(sentence) == 1
+    dense = [
+        h
+        for kind in ("paragraph", "fact")
+        for h in bot.search(sentence, k=1, kind=kind, mode="dense")
+    ]
+    assert [h.text for h in dense] == [sentence, sentence]
+    assert dense[0].score == pytest.approx(dense[1].score)  # one vector serves both units
+    bot.close()
+
+
 def test_add_many_batches_embeds_and_commits(
     tmp_path: Path, new_index: Callable[[], str | Path], store: str
 ) -> None:
