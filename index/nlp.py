@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import itertools
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -66,27 +67,17 @@ def analyse_each(texts: Iterable[list[str]]) -> Iterator[list[Any]]:
     runs once over each text, batched across documents. A paragraph longer than
     ``PIECE_CHARS`` is only tokenised (as in ``parse``)."""
     nlp = load_nlp()
-    pending: list[list[str]] = []
-
-    def feed() -> Iterator[tuple[str, int]]:
-        for paragraphs in texts:
-            pending.append(paragraphs)
-            for i, text in enumerate(paragraphs):
-                yield (text if len(text) <= PIECE_CHARS else "", i)
-
-    docs: list[Any] = []
-    for doc, i in nlp.pipe(feed(), as_tuples=True, batch_size=PIPE_BATCH):
-        while not pending[0]:  # a document without paragraphs
-            pending.pop(0)
-            yield []
-        paragraphs = pending[0]
-        docs.append(doc if len(paragraphs[i]) <= PIECE_CHARS else nlp.make_doc(paragraphs[i]))
-        if len(docs) == len(paragraphs):
-            pending.pop(0)
-            yield docs
-            docs = []
-    for _ in pending:  # documents without paragraphs after the last paragraph
-        yield []
+    piped, documents = itertools.tee(texts)
+    analysed = nlp.pipe(
+        (t if len(t) <= PIECE_CHARS else "" for paragraphs in piped for t in paragraphs),
+        batch_size=PIPE_BATCH,
+    )
+    for paragraphs in documents:
+        docs = itertools.islice(analysed, len(paragraphs))
+        yield [
+            doc if len(text) <= PIECE_CHARS else nlp.make_doc(text)
+            for text, doc in zip(paragraphs, docs, strict=True)
+        ]
 
 
 def analyse_many(texts: list[list[str]]) -> list[list[Any]]:

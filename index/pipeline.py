@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from index.metadata import text_date, text_outlet
 from index.paragraphs import build_paragraphs
 from index.quotes import extract_each
 from index.reader import SourceText, document_id
-from index.types import Document, Extraction, Paragraph, UnitKind
+from index.types import Document, Extraction, UnitKind
 
 _BYLINE = re.compile(r"^By\s+([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})\s*$")
 _BIO = re.compile(r"^([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3}) (?:is|was) (?:a|an|the) ")
@@ -138,17 +139,11 @@ def prepare_each(
     """``prepare`` for each ``(text, source)``, in order, yielded as each is done;
     attribution runs spaCy once per document, the documents batched through ``nlp.pipe``
     (``index.quotes.extract_each``)."""
-    pending: list[Document] = []
-
-    def documents() -> Iterator[tuple[str, str, tuple[Paragraph, ...]]]:
-        for text, source in texts:
-            document = make_document(text, source)
-            pending.append(document)
-            # document.text is a plain str (spaCy refuses the reader's SourceText)
-            yield document.doc_id, document.text, document.paragraphs
-
-    for extraction in extract_each(documents()):
-        yield _prepared(pending.pop(0), extraction, embedder, config)
+    piped, documents = itertools.tee(make_document(text, source) for text, source in texts)
+    # document.text is a plain str (spaCy refuses the reader's SourceText)
+    extractions = extract_each((d.doc_id, d.text, d.paragraphs) for d in piped)
+    for document, extraction in zip(documents, extractions, strict=True):
+        yield _prepared(document, extraction, embedder, config)
 
 
 def prepare_many(

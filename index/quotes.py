@@ -10,6 +10,7 @@ the previous quote's speaker; captions, headings and pull quotes do not break it
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -810,15 +811,9 @@ def extract_each(
 ) -> Iterator[Extraction]:
     """``extract`` for each ``(doc_id, text, paragraphs)``, in order, yielded as each is
     done, with spaCy run once per text and the texts batched through ``nlp.pipe``."""
-    pending: list[tuple[str, str, tuple[Paragraph, ...]]] = []
-
-    def paragraph_texts() -> Iterator[list[str]]:
-        for document in documents:
-            pending.append(document)
-            yield [p.text for p in document[2]]
-
-    for docs in analyse_each(paragraph_texts()):
-        doc_id, text, paragraphs = pending.pop(0)
+    piped, documents = itertools.tee(documents)
+    analysed = analyse_each([p.text for p in paragraphs] for _, _, paragraphs in piped)
+    for (doc_id, text, paragraphs), docs in zip(documents, analysed, strict=True):
         yield _Extractor(doc_id, text, paragraphs, docs).run()
 
 
