@@ -110,6 +110,7 @@ def answer_rows(
             "cited": [c.paragraph for c in answer.citations],
             "violations": violations(bot, answer),
             "latency_ms": latency,
+            "confidence": answer.confidence,
         }
         if q.article is not None:
             row["article"] = q.article
@@ -187,6 +188,12 @@ def summarise_answers(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "misses": misses(rows),
         "failures": [
             {k: v for k, v in r.items() if k != "latency_ms"} for r in rows if not r["correct"]
+        ],
+        # every question's outcome and confidence: with the ranker's threshold set to 0 they
+        # give correctness at any abstention recall (compare changes at the same recall)
+        "outcomes": [
+            {k: r.get(k) for k in ("id", "answerable", "abstained", "correct", "confidence")}
+            for r in rows
         ],
     }
 

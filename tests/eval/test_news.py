@@ -13,7 +13,7 @@ from eval import gate, sets
 from eval.dataset import NEWS_ENV, EvalQuestion, find_article, load_questions, news_root
 from eval.metrics import is_gold
 from eval.news import run_news_set
-from eval.runner import answer_rows, by_kind, misses, retrieval_rows
+from eval.runner import answer_rows, by_kind, misses, retrieval_rows, summarise_answers
 from index.config import Config
 from rag import QuoteBot
 
@@ -60,6 +60,10 @@ def test_a_citation_is_gold_only_in_the_questions_own_article(news_bot) -> None:
     assert not rows[1]["gold_cited"] and rows[1]["citation_precision"] == 0.0
     assert rows[1]["cited_other_articles"] == len(answer.citations)
     assert rows[0]["answer"] == answer.text
+    assert rows[0]["confidence"] == answer.confidence  # kept to compare operating points
+    outcomes = summarise_answers(rows)["outcomes"]  # every question, right or not
+    assert [o["correct"] for o in outcomes] == [rows[0]["correct"], rows[1]["correct"]]
+    assert outcomes[0]["confidence"] == answer.confidence
     top = bot.search(text, k=1)[0]
     assert (top.doc_id, top.paragraph) == (ids["harbour"], 5)
     hits = retrieval_rows(bot, [right, decoy])
