@@ -30,7 +30,7 @@ from rag import QuoteBot
 from rag.candidates import Candidate, Corpus, gather
 from rag.conversation import Resolved
 from rag.features import FEATURES, feature_rows
-from rag.rank import QUESTION_FEATURES, Logistic, question_row, weights_for
+from rag.rank import QUESTION_FEATURES, Logistic, fitted_weights, question_row
 from rag.understand import analyse
 
 NEWS_SETS = tuple(f"eval/news/train-{s}.jsonl" for s in "ABCD")
@@ -302,7 +302,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=None, help="keep the built indexes here")
     args = parser.parse_args(argv)
     config = Config(embedder=args.embedder)
-    args.out = args.out or weights_for(args.embedder)
+    args.out = args.out or fitted_weights(args.embedder)
     fitted = fit(collect(args.news_root, args.work, config))
     fitted["embedder"] = args.embedder
     if args.check:

@@ -10,6 +10,7 @@ dot product: scikit-learn is needed only to refit.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -24,10 +25,20 @@ WEIGHTS = Path(__file__).with_name("ranker.json")  # fitted on all-MiniLM-L6-v2'
 HASHING_WEIGHTS = Path(__file__).with_name("ranker-hashing.json")  # on the hashing embedder's
 
 
-def weights_for(embedder: str) -> Path:
+WEIGHTS_OVERRIDE = "QUOTEBOT_RANKER_WEIGHTS"  # a weights file to use instead (measurement)
+
+
+def fitted_weights(embedder: str) -> Path:
     """The weights fitted for an embedder kind (``Config.embedder``): similarities of the
     deterministic hashing embedder are on another scale than a sentence model's."""
     return HASHING_WEIGHTS if embedder == "hashing" else WEIGHTS
+
+
+def weights_for(embedder: str) -> Path:
+    """The weights the answer path uses: ``fitted_weights``, unless the environment variable
+    ``QUOTEBOT_RANKER_WEIGHTS`` names another file (``python -m eval.operating`` uses it to
+    answer every question at threshold 0)."""
+    return Path(os.environ.get(WEIGHTS_OVERRIDE) or fitted_weights(embedder))
 
 
 # What the answer-or-abstain model sees of a question: its best candidates' probabilities

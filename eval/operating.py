@@ -1,0 +1,102 @@
+"""Answer paths compared at the same operating point (abstention recall), not at the
+threshold each refit picks.
+
+A refit moves the answer threshold, and the threshold trades right answers against right
+refusals. Run the evaluation once with every question answered (threshold 0), keeping each
+question's confidence and outcome, then read off what the same answers would score at the
+lowest threshold that refuses a given share of the unanswerable questions::
+
+    python -m eval.operating --zero-weights /tmp/zero.json
+    QUOTEBOT_RANKER_WEIGHTS=/tmp/zero.json quotebot eval --no-gate --out /tmp/run
+    python -m eval.operating /tmp/run/results.json
+
+The score is right answers plus right refusals over all questions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rag.rank import fitted_weights
+
+RECALLS = (0.5, 0.6, 0.7)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One question of a threshold-0 run."""
+
+    answerable: bool
+    abstained: bool  # refused whatever the threshold ("X is quoted, but not on that")
+    correct: bool  # answerable: the answer is right; unanswerable: it was refused
+    confidence: float
+
+    def refused(self, threshold: float) -> bool:
+        return self.abstained or self.confidence < threshold
+
+
+def score_at_recall(outcomes: Sequence[Outcome], recall: float) -> float | None:
+    """Right answers plus right refusals over all questions at the lowest threshold (of
+    the questions' own confidences) that refuses at least ``recall`` of the unanswerable
+    ones; None when no threshold does."""
+    unanswerable = [o for o in outcomes if not o.answerable]
+    if not outcomes or not unanswerable:
+        return None
+    for threshold in sorted({0.0, *(o.confidence for o in outcomes), 1.0 + 1e-9}):
+        refused = sum(o.refused(threshold) for o in unanswerable)
+        if refused >= recall * len(unanswerable):
+            right = sum(o.answerable and o.correct and not o.refused(threshold) for o in outcomes)
+            return (right + refused) / len(outcomes)
+    return None
+
+
+def outcomes_of(results: dict[str, Any]) -> list[Outcome]:
+    """The outcomes of one results file (``quotebot eval``): one set or several."""
+    answers = [s["answers"] for s in results["sets"].values()] if "sets" in results else []
+    answers = answers or [results["answers"]]
+    return [
+        Outcome(
+            bool(o["answerable"]),
+            bool(o["abstained"]),
+            bool(o["correct"]),
+            1.0 if o["confidence"] is None else float(o["confidence"]),
+        )
+        for a in answers
+        for o in a["outcomes"]
+    ]
+
+
+def zero_weights(out: Path, embedder: str = "sentence-transformers") -> None:
+    """A copy of the fitted weights that answers every question (threshold 0)."""
+    data = json.loads(fitted_weights(embedder).read_text(encoding="utf-8"))
+    data["threshold"] = 0.0
+    out.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("results", nargs="*", type=Path, help="results.json of threshold-0 runs")
+    parser.add_argument("--zero-weights", type=Path, help="write threshold-0 weights here")
+    parser.add_argument("--embedder", default="sentence-transformers")
+    args = parser.parse_args(argv)
+    if args.zero_weights:
+        zero_weights(args.zero_weights, args.embedder)
+        print(f"wrote {args.zero_weights}: set QUOTEBOT_RANKER_WEIGHTS to it for the run")
+    if args.results:
+        print("| results | questions | " + " | ".join(f"recall >= {r}" for r in RECALLS) + " |")
+        print("| --- | --- |" + " --- |" * len(RECALLS))
+    for path in args.results:
+        outcomes = outcomes_of(json.loads(path.read_text(encoding="utf-8")))
+        scores = [score_at_recall(outcomes, r) for r in RECALLS]
+        cells = " | ".join("-" if s is None else f"{s:.3f}" for s in scores)
+        print(f"| {path} | {len(outcomes)} | {cells} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
