@@ -33,8 +33,8 @@ class Outcome:
 
     answerable: bool
     abstained: bool  # refused whatever the threshold ("X is quoted, but not on that")
-    correct: bool  # answerable: the answer is right; unanswerable: it was refused
-    confidence: float
+    correct: bool  # answerable: the answer is right (unanswerable: unused, refusal is read)
+    confidence: float  # 1.0 where the answer path sets none (metadata answers: no threshold)
 
     def refused(self, threshold: float) -> bool:
         return self.abstained or self.confidence < threshold
