@@ -40,8 +40,11 @@ typecheck: install
 unit: install chromium
 	$(PY) -m pytest -q
 
+# the bundled article's sets: at the fitted threshold, then every question answered and
+# scored at matched abstention recall (eval/operating.py), each against its thresholds
 eval: install
 	QUOTEBOT_HOME=$$(mktemp -d) $(VENV)/bin/quotebot eval --out eval/out
+	QUOTEBOT_HOME=$$(mktemp -d) $(VENV)/bin/quotebot eval --operating --out eval/out/operating
 
 # the multi-article gates on real news (CI runs them when ../shared/news is present):
 # attribution on PolNeAR dev, answers on every news question set, and the ranker's
@@ -49,6 +52,7 @@ eval: install
 eval-news: install
 	$(VENV)/bin/quotebot eval --attribution $(NEWS)/dev --out eval/out/news-dev
 	$(VENV)/bin/quotebot eval --set 'eval/news/*.jsonl' --news-root $(NEWS) --out eval/out/news-answers
+	$(VENV)/bin/quotebot eval --operating --set 'eval/news/*.jsonl' --news-root $(NEWS) --out eval/out/news-operating
 	OMP_NUM_THREADS=1 $(PY) -m eval.fit_ranker --news-root $(NEWS) --check
 	OMP_NUM_THREADS=1 $(PY) -m eval.fit_ranker --news-root $(NEWS) --check --embedder hashing
 

@@ -10,6 +10,11 @@ lowest threshold that refuses a given share of the unanswerable questions::
     QUOTEBOT_RANKER_WEIGHTS=/tmp/zero.json quotebot eval --no-gate --out /tmp/run
     python -m eval.operating /tmp/run/results.json
 
+or in one step, gated by eval/operating_thresholds.json (``make eval`` and ``make eval-news``
+run it)::
+
+    quotebot eval --operating --out /tmp/run
+
 The score is right answers plus right refusals over all questions.
 """
 
@@ -17,14 +22,18 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Sequence
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rag.rank import fitted_weights
+from eval import gate
+from rag.rank import WEIGHTS_OVERRIDE, fitted_weights
 
 RECALLS = (0.5, 0.6, 0.7)
+THRESHOLDS = Path(__file__).with_name("operating_thresholds.json")
 
 
 @dataclass(frozen=True)
@@ -76,6 +85,65 @@ def zero_weights(out: Path, embedder: str = "sentence-transformers") -> None:
     data = json.loads(fitted_weights(embedder).read_text(encoding="utf-8"))
     data["threshold"] = 0.0
     out.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+
+
+def scores(outcomes: Sequence[Outcome]) -> dict[str, float | None]:
+    """The score at each of ``RECALLS``, keyed as eval/operating_thresholds.json is."""
+    return {f"recall_{round(r * 100)}": score_at_recall(outcomes, r) for r in RECALLS}
+
+
+@contextmanager
+def answering_every_question(out: Path, embedder: str = "sentence-transformers") -> Iterator[Path]:
+    """Within the block the answer path loads a threshold-0 copy of the fitted weights
+    (written to ``out``), so every question gets its best answer and its confidence."""
+    zero_weights(out, embedder)
+    before = os.environ.get(WEIGHTS_OVERRIDE)
+    os.environ[WEIGHTS_OVERRIDE] = str(out)
+    try:
+        yield out
+    finally:
+        if before is None:
+            os.environ.pop(WEIGHTS_OVERRIDE, None)
+        else:
+            os.environ[WEIGHTS_OVERRIDE] = before
+
+
+def figures_of(results: dict[str, Any]) -> dict[str, Any]:
+    """Operating scores of a threshold-0 results file: each set's and all sets' pooled."""
+    per_set = results.get("sets", {})
+    figures: dict[str, Any] = {
+        "sets": {name: scores(outcomes_of(one)) for name, one in per_set.items()},
+        "pooled": scores(outcomes_of(results)),
+        "questions": len(outcomes_of(results)),
+    }
+    return figures
+
+
+def check(figures: dict[str, Any], section: str, path: Path = THRESHOLDS) -> list[str]:
+    """Failures of the pooled scores against ``section`` of ``path``: "bundled" for sets
+    about the bundled article, "news" for news sets (set for the runs ``make eval`` and
+    ``make eval-news`` do; other runs report with --no-gate)."""
+    failures = gate.check({"pooled": figures["pooled"]}, path, section)
+    return [f"at matched abstention recall: {f}" for f in failures]
+
+
+def markdown(figures: dict[str, Any], failures: list[str]) -> str:
+    head = "| set | " + " | ".join(f"recall >= {r}" for r in RECALLS) + " |"
+    lines = [
+        "# Answers at matched abstention recall",
+        "",
+        head,
+        "| --- |" + " --- |" * len(RECALLS),
+    ]
+    rows = [*figures["sets"].items(), ("all questions", figures["pooled"])]
+    for name, row in rows:
+        cells = " | ".join("-" if v is None else f"{v:.3f}" for v in row.values())
+        lines.append(f"| {name} | {cells} |")
+    lines += ["", f"Right answers plus right refusals over {figures['questions']} questions."]
+    lines += ["", "## Gate", "", *(f"- FAIL {f}" for f in failures)]
+    if not failures:
+        lines.append("- all gated figures meet their thresholds")
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:

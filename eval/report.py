@@ -68,7 +68,7 @@ def kind_lines(figures: dict[str, Any]) -> list[str]:
 
 def gate_lines(failures: list[str] | None) -> list[str]:
     if failures is None:
-        return ["- not gated: no thresholds for this set (eval/news_thresholds.json)"]
+        return ["- not gated (thresholds: eval/thresholds.json, eval/news_thresholds.json)"]
     return [f"- FAIL {f}" for f in failures] or ["- all gated figures meet their thresholds"]
 
 

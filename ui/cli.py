@@ -109,6 +109,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--out", type=Path, default=Path("eval/out"))
     p.add_argument("--no-gate", action="store_true", help="report only; never fail")
+    p.add_argument(
+        "--operating",
+        action="store_true",
+        help="answer every question (threshold 0) and score at matched abstention recall, "
+        "gated by eval/operating_thresholds.json (eval/operating.py)",
+    )
     p = sub.add_parser("bench", help="speed figures against a naive baseline")
     p.add_argument("--queries", type=int, default=100)
     p.add_argument("--ui", action="store_true", help="time `quotebot serve` as a user meets it")
@@ -322,6 +328,8 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 
     if args.attribution is not None:
         return _eval_attribution(args)
+    if args.operating:
+        return _eval_operating(args)
     outcome = sets.evaluate(
         args.set or [str(DEFAULT_QUESTIONS)],
         lambda: _open(args),
@@ -333,6 +341,36 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     failures = outcome.failures
     written = f"written in {args.out}/: {', '.join(outcome.written)}"
     return _report(args, outcome.figures, outcome.markdown, written, failures, "quality gate")
+
+
+def _eval_operating(args: argparse.Namespace) -> int:
+    """Every question answered at threshold 0, scored at matched abstention recall."""
+    from tqdm import tqdm
+
+    from eval import operating, sets
+    from eval.dataset import DEFAULT_QUESTIONS, expand_sets, is_news_set, load_questions
+
+    patterns = args.set or [str(DEFAULT_QUESTIONS)]
+    news = [is_news_set(load_questions(p)) for p in expand_sets(patterns)]
+    args.out.mkdir(parents=True, exist_ok=True)
+    with operating.answering_every_question(args.out / "threshold-0-weights.json"):
+        outcome = sets.evaluate(
+            patterns,
+            lambda: _open(args),
+            args.out,
+            quote_dir=args.quotes,
+            root=args.news_root,
+            bars=lambda n, total: tqdm(total=total, desc=n, file=sys.stderr, disable=args.json),
+            gated=False,
+        )
+    figures = operating.figures_of(outcome.figures)
+    section = "news" if all(news) else "bundled" if not any(news) else None
+    failures = operating.check(figures, section) if section else []
+    (args.out / "operating.json").write_text(json.dumps(figures, indent=1) + "\n", "utf-8")
+    markdown = operating.markdown(figures, failures)
+    (args.out / "operating.md").write_text(markdown + "\n", encoding="utf-8")
+    written = f"written in {args.out}/: operating.json, operating.md, {', '.join(outcome.written)}"
+    return _report(args, figures, markdown, written, failures, "quality gate")
 
 
 def _eval_attribution(args: argparse.Namespace) -> int:

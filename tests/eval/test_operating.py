@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
-from eval.operating import Outcome, outcomes_of, score_at_recall, zero_weights
+from eval.operating import (
+    THRESHOLDS,
+    Outcome,
+    check,
+    markdown,
+    outcomes_of,
+    score_at_recall,
+    scores,
+    zero_weights,
+)
 from rag.rank import WEIGHTS_OVERRIDE, load_model, weights_for
+
+NEWS = Path(__file__).resolve().parent.parent / "data" / "news"
+TINY = NEWS / "tiny.jsonl"
 
 # four answerable questions (three answered right) and two unanswerable ones
 OUTCOMES = [
@@ -49,3 +62,51 @@ def test_zero_weights_answer_every_question(tmp_path: Path, monkeypatch) -> None
     monkeypatch.setenv(WEIGHTS_OVERRIDE, str(out))
     assert weights_for("sentence-transformers") == out
     assert load_model(weights_for("sentence-transformers")).threshold == 0.0
+
+
+def test_the_gate_reads_pooled_scores_per_section(tmp_path: Path) -> None:
+    thresholds = tmp_path / "operating.json"
+    thresholds.write_text(json.dumps({"news": {"pooled.recall_50": {"min": 0.7}}}))
+    figures = {"sets": {}, "pooled": scores(OUTCOMES), "questions": len(OUTCOMES)}
+    assert figures["pooled"]["recall_50"] == pytest.approx(4 / 6)
+    failures = check(figures, "news", thresholds)
+    assert len(failures) == 1 and "recall_50" in failures[0] and "0.7" in failures[0]
+    assert "FAIL" in markdown(figures, failures)
+    figures["pooled"]["recall_50"] = 0.75
+    assert check(figures, "news", thresholds) == []
+
+
+def test_the_checked_in_thresholds_name_figures_the_scores_have() -> None:
+    data = json.loads(THRESHOLDS.read_text())
+    assert set(data) == {"bundled", "news"}
+    keys = {f"pooled.{k}" for k in scores(OUTCOMES)}
+    assert all(set(section) <= keys for section in data.values())
+
+
+@pytest.mark.model
+def test_cli_operating_run_answers_every_question_and_scores_its_outcomes(
+    tmp_path: Path, capsys, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from ui.cli import main
+
+    monkeypatch.delenv(WEIGHTS_OVERRIDE, raising=False)
+    out = tmp_path / "out"
+    args = ["eval", "--operating", "--set", str(TINY), "--news-root", str(NEWS), "--out", str(out)]
+    assert main([*args, "--no-gate"]) == 0
+    assert WEIGHTS_OVERRIDE not in os.environ  # the override ends with the run
+    outcomes = outcomes_of(json.loads((out / "results.json").read_text(encoding="utf-8")))
+    assert len(outcomes) == 8
+    # the same questions at the fitted threshold: the operating run refuses only what the
+    # answer path refuses whatever the threshold, and gives the same confidences
+    assert main(["eval", *args[2:-1], str(tmp_path / "fitted"), "--no-gate"]) == 0
+    fitted = outcomes_of(json.loads((tmp_path / "fitted" / "results.json").read_text()))
+    threshold = load_model(weights_for("sentence-transformers")).threshold
+    for zero, usual in zip(outcomes, fitted, strict=True):
+        assert zero.confidence == pytest.approx(usual.confidence)
+        if zero.abstained:
+            assert usual.abstained
+        if usual.abstained and not zero.abstained:
+            assert usual.confidence < threshold
+    figures = json.loads((out / "operating.json").read_text(encoding="utf-8"))
+    assert figures["pooled"]["recall_50"] == pytest.approx(score_at_recall(outcomes, 0.5))
+    assert "# Answers at matched abstention recall" in capsys.readouterr().out
