@@ -99,6 +99,13 @@ def _first_sentence(text: str) -> str:
 # "Name: “...”", also after a round-up's lead-in ("Pollsters agree - Carl Bialik: “...”")
 _NAMED_LEAD = re.compile(r"^(?:[^:“”\"]{0,120}\s[-–—]\s)?(?P<name>[^:;“”\"‘’'!?—–]{2,80}):\s*$")
 _SIGNATURE = re.compile(r"^\s*[-–—]\s*(?P<name>[A-Z][^,.;:!?“”\"]{1,60}?)\s*(?:[.,]|$)")
+# Words that open a lead-in phrase before a sentence's subject ("As a summer associate at
+# ..., Loretta E. Lynch said"; "After the debate on Monday night, Sen. X told ...").
+_LEAD_OPENERS = frozenset(
+    {"as", "after", "before", "during", "when", "while", "since", "although", "though",
+     "despite", "unlike", "like", "under", "over", "in", "at", "on", "for", "with", "from"}
+)  # fmt: skip
+_SPEAKS = re.compile(rf"\s+(?:{REPORTING_VERBS})\b")  # a named subject's reporting verb
 _ROLE_HEADS = frozenset({"spokesman", "spokeswoman", "spokesperson", "leader", "chief", "head"})
 _PREPOSITIONS = {"of", "to", "for", "with", "by", "from", "in", "on", "at", "against", "about"}
 CUE_REACH_WORDS = 6
@@ -642,6 +649,11 @@ class _Extractor:
         sentence = _DATELINE.sub("", masked[start:end])  # "WASHINGTON — Sen. Marco Rubio ..."
         lead = re.match(r"^(?:[A-Z][\w’']*)(?:\s+[\w’'-]+){0,4},\s+", sentence)
         opens_with_place = lead is not None and sentence.split()[0].lower() in _PREPOSITIONS
+        long_lead = False  # the subject after it must be known or say something
+        if lead is None and sentence[:1].isupper() and sentence.split()[0].lower() in _LEAD_OPENERS:
+            # "As a summer associate at a North Carolina law firm, Loretta E. Lynch said ..."
+            lead = re.match(r"^\S+(?:\s+[^\s,]+){1,14},\s+", sentence)
+            opens_with_place = long_lead = lead is not None
         if lead and (opens_with_place or not parse_mention(sentence[: lead.end()].rstrip(", "))):
             sentence = sentence[lead.end() :]  # "In Columbus, state Sen. Lorena Baptiste ..."
         if not sentence[:1].isalpha():
@@ -678,10 +690,14 @@ class _Extractor:
                 ):
                     appositive = first
             known = self.registry.find(mention)
+            speaks = len(mention.name.split()) >= 2 and _SPEAKS.match(rest) is not None
+            if long_lead and known is None and not (speaks or mention.honorific):
+                return None  # "When ... in Louisville, Ky., where she is a student"
             if known is None and not (
                 mention.honorific
                 or appositive
                 or introduced
+                or speaks
                 or (mention.title and len(mention.name.split()) >= 2)
                 or (mention.kind == "group" and size > 1)
             ):

@@ -43,6 +43,18 @@ _SAYING_LEMMAS = frozenset(
         "criticize", "criticise", "praise", "blame", "feel", "admit", "announce", "deny",
     }
 )  # fmt: skip
+# Nouns naming what someone said or thought: "Flynn's reaction", "Clarke's view".
+_SAYING_NOUNS = frozenset(
+    {
+        "reaction", "response", "view", "opinion", "take", "position", "stance", "comment",
+        "remark", "answer", "reply", "assessment", "argument", "explanation", "warning",
+        "criticism", "description", "prediction", "word", "message", "verdict", "thought",
+        "claim", "statement", "defense", "defence", "advice", "reasoning", "concern",
+        "complaint", "account", "characterization", "point", "critique", "case", "retort",
+        "plea", "promise", "pledge", "suggestion", "proposal", "prescription", "forecast",
+    }
+)  # fmt: skip
+_QUOTING_LEMMAS = frozenset({"quote", "interview", "cite", "voice", "weigh", "speak", "express"})
 # Function words of the languages users most often write in besides English: a
 # question made mostly of these is not English (the parser and embedder are English).
 _FOREIGN = {
@@ -134,22 +146,56 @@ def _content_lemmas(doc: Any, skip: set[int]) -> frozenset[str]:
 
 
 def _mention_role(doc: Any, start: int, end: int) -> int:
-    """How surely a name at tokens [start, end) is the person asked about: 2 the subject
-    (or agent, or the object of a verb of saying), 1 elsewhere, 0 a possessive modifier
-    or a modifier of another noun ("Hillary Clinton's policy", "a Clinton aide")."""
+    """How surely a name at tokens [start, end) is the person asked about: 3 the owner of
+    a noun of saying ("Flynn's reaction"), 2 the subject (or agent, or the object of a verb
+    of saying, or "according to" them), 1 elsewhere, 0 another possessive modifier or a
+    modifier of another noun ("Hillary Clinton's policy", "a Clinton aide")."""
     span = doc[start:end]
     root = span.root
+    if root.dep_ == "poss" and root.head.lemma_.lower() in _SAYING_NOUNS:
+        return 3  # whose words the question asks for ("Flynn's reaction to ...")
     if root.dep_ == "poss" or (root.dep_ == "compound" and root.head.i >= end):
         return 0
     if root.dep_ in {"nsubj", "nsubjpass"} and (
         root.head.dep_ == "ROOT" or root.head.lemma_ in _SAYING_LEMMAS
     ):
         return 2  # the subject of the question, or of its verb of saying
-    if root.dep_ == "pobj" and root.head.lower_ in {"by", "from", "to", "according"}:
+    if root.dep_ == "pobj" and (
+        root.head.lower_ in {"by", "from", "according"}
+        or (root.head.lower_ == "to" and root.head.head.lower_ == "according")
+    ):
         return 2
     if root.dep_ in {"dobj", "attr"} and root.head.lemma_ in _SAYING_LEMMAS:
         return 2
     return 1
+
+
+def asks_for_people(doc: Any) -> bool:
+    """A plural which-phrase as the subject of a verb of quoting or saying ("Which
+    lawmakers were quoted ...?", "Which Republicans criticized ...?"), or "Who was
+    quoted ...?", asks for a list of people. The which-word is read by position (the
+    small parser often hangs it elsewhere)."""
+    for t in doc:
+        if (
+            t.lower_ == "who"
+            and t.dep_ in {"nsubj", "nsubjpass"}
+            and t.head.lemma_ in _QUOTING_LEMMAS
+        ):
+            return True
+        if t.lower_ not in {"which", "what"} or t.tag_ not in {"WDT", "WP"}:
+            continue
+        at = t.i + 1
+        while at < len(doc) and doc[at].dep_ in {"amod", "compound", "nmod"}:
+            at += 1
+        noun = doc[at] if at < len(doc) else None
+        if (
+            noun is not None
+            and noun.tag_ in {"NNS", "NNPS"}
+            and noun.dep_ in {"nsubj", "nsubjpass"}
+            and noun.head.lemma_.lower() in _QUOTING_LEMMAS | _SAYING_LEMMAS
+        ):
+            return True
+    return False
 
 
 def _directory_person(
@@ -220,11 +266,15 @@ def analyse(
     text = text.strip()
     if not is_english(text):
         return Analysis(text, "open", english=False, context=context)
-    doc = load_nlp()(core(text))
+    nlp = load_nlp()
+    doc = nlp(core(text))
     offset = len(text) - len(core(text)) if text.endswith(core(text)) else 0
     form_question = understand(text, speakers, common)  # kind by the question's form
     kind: Kind = form_question.intent
-    found = _directory_person(text[offset:], doc, speakers, common)
+    if kind not in {"author", "identity"} and asks_for_people(doc):
+        kind = "people"
+    # the person may be in the lead-in ("According to police chief Kerr Putney, what ...")
+    found = _directory_person(text, nlp(text) if offset else doc, speakers, common)
     person, named = found if found is not None else (None, "")
     unknown = "" if person is not None or kind == "who_said" else _unknown_person(doc, speakers)
     if kind in {"speaker", "identity"} and person is None:

@@ -306,7 +306,22 @@ EXACT_SHAPES = [
     # an inverted cue before a colon, in the sentence or as the paragraph before
     ("Stated Harlow: “The county has never counted ballots this fast.”", "Jane Harlow"),
     ("Stated Harlow:\n\n“The county has never counted ballots this fast.”", "Jane Harlow"),
+    # a long lead-in phrase before a named subject who says something; later, her surname
+    (
+        "As a young clerk at a Raleigh law firm, Loretta M. Quail said she was often ignored."
+        "\n\n“I would answer, and he would turn to the young man,” Quail said.",
+        "Loretta M. Quail",
+    ),
 ]
+
+
+def test_a_place_after_a_long_lead_in_is_not_a_speaker() -> None:
+    text = (
+        "When Kasha Neill learned that the senator would campaign in Louisville, Ky., where "
+        "she is a student, she printed two signs.\n\n“Did I enjoy that? No,” she said."
+    )
+    quote = next(q for q in quotes_of_text(text) if q.text.startswith("Did I enjoy"))
+    assert quote.speaker != "Ky."
 
 
 @pytest.mark.parametrize(("text", "speaker"), EXACT_SHAPES)

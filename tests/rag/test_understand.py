@@ -21,6 +21,43 @@ def test_the_subject_is_the_person_asked_about_not_a_possessive() -> None:
     assert a.kind == "speaker"
 
 
+def test_the_owner_of_a_reaction_is_the_person_asked_about() -> None:
+    a = analyse(
+        "What was Janet Yellen's reaction to Robert Gates saying the budget was in ruins?",
+        SPEAKERS,
+    )
+    assert a.person is not None and a.person.name == "Janet Yellen"
+
+
+def test_a_person_named_in_an_according_to_lead_in_is_the_person_asked_about() -> None:
+    a = analyse(
+        "According to former defence secretary Robert Gates, what does the memo show about "
+        "whether Clinton knew?",
+        SPEAKERS,
+    )
+    assert a.person is not None and a.person.name == "Robert Gates"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which Democratic lawmakers were quoted pushing back against the contempt vote?",
+        "Which Republicans criticized the new tariff plan?",
+        "Which candidates weighed in on raising the minimum wage?",
+    ],
+)
+def test_a_plural_which_phrase_saying_something_asks_for_people(question: str) -> None:
+    assert analyse(question, SPEAKERS).kind == "people"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Which states had election offices hacked?", "Which groups did the strikes target?"],
+)
+def test_a_plural_which_phrase_about_things_is_not_a_list_of_people(question: str) -> None:
+    assert analyse(question, SPEAKERS).kind != "people"
+
+
 def test_full_name_before_surname() -> None:
     a = analyse("What did Bill Clinton say about the economy?", SPEAKERS)
     assert a.person is not None and a.person.name == "Bill Clinton"
