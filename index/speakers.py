@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from index.lexicon import ORGANISATION_HEADS
+from index.lexicon import NAME_PARTICLES, ORGANISATION_HEADS
 from index.names import Mention, plausible_title
 from index.types import Speaker
 
@@ -109,7 +109,7 @@ class Registry:
         if mention.kind != "person":
             return None
         surname = mention.surname.lower()
-        full = len(mention.name.split()) >= 2
+        full = _is_full_name(mention.name)
         matches = [
             e
             for e in self.entities
@@ -119,7 +119,7 @@ class Registry:
                 e.surname.lower() == surname or mention.name.lower().endswith(" " + e.name.lower())
             )
             # two full names that differ are two people (Jane Smith is not John Smith)
-            and not (full and len(e.name.split()) >= 2 and not _same_person(e, mention.name))
+            and not (full and _is_full_name(e.name) and not _same_person(e, mention.name))
         ]
         if len(matches) <= 1:
             return matches[0] if matches else None
@@ -158,6 +158,13 @@ class Registry:
             ):
                 return entity
         return None
+
+
+def _is_full_name(name: str) -> bool:
+    """A first name and a surname; "De Blasio" opening a sentence is a surname with its
+    particle."""
+    words = name.split()
+    return len(words) >= 2 and words[0].lower() not in NAME_PARTICLES
 
 
 def _same_person(entity: Entity, name: str) -> bool:

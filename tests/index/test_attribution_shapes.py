@@ -346,3 +346,12 @@ def test_an_aside_after_the_name_is_not_a_title(aside: str) -> None:
     quote = next(q for q in quotes_of_text(text) if q.text.startswith("We are not"))
     assert quote.speaker == "Mark Olsen"
     assert quote.speaker_title is None
+
+
+def test_a_surname_with_its_particle_is_the_full_name_it_belongs_to() -> None:
+    text = (
+        "Van Hollen says the bridge will open.\n\n"
+        "Sen. Chris Van Hollen described the plan as “a good start.”\n\n"
+        "Van Hollen said the vote was close. “We counted twice,” he said."
+    )
+    assert {q.speaker for q in quotes_of_text(text)} == {"Chris Van Hollen"}
