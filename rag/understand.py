@@ -170,19 +170,12 @@ def _mention_role(doc: Any, start: int, end: int) -> int:
     return 1
 
 
-def asks_for_people(doc: Any) -> bool:
-    """A plural which-phrase as the subject of a verb of quoting or saying ("Which
-    lawmakers were quoted ...?", "Which Republicans criticized ...?"), or "Who was
-    quoted ...?", asks for a list of people. The which-word is read by position (the
-    small parser often hangs it elsewhere)."""
+def _which_speaker(doc: Any, determiners: set[str]) -> Any:
+    """The noun of a which-phrase ("Which Democratic lawmakers", "Which Florida activist")
+    that is the subject of a verb of quoting or saying, if any. The which-word is read by
+    position: the small parser often hangs it elsewhere."""
     for t in doc:
-        if (
-            t.lower_ == "who"
-            and t.dep_ in {"nsubj", "nsubjpass"}
-            and t.head.lemma_ in _QUOTING_LEMMAS
-        ):
-            return True
-        if t.lower_ not in {"which", "what"} or t.tag_ not in {"WDT", "WP"}:
+        if t.lower_ not in determiners or t.tag_ not in {"WDT", "WP"}:
             continue
         at = t.i + 1
         while at < len(doc) and doc[at].dep_ in {"amod", "compound", "nmod"}:
@@ -190,12 +183,38 @@ def asks_for_people(doc: Any) -> bool:
         noun = doc[at] if at < len(doc) else None
         if (
             noun is not None
-            and noun.tag_ in {"NNS", "NNPS"}
             and noun.dep_ in {"nsubj", "nsubjpass"}
             and noun.head.lemma_.lower() in _QUOTING_LEMMAS | _SAYING_LEMMAS
         ):
-            return True
-    return False
+            return noun
+    return None
+
+
+def asks_for_people(doc: Any) -> bool:
+    """A plural which-phrase as the subject of a verb of quoting or saying ("Which
+    lawmakers were quoted ...?", "Which Republicans criticized ...?"), or "Who was quoted
+    ...?", asks for a list of people."""
+    if any(
+        t.lower_ == "who" and t.dep_ in {"nsubj", "nsubjpass"} and t.head.lemma_ in _QUOTING_LEMMAS
+        for t in doc
+    ):
+        return True
+    noun = _which_speaker(doc, {"which", "what"})
+    return noun is not None and noun.tag_ in {"NNS", "NNPS"}
+
+
+def who_said_target(doc: Any) -> str:
+    """The words asked about when one person is asked for by a which-phrase subject of a
+    verb of saying ("Which Florida activist claimed the campaign was panicking?" -> "the
+    campaign was panicking"); "" for any other question."""
+    noun = _which_speaker(doc, {"which"})
+    if noun is None or noun.tag_ not in {"NN", "NNP"}:
+        return ""
+    verb = noun.head
+    rest = [t for t in doc[verb.i + 1 :] if not t.is_punct or t.text in {"'", "’", "-"}]
+    while rest and rest[0].lower_ in {"that", "to"}:
+        rest = rest[1:]
+    return " ".join(t.text for t in rest)
 
 
 def _directory_person(
@@ -271,10 +290,16 @@ def analyse(
     offset = len(text) - len(core(text)) if text.endswith(core(text)) else 0
     form_question = understand(text, speakers, common)  # kind by the question's form
     kind: Kind = form_question.intent
+    target = form_question.target
     if kind not in {"author", "identity"} and asks_for_people(doc):
         kind = "people"
+    elif kind not in {"author", "identity", "who_said", "people"}:
+        target = who_said_target(doc)
+        kind = "who_said" if target else kind
     # the person may be in the lead-in ("According to police chief Kerr Putney, what ...")
     found = _directory_person(text, nlp(text) if offset else doc, speakers, common)
+    if kind == "who_said":
+        found = None  # a name in "Who said ... about Clinton?" is not whose words are asked for
     person, named = found if found is not None else (None, "")
     unknown = "" if person is not None or kind == "who_said" else _unknown_person(doc, speakers)
     if kind in {"speaker", "identity"} and person is None:
@@ -317,7 +342,7 @@ def analyse(
             )
         ),
         entities=entities,
-        target=form_question.target,
+        target=target,
         topic=_topic(doc, skip),
         quoted=tuple(m.strip() for m in _QUOTED.findall(text) if len(m.split()) >= 2),
         wording=asks_wording(text),

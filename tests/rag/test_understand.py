@@ -58,6 +58,15 @@ def test_a_plural_which_phrase_about_things_is_not_a_list_of_people(question: st
     assert analyse(question, SPEAKERS).kind != "people"
 
 
+def test_a_which_phrase_saying_something_asks_who_said_it_not_about_the_person_named() -> None:
+    a = analyse(
+        "Which Florida activist claimed the Clinton campaign was panicking about turnout?",
+        SPEAKERS,
+    )
+    assert a.kind == "who_said" and a.person is None
+    assert a.target == "the Clinton campaign was panicking about turnout"
+
+
 def test_full_name_before_surname() -> None:
     a = analyse("What did Bill Clinton say about the economy?", SPEAKERS)
     assert a.person is not None and a.person.name == "Bill Clinton"
