@@ -365,6 +365,7 @@ class _Extractor:
             elif paragraph.kind == "title":
                 self._headline(paragraph)
         self._drop_unnamed_speakers()
+        self._complete_surnames()
         quotes = [self._quote(f) for f in self.found]
         quotes.extend(self._pull_quotes(quotes))
         counts = Counter(q.speaker for q in quotes if q.speaker and q.repeats is None)
@@ -592,6 +593,52 @@ class _Extractor:
         for f in self.found:
             if f.entity is not None and f.entity.name not in keep:
                 f.entity, f.cue = None, None
+
+    def _complete_surnames(self) -> None:
+        """A person known only by a surname ("“...,” Huerta said") takes the full name the
+        article gives them where the parser saw no subject ("Standing alongside activist
+        Dolores Huerta, ..."): the one person of the article's PERSON entities with given
+        names and that surname. Two people ("Bill Clinton", "Hillary Clinton"), or a full
+        name another speaker of the article has, leave the surname as it is."""
+        speaking = {id(f.entity) for f in self.found if f.entity is not None}
+        names = {e.name for e in self.registry.entities}
+        for entity in self.registry.entities:
+            if (
+                id(entity) not in speaking
+                or not entity.is_person
+                or entity.anonymous
+                or " " in entity.name
+            ):
+                continue
+            full = self._full_names(entity.name)
+            people = {(name.split()[0], name.split()[-1]) for name in full}
+            if len(people) != 1:
+                continue
+            # "Donald J. Trump" and "Donald Trump" are one person: the form used most
+            name = max(sorted(full, key=len), key=full.__getitem__)
+            if name in names:
+                continue
+            entity.aliases.add(entity.name)
+            entity.name = name
+            names.add(name)
+
+    def _full_names(self, surname: str) -> Counter[str]:
+        """The full names (given names and ``surname``) of the article's PERSON entities,
+        with how often each is written."""
+        found: Counter[str] = Counter()
+        for paragraph in self.paragraphs:
+            if paragraph.kind != "body" or surname not in paragraph.text:
+                continue
+            for ent in self._parse(paragraph).ents:  # type: ignore[attr-defined]
+                mention = parse_mention(ent.text) if ent.label_ == "PERSON" else None
+                if (
+                    mention is not None
+                    and mention.kind == "person"
+                    and len(mention.name.split()) > 1
+                    and mention.surname == surname
+                ):
+                    found[mention.name] += 1
+        return found
 
     def _introduced(self, paragraph: Paragraph) -> Attribution | None:
         """A quote opening a paragraph after one that ends in a colon ("Cruz continued:")."""

@@ -355,3 +355,23 @@ def test_a_surname_with_its_particle_is_the_full_name_it_belongs_to() -> None:
         "Van Hollen said the vote was close. “We counted twice,” he said."
     )
     assert {q.speaker for q in quotes_of_text(text)} == {"Chris Van Hollen"}
+
+
+def test_a_surname_speaker_takes_the_full_name_the_article_gives_as_an_object() -> None:
+    text = (
+        "Standing alongside labor leader and activist Dolores Okafor, who founded the growers "
+        "union, Mayor Tim Ash accused the state of neglect.\n\n"
+        "Okafor praised the governor’s plan.\n\n"
+        "“What the valley needs is water it can count on,” Okafor said."
+    )
+    quote = next(q for q in quotes_of_text(text) if q.text.startswith("What the valley"))
+    assert quote.speaker == "Dolores Okafor"
+
+
+def test_a_surname_two_people_of_the_article_share_stays_a_surname() -> None:
+    text = (
+        "Governor Ruth Mbeki met Dolores Okafor and her brother Samuel Okafor on Monday.\n\n"
+        "“What the valley needs is water it can count on,” Okafor said."
+    )
+    quote = next(q for q in quotes_of_text(text) if q.text.startswith("What the valley"))
+    assert quote.speaker == "Okafor"
