@@ -43,6 +43,12 @@ _CREDIT_WORDS = re.compile(
     re.I,
 )
 _MD_HEADING = re.compile(r"^#{1,6}\s+\S")
+# a lede's dateline: "WASHINGTON (AP) —", "PASADENA, Calif., Jan. 1 (UPI) —"
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z .,'’-]+(?:\([^)]*\))?\s*(?:[A-Z][a-z]{2}\.? \d+ )?(?:\([A-Z]+\))?\s*[—–-]"
+)
+_NAMED_LEAD = re.compile(r"^[^:]{2,40}:\s")  # "Graham: Trump’s ...", "Clinton camp: ..."
+HEADLINE_CAPITALS = 0.75  # share of words of 4+ letters capitalised in a Title Case headline
 _SENTENCE_END = re.compile(r"[.!?:…]['\"’”)\]]*$|['\"’”]$")
 HARD_WRAP_MAX_LINE = 100  # lines longer than this are not hard-wrapped text
 
@@ -112,7 +118,29 @@ def _kind(block: str, blocks: list[str], index: int, title_seen: bool) -> Paragr
         return "pull_quote"
     if _is_heading_like(block):
         return "title" if index == 0 and not title_seen else "heading"
+    if index == 0 and len(blocks) >= 3 and is_stopped_headline(block):
+        return "title"
     return "body"
+
+
+def is_stopped_headline(block: str) -> bool:
+    """A first line that is a headline though it ends with a full stop, as the headlines
+    of news corpora and of copied pages often do: one line of 3-22 words, not a lede with a
+    dateline, in Title Case ("Retired General Reveals ‘Demoralizing’ Experience Of Serving
+    Under Obama.") or a name and a colon before the words ("Clinton camp: Trump’s ...").
+    Of PolNeAR's first lines (all headlines ending in a full stop) it finds 376 of 840 in
+    train and 50 of 84 in dev; of their ledes, read as if they opened the text, it takes 7
+    of 840 and 0 of 84 for headlines."""
+    words = block.split()
+    if "\n" in block or not 3 <= len(words) <= 22 or block[0] in "“\"‘'":
+        return False
+    if _DATELINE.match(block) or block.rstrip()[-1] in ":;,":
+        return False
+    if _NAMED_LEAD.match(block):
+        return True
+    long_words = [w for w in re.findall(r"[A-Za-z’']+", block) if len(w) >= 4]
+    capitals = sum(w[0].isupper() for w in long_words)
+    return bool(long_words) and capitals >= HEADLINE_CAPITALS * len(long_words)
 
 
 def is_boilerplate(block: str) -> bool:

@@ -375,3 +375,15 @@ def test_a_surname_two_people_of_the_article_share_stays_a_surname() -> None:
     )
     quote = next(q for q in quotes_of_text(text) if q.text.startswith("What the valley"))
     assert quote.speaker == "Okafor"
+
+
+def test_a_title_case_headline_with_a_full_stop_names_no_speaker() -> None:
+    # read as body text, the headline's "Retired General" was a titled person, and its
+    # quoted word a quote of theirs
+    text = (
+        "Retired General Recalls ‘Bruising’ Years Serving Under Obama.\n\n"
+        "Retired Air Force Gen. Michael Turner is speaking out about the president.\n\n"
+        "In an interview with a radio host, Turner made his doubts plain.\n\n"
+        "“Budget cuts tied our hands at every turn,” he said."
+    )
+    assert [q.speaker for q in quotes_of_text(text)] == ["Michael Turner"]

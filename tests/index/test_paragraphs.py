@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from index.paragraphs import build_paragraphs, is_caption
+from index.paragraphs import build_paragraphs, is_caption, is_stopped_headline
 from index.reader import read_source
 
 ARTICLES = sorted((Path(__file__).parents[1] / "data" / "articles").glob("*.txt"))
@@ -110,6 +110,33 @@ def test_second_markdown_h1_is_a_heading() -> None:
 def test_plain_title_and_heading() -> None:
     text = "Plain Title Here\n\nSome body text that goes on.\n\nA Short Heading\n\nMore text."
     assert [p.kind for p in build_paragraphs(text)] == ["title", "body", "heading", "body"]
+
+
+@pytest.mark.parametrize(
+    ("first", "expected"),
+    [
+        ("Retired General Reveals ‘Demoralizing’ Experience Of Serving Under Obama.", True),
+        ("Graham: Trump’s ‘Hateful Rhetoric’ Destroying GOP’s Chance.", True),
+        ("Clinton camp: Trump’s Islamaphobia threatens national security.", True),
+        # ledes: a sentence with names in it, a dateline, a quote, a colon introduction
+        ("Senator Jane Smith said on Monday that the new bridge would open in May.", False),
+        ("WASHINGTON (AP) — Bernie Sanders Has Scored A Big Win Abroad.", False),
+        ("“We Will Win This,” The Mayor Told Reporters On Monday.", False),
+        ("Here Is What The Senators Said On Tuesday:", False),
+    ],
+)
+def test_a_first_line_ending_in_a_full_stop_is_the_title_when_it_reads_as_one(
+    first: str, expected: bool
+) -> None:
+    assert is_stopped_headline(first) is expected
+    text = f"{first}\n\nThe committee met on Monday to vote.\n\nIt adjourned at noon."
+    kinds = [p.kind for p in build_paragraphs(text)]
+    assert kinds == ["title" if expected else "body", "body", "body"]
+
+
+def test_a_headline_alone_above_one_paragraph_stays_body() -> None:
+    text = "Mayor Opens The New Bridge.\n\nThe bridge opened on Monday."
+    assert [p.kind for p in build_paragraphs(text)] == ["body", "body"]
 
 
 @pytest.mark.parametrize(
