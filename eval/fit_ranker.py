@@ -38,6 +38,7 @@ BUNDLED_SETS = ("eval/questions.jsonl", *(f"eval/heldout{n}.jsonl" for n in ("",
 REGULARISATION = 1.0  # scikit-learn's C: inverse strength of the L2 penalty
 FOLDS = 5  # the answer-or-abstain model learns from held-out ranker probabilities
 TOLERANCE = 1e-3  # --check: refitted coefficients may differ by this much (float noise)
+MIN_KIND_EXAMPLES = 60  # answerable questions of a kind needed to fit its own floor
 
 
 @dataclass(frozen=True)
@@ -243,6 +244,18 @@ def _best_floor(examples: list[Example], probabilities: list[np.ndarray]) -> flo
     return round(chosen, 2)
 
 
+def _floors_by_kind(examples: list[Example], probabilities: list[np.ndarray]) -> dict[str, float]:
+    """``_best_floor`` fitted on each kind of question with enough answerable examples
+    (a who-said question wants its one best statement, a fact its two); other kinds use
+    the floor fitted on all."""
+    floors = {}
+    for kind in sorted({ex.kind for ex in examples}):
+        pairs = [(ex, p) for ex, p in zip(examples, probabilities, strict=True) if ex.kind == kind]
+        if sum(ex.question.answerable for ex, _ in pairs) >= MIN_KIND_EXAMPLES:
+            floors[kind] = _best_floor([ex for ex, _ in pairs], [p for _, p in pairs])
+    return floors
+
+
 def fit(examples: list[Example]) -> dict[str, Any]:
     rows = np.vstack([ex.rows for ex in examples])
     labels = np.concatenate([ex.labels for ex in examples])
@@ -262,6 +275,7 @@ def fit(examples: list[Example]) -> dict[str, Any]:
         "threshold": _best_threshold(examples, held_out, confidence),
         "list_threshold": _best_list_threshold(examples, held_out),
         "floor": _best_floor(examples, held_out),
+        "floors": _floors_by_kind(examples, held_out),
         "fitted_on": {
             "sets": [*BUNDLED_SETS, *NEWS_SETS],
             "questions": len(examples),
@@ -285,6 +299,11 @@ def _differences(saved: dict[str, Any], fitted: dict[str, Any]) -> list[str]:
     for field in ("threshold", "list_threshold", "floor"):
         if abs(float(saved[field]) - float(fitted[field])) > 0.011:
             problems.append(f"{field}: saved {saved[field]}, refitted {fitted[field]}")
+    saved_floors, fitted_floors = saved.get("floors", {}), fitted.get("floors", {})
+    if saved_floors.keys() != fitted_floors.keys() or any(
+        abs(saved_floors[k] - fitted_floors[k]) > 0.011 for k in saved_floors
+    ):
+        problems.append(f"floors: saved {saved_floors}, refitted {fitted_floors}")
     return problems
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -110,9 +111,14 @@ class Model:
     threshold: float  # answer when ``answerable`` reaches this
     list_threshold: float  # a person is listed when their best quote's probability reaches this
     floor: float  # further statements need this share of the best one's probability
+    floors: Mapping[str, float] = field(default_factory=dict)  # the floor fitted per kind
 
     def probabilities(self, rows: np.ndarray) -> np.ndarray:
         return self.ranker.probabilities(rows)
+
+    def floor_for(self, kind: str) -> float:
+        """The floor fitted for questions of ``kind``, else the one fitted on all."""
+        return self.floors.get(kind, self.floor)
 
 
 @lru_cache(maxsize=4)
@@ -141,6 +147,7 @@ def load_model(path: Path = WEIGHTS) -> Model:
         float(data["threshold"]),
         float(data["list_threshold"]),
         float(data["floor"]),
+        {str(k): float(v) for k, v in data.get("floors", {}).items()},
     )
 
 

@@ -252,7 +252,7 @@ def compose(ranked: Ranked, composer: Composer, limit: int) -> Answer:
     # only a question about the person's words puts their quotes first; in a question of
     # fact about them ("What share of the vote did X win?") the person is the topic
     speaker_first = person_asked.name if person_asked is not None else None
-    chosen = _chosen(ranked, cap, speaker_first, composer.model.floor)
+    chosen = _chosen(ranked, cap, speaker_first, composer.model.floor_for(kind))
     if person_asked is not None and not any(_about(c, person_asked) for c in chosen):
         return abstain(question, off_topic, kind, confidence)
     return _answer(ranked, composer, chosen, person, confidence)

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from eval.dataset import EvalQuestion
-from eval.fit_ranker import Example, _best_floor, _best_threshold, answers, fit
+from eval.fit_ranker import (
+    MIN_KIND_EXAMPLES,
+    Example,
+    _best_floor,
+    _best_threshold,
+    _floors_by_kind,
+    answers,
+    fit,
+)
 from index.types import Fact
 from rag.candidates import Candidate
 from rag.features import FEATURES
+from rag.rank import load_model
 
 
 def _question(answerable: bool = True, phrases: tuple[str, ...] = ("fifty tanks",)) -> EvalQuestion:
@@ -60,6 +71,32 @@ def test_on_a_flat_top_the_threshold_that_abstains_more_is_chosen() -> None:
 def test_floor_keeps_a_second_statement_only_when_it_helps() -> None:
     examples = [_example(True, [1, 0], [0.9, 0.1])]
     assert _best_floor(examples, [np.array([0.9, 0.5])]) > 0.5  # the second answers nothing
+
+
+def test_each_kind_with_enough_questions_gets_its_own_floor() -> None:
+    # who-said answers: the second statement never holds a phrase; facts: the phrases are
+    # split over two statements; lists: too few questions for a floor of their own
+    n = MIN_KIND_EXAMPLES
+    one = replace(_example(True, [1, 0], [0.9, 0.1]), kind="who_said")
+    split = _example(True, [1, 1], [0.9, 0.3])
+    split = replace(
+        split,
+        question=_question(phrases=("fifty tanks", "north")),
+        phrases=(frozenset({0}), frozenset({1})),
+    )
+    few = replace(one, kind="people")
+    examples = [one] * n + [split] * n + [few] * (n - 1)
+    probabilities = [np.array([0.9, 0.5])] * n + [np.array([0.9, 0.3])] * (2 * n - 1)
+    floors = _floors_by_kind(examples, probabilities)
+    assert set(floors) == {"who_said", "fact"}
+    assert floors["who_said"] > 0.5 >= 0.3 / 0.9 >= floors["fact"]
+
+
+def test_the_model_falls_back_to_the_floor_fitted_on_all() -> None:
+    model = load_model()
+    assert model.floor_for("a kind never fitted") == model.floor
+    for kind, floor in model.floors.items():
+        assert model.floor_for(kind) == floor
 
 
 def test_fit_learns_that_the_feature_that_tracks_labels_counts() -> None:
