@@ -543,13 +543,23 @@ class _Extractor:
         return min(s_end, limit)
 
     def _headline(self, paragraph: Paragraph) -> None:
-        """A headline that gives a quote to a name before a colon ("Reid: ‘Never ...’")."""
+        """A headline's quotes: given to a name before a colon ("Reid: ‘Never ...’"), else
+        read as a sentence's ("Hillary Clinton Speaks ‘Directly To White People’"), but
+        the people it names are not the ones the first paragraph's pronouns refer to."""
         spans = [s for s in find_spans(paragraph.text) if s.inner_end > s.inner_start]
         attribution = attribute_named_lead(paragraph.text[: spans[0].open_at]) if spans else None
-        if attribution is None:
+        if attribution is not None:
+            entity = self._resolve(attribution)
+            self.found.append(_Found(spans[0], paragraph, entity, attribution.cue, "direct"))
             return
-        entity = self._resolve(attribution)
-        self.found.append(_Found(spans[0], paragraph, entity, attribution.cue, "direct"))
+        if not spans:
+            return
+        recency, chain, previous = self.registry.recency(), self.chain, self._previous
+        facts = len(self.facts)
+        self._paragraph(paragraph)
+        self.registry.restore(recency)
+        self.chain, self.chain_open, self._previous = chain, False, previous
+        del self.facts[facts:]  # a headline is no statement of fact
 
     def _drop_unnamed_speakers(self) -> None:
         """Only people and organisations speak. A speaker stays when the entity recogniser

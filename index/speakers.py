@@ -85,6 +85,13 @@ class Registry:
             self._recent.remove(entity)
         self._recent.append(entity)
 
+    def recency(self) -> tuple[Entity, ...]:
+        """Who was named or spoke last, oldest first (``restore`` puts it back)."""
+        return tuple(self._recent)
+
+    def restore(self, recency: tuple[Entity, ...]) -> None:
+        self._recent = list(recency)
+
     def mentioned(self, entity: Entity) -> None:
         """Record that ``entity`` was just named as a sentence subject."""
         if entity in self._recent:
