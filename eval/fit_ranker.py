@@ -329,7 +329,7 @@ def main(argv: list[str] | None = None) -> int:
         problems = _differences(saved, fitted)
         for p in problems:
             print(f"fit-ranker check: {p}", file=sys.stderr)
-        print("fit-ranker check: " + ("FAILED" if problems else "refit reproduces rag/ranker.json"))
+        print(f"fit-ranker check: {'FAILED' if problems else 'refit reproduces'} {args.out}")
         return 1 if problems else 0
     args.out.write_text(json.dumps(fitted, indent=1) + "\n", encoding="utf-8")
     info = fitted["fitted_on"]

@@ -30,7 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from eval import gate
-from rag.rank import WEIGHTS_OVERRIDE, fitted_weights
+from index.errors import QuotebotError
+from rag.rank import WEIGHTS_OVERRIDE, weights_for
 
 RECALLS = (0.5, 0.6, 0.7)
 THRESHOLDS = Path(__file__).with_name("operating_thresholds.json")
@@ -81,8 +82,16 @@ def outcomes_of(results: dict[str, Any]) -> list[Outcome]:
 
 
 def zero_weights(out: Path, embedder: str = "sentence-transformers") -> None:
-    """A copy of the fitted weights that answers every question (threshold 0)."""
-    data = json.loads(fitted_weights(embedder).read_text(encoding="utf-8"))
+    """A copy of the weights the answer path uses (``weights_for``: the fitted ones, or
+    those ``QUOTEBOT_RANKER_WEIGHTS`` names) that answers every question (threshold 0)."""
+    source = weights_for(embedder)
+    try:
+        data = json.loads(source.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise QuotebotError(
+            f"the ranker's weights could not be read from {source} ({exc}): run "
+            "`make fit-ranker`, or set QUOTEBOT_RANKER_WEIGHTS to a weights file."
+        ) from None
     data["threshold"] = 0.0
     out.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
 
@@ -123,11 +132,15 @@ def check(figures: dict[str, Any], section: str, path: Path = THRESHOLDS) -> lis
     """Failures of the pooled scores against ``section`` of ``path``: "bundled" for sets
     about the bundled article, "news" for news sets (set for the runs ``make eval`` and
     ``make eval-news`` do; other runs report with --no-gate)."""
+    if any(score is None for score in figures["pooled"].values()):
+        return ["not measurable at matched abstention recall: no unanswerable questions"]
     failures = gate.check({"pooled": figures["pooled"]}, path, section)
     return [f"at matched abstention recall: {f}" for f in failures]
 
 
-def markdown(figures: dict[str, Any], failures: list[str]) -> str:
+def markdown(figures: dict[str, Any], failures: list[str], section: str | None) -> str:
+    """The scores of each set and of all questions, and the gate (``section`` None: not
+    gated, the run mixing the bundled article's sets with news sets)."""
     head = "| set | " + " | ".join(f"recall >= {r}" for r in RECALLS) + " |"
     lines = [
         "# Answers at matched abstention recall",
@@ -141,7 +154,9 @@ def markdown(figures: dict[str, Any], failures: list[str]) -> str:
         lines.append(f"| {name} | {cells} |")
     lines += ["", f"Right answers plus right refusals over {figures['questions']} questions."]
     lines += ["", "## Gate", "", *(f"- FAIL {f}" for f in failures)]
-    if not failures:
+    if section is None:
+        lines.append("- not gated: bundled and news sets together (run them apart to gate them)")
+    elif not failures:
         lines.append("- all gated figures meet their thresholds")
     return "\n".join(lines)
 

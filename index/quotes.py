@@ -554,11 +554,11 @@ class _Extractor:
             return
         if not spans:
             return
-        recency, chain, previous = self.registry.recency(), self.chain, self._previous
-        facts = len(self.facts)
+        recency, previous = self.registry.recency(), self._previous
+        chain, chain_open, facts = self.chain, self.chain_open, len(self.facts)
         self._paragraph(paragraph)
         self.registry.restore(recency)
-        self.chain, self.chain_open, self._previous = chain, False, previous
+        self.chain, self.chain_open, self._previous = chain, chain_open, previous
         del self.facts[facts:]  # a headline is no statement of fact
 
     def _drop_unnamed_speakers(self) -> None:

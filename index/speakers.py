@@ -116,7 +116,6 @@ class Registry:
         if mention.kind != "person":
             return None
         surname = mention.surname.lower()
-        full = _is_full_name(mention.name)
         matches = [
             e
             for e in self.entities
@@ -126,7 +125,11 @@ class Registry:
                 e.surname.lower() == surname or mention.name.lower().endswith(" " + e.name.lower())
             )
             # two full names that differ are two people (Jane Smith is not John Smith)
-            and not (full and _is_full_name(e.name) and not _same_person(e, mention.name))
+            and not (
+                _is_full_name(mention.name, e.name)
+                and _is_full_name(e.name, mention.name)
+                and not _same_person(e, mention.name)
+            )
         ]
         if len(matches) <= 1:
             return matches[0] if matches else None
@@ -167,11 +170,14 @@ class Registry:
         return None
 
 
-def _is_full_name(name: str) -> bool:
-    """A first name and a surname; "De Blasio" opening a sentence is a surname with its
-    particle."""
+def _is_full_name(name: str, other: str) -> bool:
+    """A first name and a surname, beside ``other`` name: two words opening with a particle
+    are a surname with its particle when ``other`` ends with them ("De Blasio" beside "Bill
+    de Blasio"), else a full name ("Al Gore" beside "Tipper Gore")."""
     words = name.split()
-    return len(words) >= 2 and words[0].lower() not in NAME_PARTICLES
+    if len(words) < 2:
+        return False
+    return words[0].lower() not in NAME_PARTICLES or not other.lower().endswith(" " + name.lower())
 
 
 def _same_person(entity: Entity, name: str) -> bool:

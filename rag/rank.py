@@ -147,7 +147,7 @@ def load_model(path: Path = WEIGHTS) -> Model:
         float(data["threshold"]),
         float(data["list_threshold"]),
         float(data["floor"]),
-        {str(k): float(v) for k, v in data.get("floors", {}).items()},
+        {str(k): float(v) for k, v in (data.get("floors") or {}).items()},
     )
 
 

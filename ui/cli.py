@@ -367,7 +367,7 @@ def _eval_operating(args: argparse.Namespace) -> int:
     section = "news" if all(news) else "bundled" if not any(news) else None
     failures = operating.check(figures, section) if section else []
     (args.out / "operating.json").write_text(json.dumps(figures, indent=1) + "\n", "utf-8")
-    markdown = operating.markdown(figures, failures)
+    markdown = operating.markdown(figures, failures, section)
     (args.out / "operating.md").write_text(markdown + "\n", encoding="utf-8")
     written = f"written in {args.out}/: operating.json, operating.md, {', '.join(outcome.written)}"
     return _report(args, figures, markdown, written, failures, "quality gate")

@@ -18,6 +18,7 @@ from eval.operating import (
     scores,
     zero_weights,
 )
+from index.errors import QuotebotError
 from rag.rank import WEIGHTS_OVERRIDE, load_model, weights_for
 
 NEWS = Path(__file__).resolve().parent.parent / "data" / "news"
@@ -71,9 +72,33 @@ def test_the_gate_reads_pooled_scores_per_section(tmp_path: Path) -> None:
     assert figures["pooled"]["recall_50"] == pytest.approx(4 / 6)
     failures = check(figures, "news", thresholds)
     assert len(failures) == 1 and "recall_50" in failures[0] and "0.7" in failures[0]
-    assert "FAIL" in markdown(figures, failures)
+    assert "FAIL" in markdown(figures, failures, "news")
+    assert "not gated" in markdown(figures, [], None)
     figures["pooled"]["recall_50"] = 0.75
     assert check(figures, "news", thresholds) == []
+
+
+def test_sets_without_unanswerable_questions_are_not_measurable() -> None:
+    answerable = [o for o in OUTCOMES if o.answerable]
+    figures = {"sets": {}, "pooled": scores(answerable), "questions": len(answerable)}
+    assert check(figures, "news") == [
+        "not measurable at matched abstention recall: no unanswerable questions"
+    ]
+
+
+def test_zero_weights_copy_the_weights_the_answer_path_uses(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    candidate = tmp_path / "candidate.json"
+    zero_weights(candidate)
+    data = json.loads(candidate.read_text())
+    data["floor"] = 0.42  # a candidate's weights, told apart by one value
+    candidate.write_text(json.dumps(data))
+    monkeypatch.setenv(WEIGHTS_OVERRIDE, str(candidate))
+    zero_weights(tmp_path / "zero.json")
+    copied = json.loads((tmp_path / "zero.json").read_text())
+    assert copied["floor"] == 0.42 and copied["threshold"] == 0.0
+    monkeypatch.setenv(WEIGHTS_OVERRIDE, str(tmp_path / "absent.json"))
+    with pytest.raises(QuotebotError, match="QUOTEBOT_RANKER_WEIGHTS"):
+        zero_weights(tmp_path / "zero.json")
 
 
 def test_the_checked_in_thresholds_name_figures_the_scores_have() -> None:

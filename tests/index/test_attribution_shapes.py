@@ -389,3 +389,14 @@ def test_a_headline_ending_in_a_full_stop_lends_no_speaker_to_the_body() -> None
     quotes = {q.paragraph: q for q in quotes_of_text(text)}
     assert set(quotes) == {1, 3}
     assert quotes[3].speaker is None
+
+
+def test_a_first_name_that_is_also_a_particle_names_another_person() -> None:
+    # "Al" and "Van" open surnames too ("Van Hollen"), but "Al Gore" is not Tipper Gore
+    text = (
+        "Tipper Gore spoke first at the library.\n\n"
+        "“Reading changed my life,” Tipper Gore said.\n\n"
+        "“We need more libraries,” Al Gore said."
+    )
+    speakers = {q.text[:7]: q.speaker for q in quotes_of_text(text)}
+    assert speakers == {"Reading": "Tipper Gore", "We need": "Al Gore"}

@@ -123,6 +123,7 @@ def test_plain_title_and_heading() -> None:
         ("WASHINGTON (AP) — Bernie Sanders Has Scored A Big Win Abroad.", False),
         ("“We Will Win This,” The Mayor Told Reporters On Monday.", False),
         ("Here Is What The Senators Said On Tuesday:", False),
+        ("Mayor Jane Smith said on Monday: “We will open the bridge in May.”", False),
     ],
 )
 def test_a_first_line_ending_in_a_full_stop_is_the_title_when_it_reads_as_one(
