@@ -27,6 +27,8 @@ from index.lexicon import (
 MentionKind = Literal["person", "group", "pronoun", "description", "anonymous"]
 
 _TOKEN = re.compile(r"[^\s]+")
+_TITLE_CASE_WORD = re.compile(r"^(?:[A-Z][\w’'-]*|[A-Z]\.(?:[A-Z]\.)+)$")  # "Air", "U.S."
+_FUNCTION_WORDS = {"the", "a", "an", "that", "this", "of", "and", "or", "for", "in", "to"}
 _DESCRIPTION = re.compile(
     rf"^(?:[Tt]he|[Tt]his|[Tt]hat)\s+(?:[a-z][\w-]*\s+){{0,3}}"
     rf"({ROLE_NOUNS}|{'|'.join(sorted(ORGANISATION_HEADS))})$"
@@ -99,6 +101,12 @@ def parse_mention(phrase: str) -> Mention | None:
     return _parse_named(text)
 
 
+def _long_title(words: list[str]) -> bool:
+    """Words that may open a title of five or six words ("Retired U.S. Air Force Gen."):
+    each capitalised, none a function word ("The Myth That The President" is a headline)."""
+    return all(_TITLE_CASE_WORD.match(w) and w.lower() not in _FUNCTION_WORDS for w in words)
+
+
 def _capitalised_run(text: str) -> bool:
     tokens = text.split()
     return (
@@ -128,7 +136,7 @@ def _parse_named(text: str) -> Mention | None:
             tokens[j].lower().strip(".") in TITLE_WORDS
             and 1 <= len(rest) <= 4
             and all(_is_name_token(t) for t in rest)
-            and j < 4
+            and (j < 4 or (j < 6 and _long_title(tokens[:j])))
         ):
             title_tokens += tokens[: j + 1]
             tokens = rest

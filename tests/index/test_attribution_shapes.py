@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from index.names import parse_mention
 from rag.extraction import quotes_of_text
 
 INTRO = "Jane Harlow, a lawyer in Denver, spoke first on Monday.\n\n"
@@ -379,11 +380,11 @@ def test_a_surname_two_people_of_the_article_share_stays_a_surname() -> None:
 
 def test_a_headline_ending_in_a_full_stop_lends_no_speaker_to_the_body() -> None:
     # read as body text, the headline's "Retired General" was the last person named, and
-    # took the pronoun quote of a general the first paragraph names in a form not parsed;
-    # the headline's own quote is still found
+    # took a pronoun quote whose speaker the body never names; the headline's own quote
+    # is still found
     text = (
         "Retired General Recalls ‘Bruising’ Years Serving Under Obama.\n\n"
-        "Retired U.S. Air Force Gen. Michael Turner is speaking out about the president.\n\n"
+        "Critics of the budget have been loud this year.\n\n"
         "“Budget cuts tied our hands at every turn,” he said."
     )
     quotes = {q.paragraph: q for q in quotes_of_text(text)}
@@ -400,3 +401,25 @@ def test_a_first_name_that_is_also_a_particle_names_another_person() -> None:
     )
     speakers = {q.text[:7]: q.speaker for q in quotes_of_text(text)}
     assert speakers == {"Reading": "Tipper Gore", "We need": "Al Gore"}
+
+
+@pytest.mark.parametrize(
+    ("phrase", "name"),
+    [
+        ("Retired U.S. Air Force Gen. Norman Ham", "Norman Ham"),
+        ("South Carolina Democratic Party Chairman Jaime Harrison", "Jaime Harrison"),
+        ("Hillary Clinton is using President Barack Obama", None),  # a clause, no title
+        ("The Myth That The President Can Save", None),  # a headline
+    ],
+)
+def test_a_title_of_five_capitalised_words_before_the_name(phrase: str, name: str | None) -> None:
+    mention = parse_mention(phrase)
+    assert (mention.name if mention else None) == name
+
+
+def test_a_pronoun_after_a_long_military_title_is_the_general() -> None:
+    text = (
+        "Retired U.S. Air Force Gen. Michael Turner is speaking out about the president.\n\n"
+        "“Budget cuts tied our hands at every turn,” he said."
+    )
+    assert [q.speaker for q in quotes_of_text(text)] == ["Michael Turner"]
