@@ -23,7 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -103,7 +103,7 @@ def scores(outcomes: Sequence[Outcome]) -> dict[str, float | None]:
 
 @contextmanager
 def answering_every_question(out: Path, embedder: str = "sentence-transformers") -> Iterator[Path]:
-    """Within the block the answer path loads a threshold-0 copy of the fitted weights
+    """Within the block the answer path loads a threshold-0 copy of the weights it uses
     (written to ``out``), so every question gets its best answer and its confidence."""
     zero_weights(out, embedder)
     before = os.environ.get(WEIGHTS_OVERRIDE)
@@ -120,12 +120,12 @@ def answering_every_question(out: Path, embedder: str = "sentence-transformers")
 def figures_of(results: dict[str, Any]) -> dict[str, Any]:
     """Operating scores of a threshold-0 results file: each set's and all sets' pooled."""
     per_set = results.get("sets", {})
-    figures: dict[str, Any] = {
+    pooled = outcomes_of(results)
+    return {
         "sets": {name: scores(outcomes_of(one)) for name, one in per_set.items()},
-        "pooled": scores(outcomes_of(results)),
-        "questions": len(outcomes_of(results)),
+        "pooled": scores(pooled),
+        "questions": len(pooled),
     }
-    return figures
 
 
 def check(figures: dict[str, Any], section: str, path: Path = THRESHOLDS) -> list[str]:
@@ -141,17 +141,9 @@ def check(figures: dict[str, Any], section: str, path: Path = THRESHOLDS) -> lis
 def markdown(figures: dict[str, Any], failures: list[str], section: str | None) -> str:
     """The scores of each set and of all questions, and the gate (``section`` None: not
     gated, the run mixing the bundled article's sets with news sets)."""
-    head = "| set | " + " | ".join(f"recall >= {r}" for r in RECALLS) + " |"
-    lines = [
-        "# Answers at matched abstention recall",
-        "",
-        head,
-        "| --- |" + " --- |" * len(RECALLS),
-    ]
+    lines = ["# Answers at matched abstention recall", "", *_table_head("set")]
     rows = [*figures["sets"].items(), ("all questions", figures["pooled"])]
-    for name, row in rows:
-        cells = " | ".join("-" if v is None else f"{v:.3f}" for v in row.values())
-        lines.append(f"| {name} | {cells} |")
+    lines += [_table_row(name, row.values()) for name, row in rows]
     lines += ["", f"Right answers plus right refusals over {figures['questions']} questions."]
     lines += ["", "## Gate", "", *(f"- FAIL {f}" for f in failures)]
     if section is None:
@@ -171,14 +163,22 @@ def main(argv: list[str] | None = None) -> int:
         zero_weights(args.zero_weights, args.embedder)
         print(f"wrote {args.zero_weights}: set QUOTEBOT_RANKER_WEIGHTS to it for the run")
     if args.results:
-        print("| results | questions | " + " | ".join(f"recall >= {r}" for r in RECALLS) + " |")
-        print("| --- | --- |" + " --- |" * len(RECALLS))
+        print("\n".join(_table_head("results | questions")))
     for path in args.results:
         outcomes = outcomes_of(json.loads(path.read_text(encoding="utf-8")))
-        scores = [score_at_recall(outcomes, r) for r in RECALLS]
-        cells = " | ".join("-" if s is None else f"{s:.3f}" for s in scores)
-        print(f"| {path} | {len(outcomes)} | {cells} |")
+        print(_table_row(f"{path} | {len(outcomes)}", scores(outcomes).values()))
     return 0
+
+
+def _table_head(first: str) -> list[str]:
+    columns = first.count("|") + 1
+    head = f"| {first} | " + " | ".join(f"recall >= {r}" for r in RECALLS) + " |"
+    return [head, "|" + " --- |" * (columns + len(RECALLS))]
+
+
+def _table_row(first: str, values: Iterable[float | None]) -> str:
+    cells = " | ".join("-" if v is None else f"{v:.3f}" for v in values)
+    return f"| {first} | {cells} |"
 
 
 if __name__ == "__main__":

@@ -547,12 +547,12 @@ class _Extractor:
         read as a sentence's ("Hillary Clinton Speaks ‘Directly To White People’"), but
         the people it names are not the ones the first paragraph's pronouns refer to."""
         spans = [s for s in find_spans(paragraph.text) if s.inner_end > s.inner_start]
-        attribution = attribute_named_lead(paragraph.text[: spans[0].open_at]) if spans else None
+        if not spans:
+            return
+        attribution = attribute_named_lead(paragraph.text[: spans[0].open_at])
         if attribution is not None:
             entity = self._resolve(attribution)
             self.found.append(_Found(spans[0], paragraph, entity, attribution.cue, "direct"))
-            return
-        if not spans:
             return
         recency, previous = self.registry.recency(), self._previous
         chain, chain_open, facts = self.chain, self.chain_open, len(self.facts)
