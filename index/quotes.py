@@ -98,7 +98,8 @@ def _first_sentence(text: str) -> str:
 
 # "Name: “...”", also after a round-up's lead-in ("Pollsters agree - Carl Bialik: “...”")
 _NAMED_LEAD = re.compile(r"^(?:[^:“”\"]{0,120}\s[-–—]\s)?(?P<name>[^:;“”\"‘’'!?—–]{2,80}):\s*$")
-_SIGNATURE = re.compile(r"^\s*[-–—]\s*(?P<name>[A-Z][^,.;:!?“”\"]{1,60}?)\s*(?:[.,]|$)")
+_SIGNATURE = re.compile(r"^\s*(?:[-–—―]|--)\s*(?P<name>[A-Z][^,.;:!?“”\"]{1,60}?)\s*(?:[.,]|$)")
+_SIGN_OFF = re.compile(r"^\s*(?:[-–—―]|--)\s*(?P<name>[A-Z][^,.;:!?“”\"]{1,60}?)\s*[.,]?\s*$")
 # Words that open a lead-in phrase before a sentence's subject ("As a summer associate at
 # ..., Loretta E. Lynch said"; "After the debate on Monday night, Sen. X told ...").
 _LEAD_OPENERS = frozenset(
@@ -665,13 +666,16 @@ class _Extractor:
 
     def _signed(self, paragraph: Paragraph, span: QuoteSpan) -> Attribution | None:
         """A quote paragraph signed on the next line, as round-ups and fact checks do
-        ("“...”" then "- Bernie Sanders." or "—President Obama, tweeting after ...")."""
-        if span.close_at is None or paragraph.text[span.close_at + 1 :].strip(" .,"):
+        ("“...”" then "- Bernie Sanders." or "—President Obama, tweeting after ..."), or
+        on the same line after the closing mark ("“...” ― Karen Bobadilla.")."""
+        if span.close_at is None:
             return None
-        following = next((p for p in self.paragraphs if p.number == paragraph.number + 1), None)
-        if following is None:
-            return None
-        match = _SIGNATURE.match(following.text)
+        rest = paragraph.text[span.close_at + 1 :]
+        if rest.strip(" .,"):
+            match = _SIGN_OFF.match(rest)
+        else:
+            following = next((p for p in self.paragraphs if p.number == paragraph.number + 1), None)
+            match = _SIGNATURE.match(following.text) if following is not None else None
         if match is None:
             return None
         mention = parse_mention(match.group("name"))

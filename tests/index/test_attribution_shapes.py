@@ -251,6 +251,18 @@ def test_a_quote_paragraph_signed_on_the_next_line() -> None:
     assert quote.speaker == "Oren Vaszary"
 
 
+@pytest.mark.parametrize("dash", ["―", "—", "-", "--"])
+def test_a_quote_paragraph_signed_after_its_closing_mark(dash: str) -> None:
+    text = (
+        "Readers sent us their reactions to the debate.\n\n"
+        f"“He never answered the question on taxes. Not once.” {dash} Marisol Quenby\n\n"
+        f"“I changed my mind twice tonight.”{dash} Tobias Wrenfield.\n\n"
+        "More reactions will follow."
+    )
+    speakers = {q.text[:12]: q.speaker for q in quotes_of_text(text)}
+    assert speakers == {"He never ans": "Marisol Quenby", "I changed my": "Tobias Wrenfield"}
+
+
 def test_a_colon_after_a_clause_inside_takes_the_main_subject() -> None:
     text = (
         "Hanna Oduya spoke on Monday.\n\n"
