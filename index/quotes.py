@@ -38,6 +38,7 @@ from index.parse_cues import (
     named_entities,
 )
 from index.sentences import is_abbreviation, sentence_spans
+from index.source_places import placed_source
 from index.speakers import Entity, Registry, to_speakers
 from index.types import Extraction, Fact, Paragraph, Quote, QuoteKind
 
@@ -397,6 +398,29 @@ class _Extractor:
             self.registry.spoke(entity, gender)
         return entity
 
+    def _resolve_placed(
+        self, paragraph: Paragraph, attribution: Attribution, near: int
+    ) -> Entity | None:
+        """``_resolve`` of a source that may be a place standing for the person it
+        qualifies ("said Sen. Tom Udall of New Mexico"): ``index.source_places``."""
+        given = attribution.mention
+        known = self.registry.find(given)
+        if (
+            known is not None
+            and known.is_person
+            and len(known.name.split()) > len(given.name.split())
+        ):
+            return self._resolve(attribution)  # a known surname the recogniser took for a place
+        mention = placed_source(self._parse(paragraph), given, near)
+        if mention is None:
+            return None
+        if mention is given:
+            return self._resolve(attribution)
+        entity = self._resolve(Attribution(mention, None, attribution.cue))
+        if entity is not None and mention.kind == "group" and entity.name == mention.name:
+            entity.is_person = False  # a country as the subject speaks as a body
+        return entity
+
     def _paragraph(self, paragraph: Paragraph) -> None:
         text = paragraph.text
         spans = [s for s in find_spans(text) if s.inner_end > s.inner_start]
@@ -454,7 +478,7 @@ class _Extractor:
             entity: Entity | None = None
             cue: str | None = None
             if attribution is not None:
-                entity = self._resolve(attribution)
+                entity = self._resolve_placed(paragraph, attribution, span.open_at)
                 cue = attribution.cue
             elif _cue_search(right.split(". ")[0]) and not self.chain_open:
                 entity = None  # a source is named after the quote, in a form not understood

@@ -263,6 +263,53 @@ def test_a_quote_paragraph_signed_after_its_closing_mark(dash: str) -> None:
     assert speakers == {"He never ans": "Marisol Quenby", "I changed my": "Tobias Wrenfield"}
 
 
+PLACED_SOURCES = [
+    # (source as written, expected speaker, expected title or None for any)
+    ("said Sen. Tom Udall of New Mexico, who backs the plan.", "Tom Udall", "Sen."),
+    ("said Virginia delegate Beau Correll, angered by the vote.", "Beau Correll", None),
+    ("said former Massachusetts congressman Barney Frank.", "Barney Frank", None),
+]
+
+
+@pytest.mark.parametrize(("source", "speaker", "title"), PLACED_SOURCES)
+def test_a_place_beside_the_source_is_not_the_speaker(
+    source: str, speaker: str, title: str | None
+) -> None:
+    text = f"“The committee is wasting everyone's time on this matter,” {source}"
+    (quote,) = quotes_of_text(text)
+    assert quote.speaker == speaker
+    if title is not None:
+        assert quote.speaker_title == title
+
+
+def test_a_state_in_a_party_tag_is_not_the_speaker() -> None:
+    text = (
+        "Tuesday at Baldwin Wallace University in Berea, OH, after winning Ohio in the "
+        "Republican presidential primary, Gov. Willard Pruett (R-OH), said, “I’m getting "
+        "ready to rent a covered wagon. We’re going to have the wind blow us over the Rocky "
+        "Mountains to California.”"
+    )
+    (quote,) = quotes_of_text(text)
+    assert quote.speaker in {None, "Willard Pruett"}  # never the state ("OH")
+
+
+def test_a_country_that_speaks_is_an_organisation_and_a_town_it_qualifies_no_one() -> None:
+    from index.pipeline import make_document
+    from index.quotes import extract
+
+    text = (
+        "Moscow rejected the claim on Monday.\n\n"
+        "“We have never interfered in the elections of another country,” Russia insisted.\n\n"
+        "Kasich is reassuring voters after a woman in Worcester, Massachusetts, told him "
+        "she worries he is “too nice to fend off his rivals and world leaders.”"
+    )
+    document = make_document(text, "t")
+    extraction = extract(document.doc_id, text, document.paragraphs)
+    speakers = {s.name: s.kind for s in extraction.speakers}
+    assert speakers.get("Russia") == "organisation"
+    assert "Massachusetts" not in speakers
+
+
 def test_a_colon_after_a_clause_inside_takes_the_main_subject() -> None:
     text = (
         "Hanna Oduya spoke on Monday.\n\n"
