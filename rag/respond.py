@@ -66,16 +66,21 @@ class Composer:
                 return Statement(lead, run.text, run)
             if not _is_fragment(self.corpus.documents[s.doc_id].text, s):
                 return Statement(lead, s.text, quote_citation(s), quoted=True)
-        return self._sentence(s, lead)
+        return self._sentence(s, lead, continued=not attributed)
 
-    def _sentence(self, quote: Quote, lead: str) -> Statement:
-        """A partial or indirect quote is shown in its sentence."""
+    def _sentence(self, quote: Quote, lead: str, continued: bool = False) -> Statement:
+        """A partial or indirect quote is shown in its sentence; ``continued``, with the
+        same speaker's quotes that run on from it (Teachers are “looking to see ...,” García
+        said. “That’s got to scare an educator.”)."""
         document = self.corpus.documents[quote.doc_id]
         paragraph = document.paragraph(quote.paragraph)
         start, end = sentence_around(
             paragraph.text, quote.start - paragraph.start, quote.end - paragraph.start
         )
         start, end = paragraph.start + start, paragraph.start + end
+        run = said_together(self.corpus, quote) if continued and quote.speaker else None
+        if run is not None and start <= run.start and run.end > end:
+            end = run.end
         text = document.text[start:end]
         shown = re.match(r"\*\*(.+?)\*\*", lead)
         if shown is not None and shown.group(1) in text:

@@ -128,3 +128,18 @@ def test_a_quoted_fragment_is_shown_in_the_sentence_that_goes_on_after_it(
     assert not answer.abstained
     assert "must lead the fight against the fires" in answer.text  # not “local volunteers” alone
     assert violations(bot, answer) == []
+
+
+def test_a_partial_quote_is_shown_with_the_quote_that_runs_on_from_it(tmp_path: Path) -> None:
+    bot = _bot(
+        tmp_path,
+        "Teachers weigh the race\n\n"
+        "The union endorsed a candidate early this year.\n\n"
+        "Teachers are “looking to see who is on the other side of the ticket,” union president "
+        "Lena Ortiz said. “That’s got to scare an educator.”\n\n"
+        "The union has two million members.\n",
+    )
+    answer = bot.ask("What did Lena Ortiz say about teachers and the other side of the ticket?")
+    assert not answer.abstained
+    assert "That’s got to scare an educator." in answer.text  # not only the partial's sentence
+    assert violations(bot, answer) == []
