@@ -399,27 +399,30 @@ class _Extractor:
         return entity
 
     def _resolve_placed(
-        self, paragraph: Paragraph, attribution: Attribution, near: int
+        self, paragraph: Paragraph, attribution: Attribution, near: int, spans: list[QuoteSpan]
     ) -> Entity | None:
         """``_resolve`` of a source that may be a place standing for the person it
-        qualifies ("said Sen. Tom Udall of New Mexico"): ``index.source_places``."""
+        qualifies ("said Sen. Tom Udall of New Mexico"): ``index.source_places``. A source
+        with an appositive ("Jordan, a nurse from Ohio") or a known person's surname the
+        recogniser took for a place stays as it is."""
         given = attribution.mention
         known = self.registry.find(given)
-        if (
+        if attribution.appositive or (
             known is not None
             and known.is_person
             and len(known.name.split()) > len(given.name.split())
         ):
-            return self._resolve(attribution)  # a known surname the recogniser took for a place
-        mention = placed_source(self._parse(paragraph), given, near)
+            return self._resolve(attribution)
+        quoted = [
+            (s.open_at, s.close_at if s.close_at is not None else len(paragraph.text))
+            for s in spans
+        ]
+        mention = placed_source(self._parse(paragraph), given, near, quoted)
         if mention is None:
             return None
-        if mention is given:
-            return self._resolve(attribution)
-        entity = self._resolve(Attribution(mention, None, attribution.cue))
-        if entity is not None and mention.kind == "group" and entity.name == mention.name:
-            entity.is_person = False  # a country as the subject speaks as a body
-        return entity
+        if mention is not given:
+            attribution = Attribution(mention, None, attribution.cue)
+        return self._resolve(attribution)
 
     def _paragraph(self, paragraph: Paragraph) -> None:
         text = paragraph.text
@@ -478,7 +481,7 @@ class _Extractor:
             entity: Entity | None = None
             cue: str | None = None
             if attribution is not None:
-                entity = self._resolve_placed(paragraph, attribution, span.open_at)
+                entity = self._resolve_placed(paragraph, attribution, span.open_at, spans)
                 cue = attribution.cue
             elif _cue_search(right.split(". ")[0]) and not self.chain_open:
                 entity = None  # a source is named after the quote, in a form not understood
