@@ -38,6 +38,7 @@ BUNDLED_SETS = ("eval/questions.jsonl", *(f"eval/heldout{n}.jsonl" for n in ("",
 REGULARISATION = 1.0  # scikit-learn's C: inverse strength of the L2 penalty
 FOLDS = 5  # the answer-or-abstain model learns from held-out ranker probabilities
 TOLERANCE = 1e-3  # --check: refitted coefficients may differ by this much (float noise)
+LIST_TIE = 0.01  # mean F1 within which list thresholds count as tied
 MIN_KIND_EXAMPLES = 60  # answerable questions of a kind needed to fit its own floor
 
 
@@ -174,7 +175,7 @@ def _best_list_threshold(examples: list[Example], probabilities: list[np.ndarray
     lists = [(ex, p) for ex, p in zip(examples, probabilities, strict=True) if ex.kind == "people"]
     if not lists:
         return 0.5
-    best, chosen = -1.0, 0.5
+    scores: list[tuple[float, float]] = []
     for t in np.arange(0.02, 0.98, 0.01):
         f1s = []
         for ex, p in lists:
@@ -185,10 +186,11 @@ def _best_list_threshold(examples: list[Example], probabilities: list[np.ndarray
             precision = hit / len(listed) if listed else 0.0
             recall = found / len(gold) if gold else 0.0
             f1s.append(2 * precision * recall / (precision + recall) if hit else 0.0)
-        score = float(np.mean(f1s))
-        if score > best:
-            best, chosen = score, float(t)
-    return round(chosen, 2)
+        scores.append((float(t), float(np.mean(f1s))))
+    # among thresholds within LIST_TIE of the best F1, the most inclusive: a near-tie on the
+    # training lists is noise, and a person left off a list is what a reader misses
+    best = max(score for _, score in scores)
+    return round(min(t for t, score in scores if score >= best - LIST_TIE), 2)
 
 
 def _logistic(rows: np.ndarray, labels: np.ndarray) -> dict[str, Any]:
