@@ -37,8 +37,7 @@ PGVECTOR_SHA256 := 69f4019389af05dc1c9548deb8628e62878e6e207c03907f2b8af2016472c
 PGVECTOR_STAMP := $(VENV)/.pgvector-$(PGVECTOR_VERSION)
 
 $(PGVECTOR_STAMP): $(STAMP)
-	sh scripts/build-pgvector.sh $(PY) $(PGVECTOR_VERSION) $(PGVECTOR_SHA256)
-	touch $@
+	sh scripts/build-pgvector.sh $(PY) $(PGVECTOR_VERSION) $(PGVECTOR_SHA256) $@
 
 pgvector: $(PGVECTOR_STAMP)
 

@@ -99,8 +99,11 @@ def _first_sentence(text: str) -> str:
 
 # "Name: “...”", also after a round-up's lead-in ("Pollsters agree - Carl Bialik: “...”")
 _NAMED_LEAD = re.compile(r"^(?:[^:“”\"]{0,120}\s[-–—]\s)?(?P<name>[^:;“”\"‘’'!?—–]{2,80}):\s*$")
-_SIGNATURE = re.compile(r"^\s*(?:[-–—―]|--)\s*(?P<name>[A-Z][^,.;:!?“”\"]{1,60}?)\s*(?:[.,]|$)")
-_SIGN_OFF = re.compile(r"^\s*(?:[-–—―]|--)\s*(?P<name>[A-Z][^,.;:!?“”\"]{1,60}?)\s*[.,]?\s*$")
+# a signature: a dash and a name, on the line after a quote paragraph ("- Bernie Sanders."),
+# or alone after its closing mark ("“...” ― Karen Bobadilla.")
+_SIGNED_BY = r"^\s*(?:[-–—―]|--)\s*(?P<name>[A-Z][^,.;:!?“”\"]{1,60}?)\s*"
+_SIGNATURE = re.compile(_SIGNED_BY + r"(?:[.,]|$)")
+_SIGN_OFF = re.compile(_SIGNED_BY + r"[.,]?\s*$")
 # Words that open a lead-in phrase before a sentence's subject ("As a summer associate at
 # ..., Loretta E. Lynch said"; "After the debate on Monday night, Sen. X told ...").
 _LEAD_OPENERS = frozenset(
@@ -406,8 +409,10 @@ class _Extractor:
         with an appositive ("Jordan, a nurse from Ohio") or a known person's surname the
         recogniser took for a place stays as it is."""
         given = attribution.mention
+        if given.kind not in {"person", "group"} or attribution.appositive:
+            return self._resolve(attribution)
         known = self.registry.find(given)
-        if attribution.appositive or (
+        if (
             known is not None
             and known.is_person
             and len(known.name.split()) > len(given.name.split())

@@ -4,11 +4,13 @@
 # compiled for the CPU it was built on (-march=native): on a CPU without the same vector
 # instructions (this project's 2-core AMD EPYC machines: AVX2, no AVX-512) the first vector
 # distance kills the server with signal 4, Illegal instruction.
-#   usage: scripts/build-pgvector.sh PYTHON VERSION SHA256
+#   usage: scripts/build-pgvector.sh PYTHON VERSION SHA256 STAMP
+# STAMP is touched once the rebuild is installed (a failed download is retried next time).
 set -eu
 PY=$1
 VERSION=$2
 SHA256=$3
+STAMP=$4
 URL="http://deb.debian.org/debian/pool/main/p/pgvector/pgvector_${VERSION}.orig.tar.gz"
 PGI=$("$PY" -c 'import pathlib, pgserver; print(pathlib.Path(pgserver.__file__).parent / "pginstall")')
 if ! command -v gcc >/dev/null 2>&1 || ! command -v make >/dev/null 2>&1; then
@@ -28,4 +30,5 @@ echo '#include <locale.h>' > "$WORK/include/xlocale.h"
 make -s -C "$WORK/pgvector-$VERSION" PG_CONFIG="$PGI/bin/pg_config" OPTFLAGS="" \
     PG_CPPFLAGS="-I$WORK/include" >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; exit 1; }
 cp "$WORK/pgvector-$VERSION/vector.so" "$PGI/lib/postgresql/vector.so"
+touch "$STAMP"
 echo "pgvector $VERSION rebuilt for this CPU into $PGI"
