@@ -81,7 +81,7 @@ def parse_mention(phrase: str) -> Mention | None:
         text,
         flags=re.I,
     )
-    if not text or len(text.split()) > 12:
+    if not text or len(text.split()) > 12 or is_party_tag(text):
         return None
     lower = text.lower()
     if lower in PRONOUNS:
@@ -198,6 +198,16 @@ _CLAUSE_AFTER_TITLE = re.compile(
     r"although|though|but|and|who|which|where|speaking|told|said)\b"
 )
 _AGE = re.compile(r"^\d{1,3},\s+")
+# A US party-and-state tag set off by commas or brackets: "R-Wis.", "D-N.Y.", "(I-Vt.)",
+# "R-Texas", "D-New York". It tells who someone is; it never names them.
+_PARTY_TAG = re.compile(r"\(?[RDI]-[A-Z][A-Za-z.]*(?: [A-Z][a-z]+)?\)?")
+
+
+def is_party_tag(text: str) -> bool:
+    """Whether ``text`` is a party-and-state tag such as "R-Wis." or "(D-N.Y.)"."""
+    return _PARTY_TAG.fullmatch(text.strip(" ,")) is not None
+
+
 _NOT_TITLE_START = {
     "who",
     "which",
@@ -258,6 +268,8 @@ def split_appositive(segment: str) -> tuple[str, str | None]:
     rest = _CLAUSE_AFTER_TITLE.split(rest, maxsplit=1)[0]  # "..., as she pulled on ..."
     if not rest or len(rest.split()) > 40:
         return text, None
+    if is_party_tag(rest):  # "Sen. Ron Johnson, R-Wis.": the tag is his title
+        return head, rest
     if (rest[0].islower() or rest.split()[0] in {"The", "A", "An"}) and is_title_phrase(rest):
         return head, rest
     return text, None

@@ -22,6 +22,7 @@ from index.marks import QuoteSpan, find_spans
 from index.names import (
     Mention,
     MentionKind,
+    is_party_tag,
     is_title_phrase,
     longest_suffix_mention,
     parse_mention,
@@ -170,6 +171,10 @@ def _subject_before(segment: str, anchored: bool) -> tuple[Mention, str | None] 
                 aged = _mention_ending(head, anchored)
                 if aged is not None:
                     return aged, None
+            if is_party_tag(appositive):  # "Sen. Ron Johnson, R-Wis., said"
+                tagged = _mention_ending(head, anchored)
+                if tagged is not None:
+                    return tagged, appositive
             if not appositive or not (
                 appositive[0].islower() or appositive.split()[0] in {"The", "A", "An"}
             ):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from index.lexicon import NAME_PARTICLES, ORGANISATION_HEADS
-from index.names import Mention, plausible_title
+from index.names import Mention, is_party_tag, plausible_title
 from index.types import Speaker
 
 
@@ -70,6 +70,8 @@ class Registry:
             entity.aliases.add(mention.surname)
         entity.gender = entity.gender or mention.gender
         new_title = title or mention.title
+        if title and mention.title and is_party_tag(title):  # "Sen." + "R-Wis."
+            new_title = f"{mention.title} ({title.strip(' ,()')})"
         if new_title and not plausible_title(new_title):
             new_title = None
         if new_title and (not entity.title or (entity.title_is_tentative and not tentative)):

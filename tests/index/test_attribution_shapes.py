@@ -293,6 +293,24 @@ def test_a_state_in_a_party_tag_is_not_the_speaker() -> None:
     assert quote.speaker in {None, "Willard Pruett"}  # never the state ("OH")
 
 
+PARTY_TAGGED = [
+    # a party-and-state tag set off by commas is the speaker's title, never a name
+    "Sen. Orrin Pelling, R-Wis., said in an op-ed before the hearing, “The department "
+    "failed to honor repeated requests for security.”",
+    "“The department failed to honor repeated requests for security,” said Sen. Orrin "
+    "Pelling, R-Wis.",
+    "“The department failed to honor repeated requests for security,” Sen. Orrin Pelling, "
+    "D-N.Y., said on Tuesday.",
+]
+
+
+@pytest.mark.parametrize("text", PARTY_TAGGED)
+def test_a_party_tag_after_the_name_is_a_title(text: str) -> None:
+    (quote,) = quotes_of_text(text)
+    assert quote.speaker == "Orrin Pelling"
+    assert quote.speaker_title is not None and quote.speaker_title.startswith("Sen. (")
+
+
 TOWN_AND_STATE = [
     "Kasich is reassuring voters after a woman in Worcester, Massachusetts, told him she "
     "worries he is “too nice to fend off his rivals and world leaders.”",
