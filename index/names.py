@@ -35,7 +35,11 @@ _DESCRIPTION = re.compile(
 )
 _ANONYMOUS = re.compile(
     rf"^(?:a|an|one|two|three|several|some)\s+(?:[\w-]+\s+){{0,4}}?({ROLE_NOUNS}|sources|officials|"
-    r"diplomats|people|person)(?:\s+(?:who|familiar|close|with|in|from|at|speaking|on)\b.*)?$",
+    r"diplomats|people|person)"
+    r"(?:\s+(?:who|familiar|close|with|in|from|at|speaking|on)\b.*"
+    # "to Trump", "for committee Democrats": whose adviser, up to five words, no verb
+    r"|\s+(?:to|for|of)(?:\s+(?!(?:is|are|was|were|has|have|had)\b)(?-i:(?![a-z]+(?:ing|ed)\b))"
+    r"[\w.’'&-]+){1,5})?$",
     re.I,
 )
 _GROUP = re.compile(rf"^(?:{GROUP_HEADS})\s+(?:of|at|from|for)\s+(?:the\s+)?(.+)$", re.I)

@@ -162,8 +162,17 @@ def is_caption(block: str) -> bool:
         return True
     words = inner.split()
     return (
-        block.rstrip().endswith("]") and 0 < len(words) <= 3 and all(w[:1].isupper() for w in words)
+        block.rstrip().endswith("]")
+        and 0 < len(words) <= 3
+        and all(w[:1].isupper() for w in words)
+        and not _quotes_someone(block)
     )
+
+
+def _quotes_someone(block: str) -> bool:
+    """Whether a block holds a quotation of four words or more: a newsletter item ending in
+    its source's name ("... Mark Blumenthal: “...” [HuffPost.]") is news, not a caption."""
+    return any(len(block[s.inner_start : s.inner_end].split()) >= 4 for s in find_spans(block))
 
 
 def _is_heading_like(block: str) -> bool:

@@ -233,10 +233,37 @@ def attribute_left(left: str) -> Attribution | None:
             continue
         if cue.group().endswith("ing"):
             continue  # "X veered close to ..., saying, “...”": the subject is the clause's
+        if _later_clause_introduces(left[cue.end() :]):
+            return None  # "When Trump suggested ..., Rubio fired back: “...”": the parse's
         subject = _subject_before(left[: cue.start()], anchored=False)
         if subject:
             return Attribution(subject[0], subject[1], cue.group().lower(), cue.end())
     return None
+
+
+def _named_over_pronoun(right: Attribution | None, left: str) -> Attribution | None:
+    """The cue after the quote, unless it is a pronoun's and a named source's cue stands
+    right before the quote in the same sentence ("Feinstein said "...," she said."): the
+    pronoun can only be that source."""
+    if right is None or right.mention.kind != "pronoun":
+        return right
+    named = attribute_left(left)
+    if (
+        named is not None
+        and named.mention.kind in {"person", "group"}
+        and named.cue_end_in_left is not None
+        and not left[named.cue_end_in_left :].strip(" ,:")
+    ):
+        return named
+    return right
+
+
+def _later_clause_introduces(after_cue: str) -> bool:
+    """Whether a colon right before the quote ends a later clause than the cue's: the
+    quote is introduced by that clause's own subject and verb ("..., to which O'Malley
+    interjected: “...”"), which the parse reads."""
+    tail = after_cue.rstrip()
+    return tail.endswith(":") and ("," in tail or ";" in tail)
 
 
 def attribute_according(sentence_outside_quotes: str) -> Attribution | None:
@@ -278,10 +305,19 @@ def attribute_named_lead(left: str) -> Attribution | None:
     verb, _, rest = name.partition(" ")
     if rest and _INVERTIBLE.match(verb):  # "Added Stone:", "Said Mr. Lee:"
         name, cue = rest, verb.lower()
-    mention = parse_mention(name)
+    mention = parse_mention(name) or _first_of_two(name)
     if mention is None or mention.kind not in {"person", "group"}:
         return None
     return Attribution(mention, strip_age(affiliation).strip() or None, cue)
+
+
+def _first_of_two(names: str) -> Mention | None:
+    """ "Mark Blumenthal and Jon Cohen": the first person, as for "X and Y wrote"."""
+    first, joined_by, second = names.partition(" and ")
+    mentions = [parse_mention(first), parse_mention(second)] if joined_by else []
+    if mentions and all(m is not None and m.kind == "person" for m in mentions):
+        return mentions[0]
+    return None
 
 
 def _whole_entity(doc: object, name: str) -> str | None:
@@ -465,7 +501,7 @@ class _Extractor:
                 right = text[span.close_at + 1 : right_end]
             inner = text[span.inner_start : span.inner_end]
             short = _word_count(inner) <= SCARE_MAX_WORDS and not re.match(r"^[A-Z].*[.!?]$", inner)
-            attribution = attribute_right(right)
+            attribution = _named_over_pronoun(attribute_right(right), left)
             if attribution is None and span.close_at is not None and not right.strip():
                 attribution = self._asked_then_cue(text, sentences, s_index, span, spans, index)
             if attribution is None:

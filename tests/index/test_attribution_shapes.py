@@ -518,3 +518,56 @@ def test_a_pronoun_after_a_long_military_title_is_the_general() -> None:
         "“Budget cuts tied our hands at every turn,” he said."
     )
     assert [q.speaker for q in quotes_of_text(text)] == ["Michael Turner"]
+
+
+@pytest.mark.parametrize(
+    ("source", "speaker"),
+    [
+        # an unnamed source keeps whose adviser or spokesman they are
+        ("said a longtime adviser to Senator Pell, who asked not to be named.", "to Senator Pell"),
+        ("said a spokesman for committee Democrats.", "for committee Democrats"),
+    ],
+)
+def test_an_unnamed_source_keeps_whose_adviser_they_are(source: str, speaker: str) -> None:
+    (quote,) = quotes_of_text(f"“We have a ton of work to do before the debate,” {source}")
+    assert quote.speaker is not None and quote.speaker.endswith(speaker)
+
+
+def test_a_clause_after_a_group_noun_is_not_a_source() -> None:
+    assert parse_mention("A group of comedians is performing a popular play") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "When Trump suggested that Cuba would sue, Rubio fired back forcefully: “If they "
+            "sue us in a court in Miami, they’re going to lose.”",
+            "Rubio",
+        ),
+        (
+            "She said the proposals were effective and strong, to which Sanders interjected: "
+            "“It’s just not true.”",
+            "Sanders",
+        ),
+    ],
+)
+def test_a_colon_after_a_later_clause_belongs_to_that_clause(text: str, speaker: str) -> None:
+    (quote,) = quotes_of_text(text)
+    assert quote.speaker == speaker
+
+
+def test_a_pronoun_cue_after_the_quote_is_the_named_source_before_it() -> None:
+    text = (
+        "Campaign spokesman Dale Pruitt said the emails were never classified.\n\n"
+        "Asked about the emails, Feinberg said “I don't know anything about them,” she said."
+    )
+    assert [q.speaker for q in quotes_of_text(text)] == ["Feinberg"]
+
+
+def test_a_round_up_item_by_two_authors_is_the_first_authors() -> None:
+    text = (
+        "POLLS NOT WRONG, JUST EARLY - Mara Lindqvist and Joel Barrow: “The polls failed to "
+        "predict the win because they ended too early.” [HuffPost.]"
+    )
+    assert [q.speaker for q in quotes_of_text(text)] == ["Mara Lindqvist"]

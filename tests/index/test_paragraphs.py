@@ -196,3 +196,12 @@ def test_one_character_paragraph(text: str) -> None:
 
 def test_nbsp_only_line_is_blank() -> None:
     check_paragraphs("First.\n\u00a0\nSecond.")
+
+
+def test_a_newsletter_item_quoting_someone_is_not_a_caption() -> None:
+    item = (
+        "POLLS NOT WRONG, JUST EARLY - Mara Lindqvist: “The polls failed to predict the win "
+        "because they ended too early.” [HuffPost.]"
+    )
+    assert not is_caption(item)
+    assert is_caption("Crowds gather before the rally. [HuffPost.]")
