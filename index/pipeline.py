@@ -133,16 +133,29 @@ def _prepared(
     return PreparedDocument(document, extraction, tuple(units))
 
 
-def prepare_each(
-    texts: Iterable[tuple[str, str]], embedder: Embedder, config: Config
-) -> Iterator[PreparedDocument]:
-    """``prepare`` for each ``(text, source)``, in order, yielded as each is done;
-    attribution runs spaCy once per document, the documents batched through ``nlp.pipe``
-    (``index.quotes.extract_each``)."""
+def attribute_each(texts: Iterable[tuple[str, str]]) -> Iterator[tuple[Document, Extraction]]:
+    """Each ``(text, source)`` read and attributed, in order, yielded as each is done:
+    spaCy runs once per document, the documents batched through ``nlp.pipe``
+    (``index.quotes.extract_each``). Needs no embedder, so it can run beside embedding."""
     piped, documents = itertools.tee(make_document(text, source) for text, source in texts)
     # document.text is a plain str (spaCy refuses the reader's SourceText)
     extractions = extract_each((d.doc_id, d.text, d.paragraphs) for d in piped)
-    for document, extraction in zip(documents, extractions, strict=True):
+    yield from zip(documents, extractions, strict=True)
+
+
+def prepare_attributed(
+    document: Document, extraction: Extraction, embedder: Embedder, config: Config
+) -> PreparedDocument:
+    """The retrieval units of a document ``attribute_each`` read (chunked with the
+    embedder's tokenizer)."""
+    return _prepared(document, extraction, embedder, config)
+
+
+def prepare_each(
+    texts: Iterable[tuple[str, str]], embedder: Embedder, config: Config
+) -> Iterator[PreparedDocument]:
+    """``prepare`` for each ``(text, source)``, in order, yielded as each is done."""
+    for document, extraction in attribute_each(texts):
         yield _prepared(document, extraction, embedder, config)
 
 

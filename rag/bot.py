@@ -12,7 +12,8 @@ import json
 import os
 import shutil
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -33,14 +34,14 @@ from index.errors import (
     UnknownFormatError,
 )
 from index.manifest import MANIFEST, Manifest
-from index.pipeline import PreparedDocument, prepare_each
+from index.pipeline import PreparedDocument, attribute_each, prepare_attributed
 from index.reader import decode, document_id, read_source
 from index.speakers import merge_speakers
 from index.store import IndexStore, read_manifest
 from index.store_legacy import stored_texts
 from index.store_protocol import Store, commit_to, wants_postgres, writing
 from index.store_writer import write_lock
-from index.types import ArticleQuote, Document, Quote, Speaker
+from index.types import ArticleQuote, Document, Extraction, Quote, Speaker
 from rag.finder import QuoteQuery, check_metadata, find_quotes, resolve_doc_ids
 from rag.priors import retrieval_plan
 from rag.retrieval import Mode, Retriever
@@ -125,6 +126,28 @@ class _View:
     @cached_property
     def speakers(self) -> list[Speaker]:
         return merge_speakers(self.store.doc_speakers)
+
+
+def attributed_ahead(
+    batches: list[list[tuple[str, str]]],
+) -> Iterator[list[tuple[Document, Extraction]]]:
+    """Each batch read and attributed, in order, the next one in a background thread while
+    the caller embeds and commits this one: spaCy's parse and the embedder's forward
+    passes overlap on the machine's cores (torch releases the GIL while it computes)."""
+    if len(batches) < 2:  # nothing to overlap with
+        yield from ([*attribute_each(batch)] for batch in batches)
+        return
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="attribution") as pool:
+        ahead: Future[list[tuple[Document, Extraction]]] = pool.submit(_attributed, batches[0])
+        for following in [*batches[1:], None]:
+            done = ahead.result()
+            if following is not None:
+                ahead = pool.submit(_attributed, following)
+            yield done
+
+
+def _attributed(batch: list[tuple[str, str]]) -> list[tuple[Document, Extraction]]:
+    return list(attribute_each(batch))
 
 
 class QuoteBot:
@@ -323,19 +346,22 @@ class QuoteBot:
                     todo.setdefault(doc_id, (text, source))
             pending, total = list(todo.values()), len(todo)
             size = max(1, self.config.add_batch_size)
-            for first in range(0, total, size):
-                batch = pending[first : first + size]
+            batches = [pending[first : first + size] for first in range(0, total, size)]
+            for first, attributed in zip(
+                range(0, total, size), attributed_ahead(batches), strict=True
+            ):
                 prepared = []
-                for done in prepare_each(batch, self.embedder, self.config):
+                for document, extraction in attributed:
                     if overrides:
-                        document = dataclasses.replace(done.document, **overrides)
-                        done = dataclasses.replace(done, document=document)
-                    prepared.append(done)
+                        document = dataclasses.replace(document, **overrides)
+                    prepared.append(
+                        prepare_attributed(document, extraction, self.embedder, self.config)
+                    )
                     if progress is not None:
                         progress("attribution", first + len(prepared), total)
                 vectors = self._embed(prepared)
                 if progress is not None:
-                    progress("embedding", first + len(batch), total)
+                    progress("embedding", first + len(prepared), total)
                 removals = self._replaced(store, prepared) if replace else []
                 store = commit_to(
                     store,
@@ -348,7 +374,7 @@ class QuoteBot:
                 )
                 self._install(store)
                 if progress is not None:
-                    progress("writing", first + len(batch), total)
+                    progress("writing", first + len(prepared), total)
         return ids
 
     def _embed(self, prepared: list[PreparedDocument]) -> np.ndarray:
