@@ -33,13 +33,18 @@ _DESCRIPTION = re.compile(
     rf"^(?:[Tt]he|[Tt]his|[Tt]hat)\s+(?:[a-z][\w-]*\s+){{0,3}}"
     rf"({ROLE_NOUNS}|{'|'.join(sorted(ORGANISATION_HEADS))})$"
 )
+_NOT_IN_WHOSE = (
+    "is|are|was|were|has|have|had|will|would|could|can|told|said|says|in|on|at|during|after|"
+    "before|with|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday"
+)
 _ANONYMOUS = re.compile(
     rf"^(?:a|an|one|two|three|several|some)\s+(?:[\w-]+\s+){{0,4}}?({ROLE_NOUNS}|sources|officials|"
     r"diplomats|people|person)"
     r"(?:\s+(?:who|familiar|close|with|in|from|at|speaking|on)\b.*"
-    # "to Trump", "for committee Democrats": whose adviser, up to five words, no verb
-    r"|\s+(?:to|for|of)(?:\s+(?!(?:is|are|was|were|has|have|had)\b)(?-i:(?![a-z]+(?:ing|ed)\b))"
-    r"[\w.’'&-]+){1,5})?$",
+    # "to Trump", "for committee Democrats": whose adviser, up to five words with no verb,
+    # preposition or day, not ending on a function word
+    rf"|\s+(?:to|for|of)(?:\s+(?!(?:{_NOT_IN_WHOSE})\b)(?-i:(?![a-z]{{3,}}(?:ing|ed)\b))"
+    r"[\w.’'&-]+){1,5}(?<!\sthe)(?<!\sa)(?<!\san)(?<!\sof)(?<!\sand))?$",
     re.I,
 )
 _GROUP = re.compile(rf"^(?:{GROUP_HEADS})\s+(?:of|at|from|for)\s+(?:the\s+)?(.+)$", re.I)

@@ -170,9 +170,10 @@ def is_caption(block: str) -> bool:
 
 
 def _quotes_someone(block: str) -> bool:
-    """Whether a block holds a quotation of four words or more: a newsletter item ending in
-    its source's name ("... Mark Blumenthal: “...” [HuffPost.]") is news, not a caption."""
-    return any(len(block[s.inner_start : s.inner_end].split()) >= 4 for s in find_spans(block))
+    """Whether a block holds a quotation of a sentence's length (eight words or more): a
+    newsletter item ending in its source's name ("... Mark Blumenthal: “...” [HuffPost.]")
+    is news, where a photo caption quotes a sign or a slogan at most."""
+    return any(len(block[s.inner_start : s.inner_end].split()) >= 8 for s in find_spans(block))
 
 
 def _is_heading_like(block: str) -> bool:

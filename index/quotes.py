@@ -244,18 +244,26 @@ def attribute_left(left: str) -> Attribution | None:
 def _named_over_pronoun(right: Attribution | None, left: str) -> Attribution | None:
     """The cue after the quote, unless it is a pronoun's and a named source's cue stands
     right before the quote in the same sentence ("Feinstein said "...," she said."): the
-    pronoun can only be that source."""
+    pronoun is that source, when its gender allows."""
     if right is None or right.mention.kind != "pronoun":
         return right
     named = attribute_left(left)
     if (
-        named is not None
-        and named.mention.kind in {"person", "group"}
-        and named.cue_end_in_left is not None
-        and not left[named.cue_end_in_left :].strip(" ,:")
+        named is None
+        or named.mention.kind not in {"person", "group"}
+        or named.cue_end_in_left is None
+        or left[named.cue_end_in_left :].strip(" ,:")
     ):
-        return named
-    return right
+        return right
+    said_by = right.mention.gender  # "he"/"she" cannot be a group or the other gender
+    if said_by in {"m", "f"} and (
+        named.mention.kind == "group" or named.mention.gender not in {None, said_by}
+    ):
+        return right
+    return named
+
+
+_SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "we", "i"})
 
 
 def _later_clause_introduces(after_cue: str) -> bool:
@@ -263,7 +271,10 @@ def _later_clause_introduces(after_cue: str) -> bool:
     quote is introduced by that clause's own subject and verb ("..., to which O'Malley
     interjected: “...”"), which the parse reads."""
     tail = after_cue.rstrip()
-    return tail.endswith(":") and ("," in tail or ";" in tail)
+    if not tail.endswith(":") or not ("," in tail or ";" in tail):
+        return False
+    clause = re.split(r"[,;]", tail)[-1].split()  # "Rubio fired back:", not "in part:"
+    return any(w[:1].isupper() or w.lower() in _SUBJECT_PRONOUNS for w in clause)
 
 
 def attribute_according(sentence_outside_quotes: str) -> Attribution | None:
@@ -312,10 +323,14 @@ def attribute_named_lead(left: str) -> Attribution | None:
 
 
 def _first_of_two(names: str) -> Mention | None:
-    """ "Mark Blumenthal and Jon Cohen": the first person, as for "X and Y wrote"."""
+    """ "Mark Blumenthal and Jon Cohen": the first of two people named in full, as for
+    "X and Y wrote"."""
     first, joined_by, second = names.partition(" and ")
     mentions = [parse_mention(first), parse_mention(second)] if joined_by else []
-    if mentions and all(m is not None and m.kind == "person" for m in mentions):
+    if mentions and all(
+        m is not None and m.kind == "person" and (len(m.name.split()) > 1 or m.honorific)
+        for m in mentions
+    ):  # two full names: "Israel and Hamas:" or "Pros and Cons:" names no one
         return mentions[0]
     return None
 

@@ -70,8 +70,9 @@ class Registry:
             entity.aliases.add(mention.surname)
         entity.gender = entity.gender or mention.gender
         new_title = title or mention.title
-        if title and mention.title and is_party_tag(title):  # "Sen." + "R-Wis."
-            new_title = f"{mention.title} ({title.strip(' ,()')})"
+        if title and is_party_tag(title):  # "Sen." + "R-Wis." -> "Sen. (R-Wis.)"
+            tag = title.strip(" ,()")
+            new_title = f"{mention.title} ({tag})" if mention.title else tag
         if new_title and not plausible_title(new_title):
             new_title = None
         if new_title and (not entity.title or (entity.title_is_tentative and not tentative)):

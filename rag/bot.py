@@ -12,8 +12,9 @@ import json
 import os
 import shutil
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -130,20 +131,23 @@ class _View:
 
 def attributed_ahead(
     batches: list[list[tuple[str, str]]],
-) -> Iterator[list[tuple[Document, Extraction]]]:
+) -> Generator[list[tuple[Document, Extraction]], None, None]:
     """Each batch read and attributed, in order, the next one in a background thread while
     the caller embeds and commits this one: spaCy's parse and the embedder's forward
     passes overlap on the machine's cores (torch releases the GIL while it computes)."""
     if len(batches) < 2:  # nothing to overlap with
         yield from ([*attribute_each(batch)] for batch in batches)
         return
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="attribution") as pool:
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="attribution")
+    try:
         ahead: Future[list[tuple[Document, Extraction]]] = pool.submit(_attributed, batches[0])
         for following in [*batches[1:], None]:
             done = ahead.result()
             if following is not None:
                 ahead = pool.submit(_attributed, following)
             yield done
+    finally:  # closed early (the caller failed): do not wait for the batch ahead
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _attributed(batch: list[tuple[str, str]]) -> list[tuple[Document, Extraction]]:
@@ -347,34 +351,33 @@ class QuoteBot:
             pending, total = list(todo.values()), len(todo)
             size = max(1, self.config.add_batch_size)
             batches = [pending[first : first + size] for first in range(0, total, size)]
-            for first, attributed in zip(
-                range(0, total, size), attributed_ahead(batches), strict=True
-            ):
-                prepared = []
-                for document, extraction in attributed:
-                    if overrides:
-                        document = dataclasses.replace(document, **overrides)
-                    prepared.append(
-                        prepare_attributed(document, extraction, self.embedder, self.config)
-                    )
+            with closing(attributed_ahead(batches)) as ahead:
+                for first, attributed in zip(range(0, total, size), ahead, strict=True):
+                    prepared = []
+                    for document, extraction in attributed:
+                        if overrides:
+                            document = dataclasses.replace(document, **overrides)
+                        prepared.append(
+                            prepare_attributed(document, extraction, self.embedder, self.config)
+                        )
+                        if progress is not None:
+                            progress("attribution", first + len(prepared), total)
+                    vectors = self._embed(prepared)
                     if progress is not None:
-                        progress("attribution", first + len(prepared), total)
-                vectors = self._embed(prepared)
-                if progress is not None:
-                    progress("embedding", first + len(prepared), total)
-                removals = self._replaced(store, prepared) if replace else []
-                store = commit_to(
-                    store,
-                    prepared,
-                    vectors,
-                    removals,
-                    self.embedder.name,
-                    vectors.shape[1],
-                    self.config,
-                )
-                self._install(store)
-                if progress is not None:
-                    progress("writing", first + len(prepared), total)
+                        progress("embedding", first + len(prepared), total)
+                    removals = self._replaced(store, prepared) if replace else []
+                    store = commit_to(
+                        store,
+                        prepared,
+                        vectors,
+                        removals,
+                        self.embedder.name,
+                        vectors.shape[1],
+                        self.config,
+                    )
+                    self._install(store)
+                    if progress is not None:
+                        progress("writing", first + len(prepared), total)
         return ids
 
     def _embed(self, prepared: list[PreparedDocument]) -> np.ndarray:

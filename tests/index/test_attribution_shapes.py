@@ -533,8 +533,17 @@ def test_an_unnamed_source_keeps_whose_adviser_they_are(source: str, speaker: st
     assert quote.speaker is not None and quote.speaker.endswith(speaker)
 
 
-def test_a_clause_after_a_group_noun_is_not_a_source() -> None:
-    assert parse_mention("A group of comedians is performing a popular play") is None
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "A group of comedians is performing a popular play",  # a clause
+        "an adviser to Trump in an interview",  # where, not whose
+        "a spokesman for Trump Tuesday",  # when
+        "a spokesman for the",  # a torn phrase
+    ],
+)
+def test_what_follows_an_unnamed_source_is_not_whom_they_speak_for(phrase: str) -> None:
+    assert parse_mention(phrase) is None
 
 
 @pytest.mark.parametrize(
@@ -571,3 +580,18 @@ def test_a_round_up_item_by_two_authors_is_the_first_authors() -> None:
         "predict the win because they ended too early.” [HuffPost.]"
     )
     assert [q.speaker for q in quotes_of_text(text)] == ["Mara Lindqvist"]
+
+
+def test_two_single_words_before_a_colon_name_no_one() -> None:
+    quotes = quotes_of_text("Israel and Hamas: “The fighting will not stop before the talks.”")
+    assert [q.speaker for q in quotes] in ([], [None])
+
+
+def test_a_colon_after_an_adverbial_keeps_the_cue_before_it() -> None:
+    (quote,) = quotes_of_text("Smith said, in part: “The plant is closing for good next year.”")
+    assert quote.speaker == "Smith"
+
+
+def test_a_pronoun_of_the_other_gender_is_not_the_named_source() -> None:
+    text = "Mr. Dale Smith said “the plant is closing,” she recalled."
+    assert [q.speaker for q in quotes_of_text(text)] != ["Dale Smith"]

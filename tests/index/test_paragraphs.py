@@ -205,3 +205,9 @@ def test_a_newsletter_item_quoting_someone_is_not_a_caption() -> None:
     )
     assert not is_caption(item)
     assert is_caption("Crowds gather before the rally. [HuffPost.]")
+
+
+def test_a_photo_caption_quoting_a_sign_stays_a_caption() -> None:
+    assert is_caption(
+        "A protester holds a sign reading “Stop the war now” in Kyiv. [Efrem Lukatsky]"
+    )
