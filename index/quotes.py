@@ -234,7 +234,7 @@ def attribute_left(left: str) -> Attribution | None:
         if cue.group().endswith("ing"):
             continue  # "X veered close to ..., saying, “...”": the subject is the clause's
         if _later_clause_introduces(left[cue.end() :]):
-            return None  # "When Trump suggested ..., Rubio fired back: “...”": the parse's
+            return None  # "When Trump suggested ..., Rubio fired back: “...”": parse it
         subject = _subject_before(left[: cue.start()], anchored=False)
         if subject:
             return Attribution(subject[0], subject[1], cue.group().lower(), cue.end())
