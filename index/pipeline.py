@@ -81,10 +81,11 @@ def prepare(text: str, source: str, embedder: Embedder, config: Config) -> Prepa
     return prepare_many([(text, source)], embedder, config)[0]
 
 
-def _prepared(
+def prepare_attributed(
     document: Document, extraction: Extraction, embedder: Embedder, config: Config
 ) -> PreparedDocument:
-    """The retrieval units of an attributed document."""
+    """The retrieval units of a document ``attribute_each`` read (chunked with the
+    embedder's tokenizer)."""
     speakers_by_paragraph: dict[int, list[str]] = {}
     for q in extraction.quotes:
         if q.speaker and q.speaker not in speakers_by_paragraph.setdefault(q.paragraph, []):
@@ -143,20 +144,12 @@ def attribute_each(texts: Iterable[tuple[str, str]]) -> Iterator[tuple[Document,
     yield from zip(documents, extractions, strict=True)
 
 
-def prepare_attributed(
-    document: Document, extraction: Extraction, embedder: Embedder, config: Config
-) -> PreparedDocument:
-    """The retrieval units of a document ``attribute_each`` read (chunked with the
-    embedder's tokenizer)."""
-    return _prepared(document, extraction, embedder, config)
-
-
 def prepare_each(
     texts: Iterable[tuple[str, str]], embedder: Embedder, config: Config
 ) -> Iterator[PreparedDocument]:
     """``prepare`` for each ``(text, source)``, in order, yielded as each is done."""
     for document, extraction in attribute_each(texts):
-        yield _prepared(document, extraction, embedder, config)
+        yield prepare_attributed(document, extraction, embedder, config)
 
 
 def prepare_many(
