@@ -39,6 +39,7 @@ REGULARISATION = 1.0  # scikit-learn's C: inverse strength of the L2 penalty
 FOLDS = 5  # the answer-or-abstain model learns from held-out ranker probabilities
 TOLERANCE = 1e-3  # --check: refitted coefficients may differ by this much (float noise)
 LIST_TIE = 0.01  # mean F1 within which list thresholds count as tied
+FLOOR_TIE = 0.005  # share of the scored questions within which floors count as tied
 MIN_KIND_EXAMPLES = 60  # answerable questions of a kind needed to fit its own floor
 
 
@@ -228,8 +229,10 @@ def _out_of_fold(examples: list[Example]) -> list[np.ndarray]:
 def _best_floor(examples: list[Example], probabilities: list[np.ndarray]) -> float:
     """The share of the best statement's probability further statements need: the one
     whose answers hold every key phrase most often, less a cost per statement that
-    answers nothing."""
-    best, chosen = -1e9, 0.5
+    answers nothing. Of the floors within ``FLOOR_TIE`` of the best score, the lowest (the
+    most inclusive): a near-tie decided by a tenth of a question is noise, and a refit
+    after a small extraction change flipped it between 0.15 and 0.3."""
+    scores: dict[float, float] = {}
     for floor in np.arange(0.1, 1.0, 0.05):
         score = 0.0
         for ex, p in zip(examples, probabilities, strict=True):
@@ -241,9 +244,10 @@ def _best_floor(examples: list[Example], probabilities: list[np.ndarray]) -> flo
             held = frozenset().union(*(ex.phrases[i] for i in picked))
             score += float(len(held) == len(ex.question.key_phrases))
             score -= 0.1 * sum(ex.labels[i] == 0 for i in picked)
-        if score > best:
-            best, chosen = score, float(floor)
-    return round(chosen, 2)
+        scores[round(float(floor), 2)] = score
+    scored = sum(1 for ex in examples if ex.question.answerable and ex.question.key_phrases)
+    best = max(scores.values())
+    return min(f for f, score in scores.items() if score >= best - FLOOR_TIE * scored)
 
 
 def _floors_by_kind(examples: list[Example], probabilities: list[np.ndarray]) -> dict[str, float]:

@@ -73,6 +73,15 @@ def test_floor_keeps_a_second_statement_only_when_it_helps() -> None:
     assert _best_floor(examples, [np.array([0.9, 0.5])]) > 0.5  # the second answers nothing
 
 
+def test_floors_within_a_tenth_of_a_question_of_the_best_tie_and_the_lowest_wins() -> None:
+    # 300 questions the best statement answers alone; in one, a second statement that
+    # answers nothing costs 0.1 under floors up to 0.55: a near-tie, not a reason to
+    # drop further statements everywhere
+    examples = [_example(True, [1, 0], [0.9, 0.1]) for _ in range(301)]
+    probabilities = [np.array([0.9, 0.05])] * 300 + [np.array([0.9, 0.5])]
+    assert _best_floor(examples, probabilities) == 0.1
+
+
 def test_each_kind_with_enough_questions_gets_its_own_floor() -> None:
     # who-said answers: the second statement never holds a phrase; facts: the phrases are
     # split over two statements; lists: too few questions for a floor of their own
