@@ -33,6 +33,22 @@ HONORIFICS = {
 FEMALE_HONORIFICS = {"mrs", "mrs.", "ms", "ms.", "miss", "dame", "lady"}
 MALE_HONORIFICS = {"mr", "mr.", "sir", "lord"}
 TITLE_WORDS = {
+    # role words written as a title before a name ("Senior Adviser Sidney Blumenthal",
+    # "Fox News host Megyn Kelly")
+    "adviser",
+    "advisor",
+    "aide",
+    "strategist",
+    "host",
+    "anchor",
+    "correspondent",
+    "editor",
+    "analyst",
+    "pollster",
+    "columnist",
+    "commentator",
+    "economist",
+    "reporter",
     "sen",
     "gov",
     "rep",
@@ -268,8 +284,26 @@ ROLE_NOUNS = (
     "midfielder|defender|goalkeeper|surgeon|engineer|founder|owner|investor|trader|strategist|"
     # heads of source descriptions in the PolNeAR train split ("a NY1 representative")
     "executive|representative|member|aide|adviser|advisor|consultant|pollster|staffer|"
-    "delegate|supporter|nominee|candidate"
+    "delegate|supporter|nominee|candidate|"
+    # heads of "the Texas senator said"-style descriptions in the train split
+    "businessman|businesswoman|billionaire|tycoon|actor|actress|lawmaker|congressman|"
+    "congresswoman|employee|neurosurgeon|host|columnist|comedian|veteran"
 )
+# abbreviated title words and the role noun a later description uses ("Sen." -> "the senator")
+TITLE_ROLE_NOUNS = {
+    "sen.": "senator",
+    "sen": "senator",
+    "gov.": "governor",
+    "gov": "governor",
+    "rep.": "representative congressman congresswoman lawmaker",
+    "rep": "representative congressman congresswoman lawmaker",
+    "gen.": "general",
+    "pres.": "president",
+    "prof.": "professor",
+    "dr.": "doctor",
+    "amb.": "ambassador",
+    "sec.": "secretary",
+}
 NAME_PARTICLES = {
     "al",
     "al-",

@@ -29,8 +29,17 @@ MentionKind = Literal["person", "group", "pronoun", "description", "anonymous"]
 _TOKEN = re.compile(r"[^\s]+")
 _TITLE_CASE_WORD = re.compile(r"^(?:[A-Z][\w’'-]*|[A-Z]\.(?:[A-Z]\.)+)$")  # "Air", "U.S."
 _FUNCTION_WORDS = {"the", "a", "an", "that", "this", "of", "and", "or", "for", "in", "to"}
+# "the senator", "the Texas senator", "the presumptive Republican presidential nominee": a
+# role noun in lower case (a capitalised head is a name: "the Senate Intelligence Committee")
+# after up to four modifiers that are no function word
+# "WASHINGTON — ", "PARIS (Reuters) — " opening a story's first sentence
+DATELINE = re.compile(
+    r"^[A-Z]{2}[A-Z.'’ -]{0,40}(?:,\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2})?"
+    r"(?:\s+\([A-Z][A-Za-z&. ]{1,30}\))?\s+[—–-]+\s+"
+)
 _DESCRIPTION = re.compile(
-    rf"^(?:[Tt]he|[Tt]his|[Tt]hat)\s+(?:[a-z][\w-]*\s+){{0,3}}"
+    r"^(?:[Tt]he|[Tt]his|[Tt]hat)\s+"
+    r"(?:(?!(?:who|which|that|of|to|for|and|or|in|on|at|with|by|from)\s)[\w.’'&-]+\s+){0,4}"
     rf"({ROLE_NOUNS}|{'|'.join(sorted(ORGANISATION_HEADS))})$"
 )
 _NOT_IN_WHOSE = (
@@ -83,9 +92,10 @@ def _is_name_token(token: str) -> bool:
 
 def parse_mention(phrase: str) -> Mention | None:
     """Parse a whole phrase as a speaker; None when it is not one (precision first)."""
-    text = phrase.strip(" ,;:—–-\n\t")
+    text = DATELINE.sub("", phrase.strip(" ,;:—–-\n\t"))  # "WASHINGTON — Sen. Bernie Sanders"
     text = re.sub(
-        r"^(?:however|but|and|meanwhile|still|yet|instead|also|which|who|that)\b,?\s+",
+        r"^(?:however|but|and|meanwhile|still|yet|instead|also|which|who|that|even|only|"
+        r"does|did|do|now|then)\b,?\s+",
         "",
         text,
         flags=re.I,
@@ -125,6 +135,11 @@ def _capitalised_run(text: str) -> bool:
     )
 
 
+def _is_title_word(token: str) -> bool:
+    """ "Sen.", "chairman", "then-Gov." (a title held before)."""
+    return token.lower().strip(".").removeprefix("then-") in TITLE_WORDS
+
+
 def _parse_named(text: str) -> Mention | None:
     tokens = _TOKEN.findall(text)
     title_tokens: list[str] = []
@@ -135,16 +150,17 @@ def _parse_named(text: str) -> Mention | None:
     ):
         title_tokens += tokens[: owner + 1]
         tokens = tokens[owner + 1 :]
-    while tokens and tokens[0].lower().strip(".") in TITLE_WORDS and len(tokens) > 1:
+    while tokens and _is_title_word(tokens[0]) and len(tokens) > 1:
         title_tokens.append(tokens.pop(0))
     # a title that starts with other words ("Police Chief Dan Ortiz", "state Sen. Maria
     # Lopez"): split after its last title word when only a name follows
     for j in range(len(tokens) - 2, -1, -1):
         rest = tokens[j + 1 :]
         if (
-            tokens[j].lower().strip(".") in TITLE_WORDS
+            _is_title_word(tokens[j])
             and 1 <= len(rest) <= 4
             and all(_is_name_token(t) for t in rest)
+            and not any(t.lower().strip(".") in ORG_WORDS for t in rest)  # "New York Times"
             and (j < 4 or (j < 6 and _long_title(tokens[:j])))
         ):
             title_tokens += tokens[: j + 1]

@@ -20,6 +20,7 @@ from typing import Any
 from index.lexicon import ORGANISATION_HEADS, REPORTING_VERBS
 from index.marks import QuoteSpan, find_spans
 from index.names import (
+    DATELINE,
     Mention,
     MentionKind,
     is_party_tag,
@@ -82,11 +83,6 @@ _INTRODUCED = re.compile(
     r"(?P<name>[A-Z][^,]{1,60}),\s"
 )
 _STOP = re.compile(r"[.;!?](?:\s|$)")
-# a wire dateline opening a story: "WASHINGTON —", "BRANDON FALLS, Ohio (AP) —"
-_DATELINE = re.compile(
-    r"^[A-Z]{2}[A-Z.'’ -]{0,40}(?:,\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2})?"
-    r"(?:\s+\([A-Z][A-Za-z&. ]{1,30}\))?\s+[—–-]+\s+"
-)
 
 
 def _first_sentence(text: str) -> str:
@@ -111,6 +107,11 @@ _LEAD_OPENERS = frozenset(
     {"as", "after", "before", "during", "when", "while", "since", "although", "though",
      "despite", "unlike", "like", "under", "over", "in", "at", "on", "for", "with", "from"}
 )  # fmt: skip
+_TITLE_FUNCTION_WORDS = frozenset({"a", "an", "the", "and", "or", "of", "in", "on", "to", "for"})
+# before a programme's title: 'told "Fox and Friends"', "with Sirius XM's "Breitbart ...""
+_NAMES_A_WORK = re.compile(
+    r"\b(?:told|to|on|in|at|for|with|from|of)(?:\s+(?:[A-Z][\w.&-]*\s+)*[A-Z][\w.&-]*(?:’s|'s))?\s*$"
+)
 _SPEAKS = re.compile(rf"\s+(?:{REPORTING_VERBS})\b")  # a named subject's reporting verb
 _ROLE_HEADS = frozenset({"spokesman", "spokeswoman", "spokesperson", "leader", "chief", "head"})
 _PREPOSITIONS = {"of", "to", "for", "with", "by", "from", "in", "on", "at", "against", "about"}
@@ -364,6 +365,15 @@ def _is_title_case(text: str) -> bool:
     return len(words) >= 2 and all(w[0].isupper() for w in words)
 
 
+def _is_work_title(text: str) -> bool:
+    """A name in title case of up to eight words ("Fox and Friends", "Meet the Press")."""
+    words = re.findall(r"[A-Za-z][\w’'-]*", text)
+    content = [w for w in words if w.lower() not in _TITLE_FUNCTION_WORDS]
+    if "!" in text or "?" in text:  # 'chants of "Marco! Marco!"'
+        return False
+    return 0 < len(words) <= 8 and bool(content) and all(w[0].isupper() for w in content)
+
+
 class _Extractor:
     def __init__(
         self,
@@ -559,6 +569,8 @@ class _Extractor:
                 entity = subjects[s_index - 1]  # "Bystrom agreed. “Mainstream ...”"
             if entity is None and attribution is None and (short or _is_title_case(inner)):
                 continue  # a scare quote or a title, not words said by someone
+            if _is_work_title(inner) and _NAMES_A_WORK.search(left):
+                continue  # 'told "Fox and Friends"', 'said on "Meet the Press"': a programme
             kind = self._kind(left, attribution, continued=attribution is None)
             self.found.append(_Found(span, paragraph, entity, cue, kind))
             if entity is not None:
@@ -795,7 +807,7 @@ class _Extractor:
         Pronouns usually refer to the last person named as a subject ("Mr Lee was
         charged. ... he said"); objects and people inside quotes do not count.
         """
-        sentence = _DATELINE.sub("", masked[start:end])  # "WASHINGTON — Sen. Marco Rubio ..."
+        sentence = DATELINE.sub("", masked[start:end])  # "WASHINGTON — Sen. Marco Rubio ..."
         lead = re.match(r"^(?:[A-Z][\w’']*)(?:\s+[\w’'-]+){0,4},\s+", sentence)
         opens_with_place = lead is not None and sentence.split()[0].lower() in _PREPOSITIONS
         long_lead = False  # the subject after it must be known or say something

@@ -6,11 +6,15 @@ attribution uses the entities, and the final canonical names are read at the end
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
-from index.lexicon import NAME_PARTICLES, ORGANISATION_HEADS
+from index.lexicon import NAME_PARTICLES, ORGANISATION_HEADS, TITLE_ROLE_NOUNS
 from index.names import Mention, is_party_tag, plausible_title
 from index.types import Speaker
+
+# description heads that name a document, not someone who speaks ("the statement said")
+_DOCUMENT_HEADS = frozenset({"statement", "report", "study"})
 
 
 @dataclass
@@ -44,7 +48,13 @@ class Registry:
         if mention.kind == "pronoun":
             return self._by_pronoun(mention.gender)
         if mention.kind == "description":
-            return self._by_description(mention.name)
+            # "the Texas senator" no known speaker answers to: an unnamed source, described
+            found = self._by_description(mention.name)
+            if found is None and mention.name not in _DOCUMENT_HEADS:
+                found = self._unnamed(
+                    _described(mention.text), is_person=mention.name not in ORGANISATION_HEADS
+                )
+            return found
         if mention.kind == "anonymous":
             entity = Entity(name=mention.name, is_person=True, anonymous=True)
             self.entities.append(entity)
@@ -162,15 +172,51 @@ class Registry:
                 if head in f"{entity.title or ''} {entity.name}".lower():
                     return entity
             untyped = [e for e in bodies if not set(e.name.lower().split()) & ORGANISATION_HEADS]
-            return untyped[0] if len(untyped) == 1 else None
+            if len(untyped) == 1:
+                return untyped[0]
+            return self._named_in_title(head)
         for entity in reversed(self._recent):
-            if (
-                entity.is_person
-                and not entity.anonymous
-                and head in f"{entity.title or ''} {entity.name}".lower()
-            ):
+            if entity.is_person and not entity.anonymous and head in _role_words(entity):
                 return entity
         return None
+
+    def _named_in_title(self, head: str) -> Entity | None:
+        """ "the association" after "chief executive of the Association of Private
+        Landlords": the body a recent speaker's title names with that head word, made a
+        speaker of its own."""
+        capital = head[:1].upper() + head[1:]
+        pattern = re.compile(
+            rf"((?:[A-Z][\w&.’'-]*\s+)*{capital}"
+            rf"(?:\s+(?:of|for)\s+(?:the\s+)?[A-Z][\w&.’'-]*(?:\s+[A-Z][\w&.’'-]*)*)?)"
+        )
+        for entity in reversed(self._recent):
+            found = pattern.search(entity.title or "") if entity.is_person else None
+            if found is not None:
+                name = found.group(1)
+                return self.resolve(Mention("group", name, name, gender="p"))
+        return None
+
+    def _unnamed(self, name: str, is_person: bool) -> Entity:
+        """The unnamed source called ``name`` in this document, created on first use."""
+        for entity in self.entities:
+            if entity.anonymous and entity.name == name:
+                return entity
+        entity = Entity(name=name, is_person=is_person, anonymous=True)
+        self.entities.append(entity)
+        return entity
+
+
+def _role_words(entity: Entity) -> str:
+    """The words of an entity's title and name, abbreviations spelled out ("Sen." also
+    reads "senator"), in lower case."""
+    words = f"{entity.title or ''} {entity.name}".lower().split()
+    return " ".join([*words, *(TITLE_ROLE_NOUNS[w] for w in words if w in TITLE_ROLE_NOUNS)])
+
+
+def _described(text: str) -> str:
+    """A description as a source's name: "The Texas senator" -> "the Texas senator"."""
+    first, _, rest = text.partition(" ")
+    return f"{first.lower()} {rest}" if first in {"The", "This", "That"} else text
 
 
 def _is_full_name(name: str, other: str) -> bool:

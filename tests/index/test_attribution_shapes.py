@@ -596,3 +596,83 @@ def test_a_pronoun_of_the_other_gender_is_not_the_named_source() -> None:
     text = "Mr. Dale Smith said “the plant is closing,” she recalled."
     (quote,) = quotes_of_text(text)  # found: an empty result must not pass
     assert quote.speaker != "Dale Smith"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "“We will not back down on the budget,” the Ohio senator told reporters on Monday.",
+        "“We will not back down on the budget,” said the presumptive Republican nominee.",
+    ],
+)
+def test_a_description_no_one_answers_to_is_an_unnamed_source(text: str) -> None:
+    (quote,) = quotes_of_text(text)
+    assert quote.speaker is not None and quote.speaker.startswith("the ")
+    assert quote.speaker.split()[-1] in {"senator", "nominee"}
+
+
+def test_a_description_resolves_to_the_person_whose_abbreviated_title_it_spells() -> None:
+    text = (
+        "Sen. Dana Whitcomb spoke to voters in Akron on Monday.\n\n"
+        "“We will not back down on the budget,” the Ohio senator said."
+    )
+    (quote,) = quotes_of_text(text)
+    assert quote.speaker == "Dana Whitcomb"
+
+
+def test_a_statement_is_not_an_unnamed_source() -> None:
+    quotes = quotes_of_text("“The plant will close in June,” the statement said.")
+    assert all(q.speaker != "the statement" for q in quotes)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "“We need a new tax code,” Sen. Tom Reyes told “Morning Report” on Sunday.",
+        "“We need a new tax code,” Sen. Tom Reyes said on ABC’s “This Week.”",
+        "“We need a new tax code,” Sen. Tom Reyes said in an interview with Sirius XM’s "
+        "“Capitol Daily.”",
+    ],
+)
+def test_a_programme_named_after_the_cue_is_not_a_quote(text: str) -> None:
+    quotes = quotes_of_text(text)
+    assert [q.text for q in quotes] == ["We need a new tax code"]
+    assert quotes[0].speaker == "Tom Reyes"
+
+
+def test_a_chant_after_of_is_still_a_quote() -> None:
+    text = "Supporters of Sen. Tom Reyes answered with chants of “Tommy! Tommy!” all night."
+    assert any(q.text.startswith("Tommy!") for q in quotes_of_text(text))
+
+
+@pytest.mark.parametrize(
+    ("phrase", "name", "title"),
+    [
+        (
+            "Former Campaign Senior Adviser Lena Morrow",
+            "Lena Morrow",
+            "Former Campaign Senior Adviser",
+        ),
+        ("Channel 9 host Pat Duarte", "Pat Duarte", "Channel 9 host"),
+        ("then-Gov. Walt Brenner", "Walt Brenner", "then-Gov."),
+        ("WASHINGTON — Sen. Ada Quill", "Ada Quill", "Sen."),
+    ],
+)
+def test_titles_before_a_name_are_split_from_it(phrase: str, name: str, title: str) -> None:
+    mention = parse_mention(phrase)
+    assert mention is not None and (mention.name, mention.title) == (name, title)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "name"),
+    [("The New York Times", "New York Times"), ("the Justice Department", "Justice Department")],
+)
+def test_an_organisation_keeps_the_title_word_its_name_opens_with(phrase: str, name: str) -> None:
+    mention = parse_mention(phrase)
+    assert mention is not None and mention.name == name
+
+
+@pytest.mark.parametrize("phrase", ["Even Lena Morrow", "Does Lena Morrow"])
+def test_an_adverb_or_auxiliary_before_a_name_is_not_part_of_it(phrase: str) -> None:
+    mention = parse_mention(phrase)
+    assert mention is not None and mention.name == "Lena Morrow"
