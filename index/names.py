@@ -29,14 +29,14 @@ MentionKind = Literal["person", "group", "pronoun", "description", "anonymous"]
 _TOKEN = re.compile(r"[^\s]+")
 _TITLE_CASE_WORD = re.compile(r"^(?:[A-Z][\w’'-]*|[A-Z]\.(?:[A-Z]\.)+)$")  # "Air", "U.S."
 _FUNCTION_WORDS = {"the", "a", "an", "that", "this", "of", "and", "or", "for", "in", "to"}
-# "the senator", "the Texas senator", "the presumptive Republican presidential nominee": a
-# role noun in lower case (a capitalised head is a name: "the Senate Intelligence Committee")
-# after up to four modifiers that are no function word
 # "WASHINGTON — ", "PARIS (Reuters) — " opening a story's first sentence
 DATELINE = re.compile(
     r"^[A-Z]{2}[A-Z.'’ -]{0,40}(?:,\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2})?"
     r"(?:\s+\([A-Z][A-Za-z&. ]{1,30}\))?\s+[—–-]+\s+"
 )
+# "the senator", "the Texas senator", "the presumptive Republican presidential nominee": a
+# role noun in lower case (a capitalised head is a name: "the Senate Intelligence Committee")
+# after up to four modifiers that are no function word
 _DESCRIPTION = re.compile(
     r"^(?:[Tt]he|[Tt]his|[Tt]hat)\s+"
     r"(?:(?!(?:who|which|that|of|to|for|and|or|in|on|at|with|by|from)\s)[\w.’'&-]+\s+){0,4}"
