@@ -56,9 +56,7 @@ class Registry:
                 )
             return found
         if mention.kind == "anonymous":
-            entity = Entity(name=mention.name, is_person=True, anonymous=True)
-            self.entities.append(entity)
-            return entity
+            return self._unnamed(mention.name, is_person=True)
         found = self._find(mention)
         if found is None:
             entity = Entity(name=mention.name, is_person=mention.kind == "person")

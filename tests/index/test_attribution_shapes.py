@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from index.names import parse_mention
+from index.pipeline import make_document
+from index.quotes import extract
 from rag.extraction import quotes_of_text
 
 INTRO = "Jane Harlow, a lawyer in Denver, spoke first on Monday.\n\n"
@@ -621,8 +623,18 @@ def test_a_description_resolves_to_the_person_whose_abbreviated_title_it_spells(
 
 
 def test_a_statement_is_not_an_unnamed_source() -> None:
-    quotes = quotes_of_text("“The plant will close in June,” the statement said.")
-    assert all(q.speaker != "the statement" for q in quotes)
+    (quote,) = quotes_of_text("“The plant will close in June,” the statement said.")
+    assert quote.speaker != "the statement"
+
+
+def test_an_unnamed_source_quoted_twice_is_one_speaker_in_the_directory() -> None:
+    text = (
+        "Officials met on Monday.\n\n“We are ready for the storm,” a senior official said."
+        "\n\n“We are not worried about the storm,” a senior official said."
+    )
+    document = make_document(text, "storm")
+    speakers = extract(document.doc_id, document.text, document.paragraphs).speakers
+    assert [(s.name, s.quote_count) for s in speakers] == [("a senior official", 2)]
 
 
 @pytest.mark.parametrize(
