@@ -141,6 +141,9 @@ TITLE_WORDS = {
     "officer",
     "chief-executive",
 }
+# title words that only modify the next one ("former Sen.", "state Rep.", "new coach"):
+# alone before a name they are a word of it ("New Hampshire")
+TITLE_MODIFIERS = frozenset({"state", "interim", "acting", "former", "new", "opposition"})
 ORG_WORDS = {
     "resources",
     "holdings",

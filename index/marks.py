@@ -23,12 +23,18 @@ class QuoteSpan:
     inner_end: int
 
 
+def _opens_after(ch: str) -> bool:
+    """Whether a quote can open after ``ch``: a space of any kind (a no-break space from a
+    web page too), an opening bracket or a dash."""
+    return ch in OPENERS_BEFORE or ch.isspace()
+
+
 def _is_straight_double_opener(text: str, i: int) -> bool:
-    return i == 0 or text[i - 1] in OPENERS_BEFORE or text[i - 1] in "“‘'"
+    return i == 0 or _opens_after(text[i - 1]) or text[i - 1] in "“‘'"
 
 
 def _is_single_opener(text: str, i: int) -> bool:
-    before_ok = i == 0 or text[i - 1] in OPENERS_BEFORE or text[i - 1] in '“"'
+    before_ok = i == 0 or _opens_after(text[i - 1]) or text[i - 1] in '“"'
     after_ok = i + 1 < len(text) and not text[i + 1].isspace()
     return before_ok and after_ok
 
@@ -50,6 +56,8 @@ def _is_single_closer(text: str, i: int) -> bool:
     before = text[i - 1] if i > 0 else " "
     if before.isspace() or after.isalnum():
         return False
+    if before in ",.!?":
+        return True  # no apostrophe follows a comma or a stop ("declares ‘revolution,’ ignores")
     word = re.match(r"\s+([a-z]+)\b", text[i + 1 :])
     return word is None or word.group(1) in _AFTER_CLOSER
 
@@ -135,7 +143,7 @@ def _misplaced_closer(text: str, i: int) -> bool:
     quote can open."""
     before = text[i - 1] if i > 0 else " "
     after = text[i + 1] if i + 1 < len(text) else " "
-    return before not in OPENERS_BEFORE and before not in "“‘'\"" and after.isspace()
+    return not _opens_after(before) and before not in "“‘'\"" and after.isspace()
 
 
 def _straight_mark_closes(text: str, i: int, closer: str) -> bool:

@@ -21,6 +21,7 @@ from index.lexicon import (
     ORGANISATION_HEADS,
     PRONOUNS,
     ROLE_NOUNS,
+    TITLE_MODIFIERS,
     TITLE_WORDS,
 )
 
@@ -140,6 +141,28 @@ def _is_title_word(token: str) -> bool:
     return token.lower().strip(".").removeprefix("then-") in TITLE_WORDS
 
 
+_ROLE_NOUN_SET = frozenset(ROLE_NOUNS.split("|"))
+_AGENT_NOUN = re.compile(r"^[a-z][a-z-]{2,}(?:er|or|ist|ian)$")
+
+
+def _is_role_word(token: str, guessed: bool) -> bool:
+    """A lower-case noun naming what someone does, before their name ("Band member Flea",
+    "Blaze co-host Stu Burguiere"): a role noun, or, when ``guessed`` (a full name
+    follows), an agent noun by its ending ("screenwriter Cole Haddon")."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    word = token.strip(".,")
+    if not word.islower() or word in STOP_WORDS:
+        return False
+    if word.split("-")[-1] in _ROLE_NOUN_SET:  # "co-host"
+        return True
+    return guessed and _AGENT_NOUN.match(word) is not None
+
+
+def _is_title_modifier(token: str) -> bool:
+    return token.lower().strip(".").removeprefix("then-") in TITLE_MODIFIERS
+
+
 def _parse_named(text: str) -> Mention | None:
     tokens = _TOKEN.findall(text)
     title_tokens: list[str] = []
@@ -150,14 +173,22 @@ def _parse_named(text: str) -> Mention | None:
     ):
         title_tokens += tokens[: owner + 1]
         tokens = tokens[owner + 1 :]
-    while tokens and _is_title_word(tokens[0]) and len(tokens) > 1:
-        title_tokens.append(tokens.pop(0))
+    lead = 0
+    while lead < len(tokens) - 1 and _is_title_word(tokens[lead]):
+        lead += 1
+    while lead and _is_title_modifier(tokens[lead - 1]):
+        lead -= 1  # "New" of "New Hampshire Republican" modifies no title
+    title_tokens += tokens[:lead]
+    tokens = tokens[lead:]
     # a title that starts with other words ("Police Chief Dan Ortiz", "state Sen. Maria
     # Lopez"): split after its last title word when only a name follows
     for j in range(len(tokens) - 2, -1, -1):
         rest = tokens[j + 1 :]
         if (
-            _is_title_word(tokens[j])
+            (
+                (_is_title_word(tokens[j]) and not _is_title_modifier(tokens[j]))
+                or _is_role_word(tokens[j], guessed=len(rest) > 1)
+            )
             and 1 <= len(rest) <= 4
             and all(_is_name_token(t) for t in rest)
             and not any(t.lower().strip(".") in ORG_WORDS for t in rest)  # "New York Times"
@@ -295,6 +326,24 @@ def split_appositive(segment: str) -> tuple[str, str | None]:
         return text, None
     if is_party_tag(rest):  # "Sen. Ron Johnson, R-Wis.": the tag is his title
         return head, rest
-    if (rest[0].islower() or rest.split()[0] in {"The", "A", "An"}) and is_title_phrase(rest):
+    if opens_title(rest) and is_title_phrase(rest):
         return head, rest
     return text, None
+
+
+# "President Obama's former chief of staff", "Twitter's chief executive"
+_OWNED_TITLE = re.compile(r"^(?:[A-Z][\w.’'-]*\s+){0,3}[A-Z][\w.’'-]*(?:’s|'s|’|')\s+[a-z]")
+# "Democrat of Tennessee", "President of CNN Worldwide" (not a list: "X of Y and Z")
+_TITLE_OF = re.compile(r"^[A-Z][a-z]+ of (?:the )?[A-Z](?!.*\sand\s)")
+
+
+def opens_title(appositive: str) -> bool:
+    """Whether an appositive after a name starts the way a title does: in lower case or
+    with an article ("the director of X"), or capitalised where a possessive owns the
+    title or a single word heads an "of" phrase ("Mr. Obama's chief of staff", "Democrat
+    of Tennessee"); a capitalised name there is more likely a list ("Smith, Jones said")."""
+    if not appositive:
+        return False
+    if appositive[0].islower() or appositive.split()[0] in {"The", "A", "An"}:
+        return True
+    return bool(_OWNED_TITLE.match(appositive) or _TITLE_OF.match(appositive))

@@ -10,10 +10,11 @@ title) and the cue, for the caller's speaker registry to resolve.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from index.lexicon import CUE_LEMMAS
+from index.names import parse_mention
 
 _SUBJECTS = frozenset({"nsubj", "nsubjpass"})
 _CLIMB = frozenset(
@@ -22,6 +23,7 @@ _CLIMB = frozenset(
 _NAME_DEPS = frozenset({"compound", "flat", "nmod"})
 _SPEAKING_PRONOUNS = frozenset({"he", "she", "they"})
 _DESCRIBING_PREPOSITIONS = frozenset({"for", "of", "to", "at", "with", "from"})
+_INDEFINITE = frozenset({"a", "an", "one", "another"})
 CUE_REACH_TOKENS = 12  # how far from the quote a cue may stand in its sentence
 NEXT_SENTENCE_CUE_GAP = 3  # words before a cue that opens the sentence after a quote
 
@@ -34,6 +36,8 @@ class ParsedSource:
     appositive: str | None
     cue: str
     entity: str  # the entity recogniser's label for it ("PERSON", "ORG", ...) or ""
+    # "a South Carolina Democrat", "one Trump confidant": someone the text does not name
+    indefinite: bool = False
 
 
 def _cue_tokens(doc: Any, lo: int, hi: int, masked: list[tuple[int, int]]) -> list[Any]:
@@ -74,7 +78,13 @@ def _positional_cue(doc: Any, close_at: int, hi: int, masked: list[tuple[int, in
                 for c in token.children
             )
             named = subject is not None and (
-                subject.pos_ == "PROPN" or subject.lower_ in _SPEAKING_PRONOUNS
+                subject.pos_ == "PROPN"
+                or (subject.pos_ == "NOUN" and subject.text[:1].isupper())  # "Hannity"
+                or subject.lower_ in _SPEAKING_PRONOUNS
+                or (  # "“...,” the Republican vice-presidential nominee riffed"
+                    subject.pos_ == "NOUN"
+                    and any(c.dep_ == "det" and c.lower_ == "the" for c in subject.lefts)
+                )
             )
             return [token] if named and not has_object else []
         if token.is_alpha:
@@ -142,20 +152,45 @@ def _appositive(head: Any) -> Any | None:
     for child in head.rights:
         if child.dep_ == "appos" and not child.like_num:
             return child
+    if head.pos_ == "NOUN":
+        # "his best friend at Lehigh, Bruce Turry": the parser hangs the person's name on
+        # the last noun of the description (not "a spokesman for the firm, Acme Corp.")
+        for prep in head.rights:
+            if prep.dep_ != "prep" or prep.lower_ not in _DESCRIBING_PREPOSITIONS:
+                continue
+            for obj in prep.children:
+                named = next((c for c in obj.rights if c.dep_ == "appos"), None)
+                if named is not None and named.pos_ == "PROPN" and _names_a_person(named):
+                    return named
     return None
+
+
+def _names_a_person(head: Any) -> bool:
+    start, end = _name_run(head)
+    mention = parse_mention(_text(head.doc, start, end))
+    return mention is not None and mention.kind == "person"
 
 
 def _text(doc: Any, start: int, end: int) -> str:
     return str(doc[start:end].text).strip(" ,")
 
 
-def source_of(subject: Any) -> tuple[str, str | None, str] | None:
-    """(phrase, appositive, entity label) for a subject token, or None when it names no one."""
+def source_of(subject: Any) -> ParsedSource | None:
+    """The source phrase a subject token stands for, with its title and entity label (the
+    cue left empty for the caller), or None when it names no one."""
     doc = subject.doc
     if subject.pos_ == "PRON":
         word = subject.lower_
-        return (subject.text, None, "") if word in _SPEAKING_PRONOUNS else None
+        return ParsedSource(subject.text, None, "", "") if word in _SPEAKING_PRONOUNS else None
     appos = _appositive(subject)
+    if (
+        _is_indefinite(subject)
+        and (subject.pos_ != "PROPN" or subject.ent_type_ == "NORP")
+        and (appos is None or appos.pos_ != "PROPN")
+    ):
+        # "a New Hampshire Republican", "one P&G Amiens employee": no name, a description
+        # (but "an angry Hollande" is Hollande)
+        return ParsedSource(_described_phrase(subject), None, "", "", indefinite=True)
     if subject.pos_ != "PROPN" and appos is not None and appos.pos_ == "PROPN":
         # "Clinton's communications director, Jennifer Palmieri": the name is the source
         start, end = _name_run(appos)
@@ -164,7 +199,7 @@ def source_of(subject: Any) -> tuple[str, str | None, str] | None:
             if child.i < start and child.dep_ == "prep":
                 title_end = max(title_end, child.right_edge.i + 1)
         described = _text(doc, subject.left_edge.i, min(title_end, start))
-        return _text(doc, start, end), described, appos.ent_type_
+        return ParsedSource(_text(doc, start, end), described, "", appos.ent_type_)
     if subject.pos_ == "PROPN":
         start, end = _name_run(subject)
         title: str | None = None
@@ -174,15 +209,28 @@ def source_of(subject: Any) -> tuple[str, str | None, str] | None:
             start = entity.start
         if appos is not None:
             title = _text(doc, appos.left_edge.i, appos.right_edge.i + 1)
-        return _text(doc, start, end), title, subject.ent_type_
-    # "a spokeswoman for the House Armed Services Committee": whose spokeswoman is part of
-    # who spoke
+        return ParsedSource(_text(doc, start, end), title, "", subject.ent_type_)
+    return ParsedSource(_described_phrase(subject), None, "", "")
+
+
+def _is_indefinite(subject: Any) -> bool:
+    return any(c.dep_ in {"det", "nummod"} and c.lower_ in _INDEFINITE for c in subject.lefts)
+
+
+def _described_phrase(subject: Any) -> str:
+    """The subject with its modifiers and the prepositions that say whose it is ("a
+    spokeswoman for the House Armed Services Committee"), without a clause after it."""
     end = subject.i + 1
     for child in subject.rights:
-        if child.dep_ == "prep" and child.lower_ in _DESCRIBING_PREPOSITIONS:
+        # not a phrase holding a quotation mark ("a booming voice at the end of ''Hail,
+        # Caesar!''"): that is the quote, not who said it
+        if (
+            child.dep_ == "prep"
+            and child.lower_ in _DESCRIBING_PREPOSITIONS
+            and not any(t.is_quote for t in child.subtree)
+        ):
             end = max(end, child.right_edge.i + 1)
-    phrase = _text(doc, subject.left_edge.i, end)
-    return phrase, None, ""
+    return _text(subject.doc, subject.left_edge.i, end)
 
 
 def _gap_words(doc: Any, cue: Any, open_at: int, close_at: int | None) -> int:
@@ -227,8 +275,10 @@ def find_source(
     after.sort(key=lambda t: t.idx)
     before.sort(key=lambda t: -t.idx)
     for cue in [*after[:2], *before[:2]]:
-        if cue in after and _introduces_next(cue, next_sentence_at):
-            continue
+        if cue in after and (
+            _introduces_next(cue, next_sentence_at) or ":" in doc.text[close_at : cue.idx]
+        ):
+            continue  # "“...”: A mosque feels the spotlight": a headline, not its source
         gap = _gap_words(doc, cue, open_at, close_at)
         if gap > max_gap or (
             next_sentence_at is not None
@@ -237,12 +287,31 @@ def find_source(
         ):
             continue
         subject = _subject(cue, masked)
+        if subject is None and close_at is not None and cue.idx > close_at:
+            subject = _inverted_subject(cue, masked) if gap == 0 else _named_before(cue, close_at)
         if subject is None or _inside(subject, masked):
             continue
         found = source_of(subject)
         if found is not None:
-            phrase, appositive, entity = found
-            yield ParsedSource(phrase, appositive, cue.lemma_.lower(), entity)
+            yield replace(found, cue=cue.lemma_.lower())
+
+
+def _inverted_subject(cue: Any, masked: list[tuple[int, int]]) -> Any | None:
+    """The subject of a cue that follows its quote and comes before it ("“...,” added a
+    South Carolina Democrat"), which the parser often takes for the cue's object."""
+    return next(
+        (c for c in cue.rights if c.dep_ == "dobj" and not _inside(c, masked)),
+        None,
+    )
+
+
+def _named_before(cue: Any, close_at: int) -> Any | None:
+    """The name standing alone between a quote and its cue ("“...,” Trump barked and
+    ..."), when the parser gave the cue no subject: the name's last word."""
+    between = [t for t in cue.doc[: cue.i] if t.idx > close_at and not t.is_punct]
+    if between and all(t.pos_ == "PROPN" for t in between):
+        return between[-1]
+    return None
 
 
 def introducer(doc: Any) -> ParsedSource | None:
@@ -285,10 +354,7 @@ def _clause_source(verb: Any, masked: list[tuple[int, int]]) -> ParsedSource | N
     if subject is None or _inside(subject, masked):
         return None
     found = source_of(subject)
-    if found is None:
-        return None
-    phrase, appositive, entity = found
-    return ParsedSource(phrase, appositive, verb.lemma_.lower(), entity)
+    return replace(found, cue=verb.lemma_.lower()) if found is not None else None
 
 
 SPEAKER_LABELS = {"PERSON": True, "ORG": False, "NORP": False, "GPE": False, "FAC": False}

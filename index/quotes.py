@@ -26,6 +26,7 @@ from index.names import (
     is_party_tag,
     is_title_phrase,
     longest_suffix_mention,
+    opens_title,
     parse_mention,
     split_appositive,
     strip_age,
@@ -122,6 +123,10 @@ NOT_NAME_LABELS = frozenset(
 _CLAUSE_OPENERS = frozenset(
     {"that", "he", "she", "they", "it", "we", "i", "you", "the", "a", "an", "his", "her", "its"}
 )
+# what opens a clause after a cue, where an inverted cue's subject would stand
+_CLAUSE_AFTER_CUE = re.compile(
+    r"\s*(?:that|if|whether|how|what|why|when|where|to|it|there|this|these|those)\b", re.I
+)
 SHORT_QUOTE_CUE_GAP = 1  # a short quote is words said only right beside its cue
 
 
@@ -161,11 +166,21 @@ def _forward_mention(after: str) -> tuple[Mention, str | None] | None:
     return None
 
 
+_TRAILING_PARTY_TAG = re.compile(r"\s*(\([RDI]-[A-Z][A-Za-z.]*(?: [A-Z][a-z]+)?\)),?$")
+
+
 def _subject_before(segment: str, anchored: bool) -> tuple[Mention, str | None] | None:
     """The speaker phrase (and appositive) that ends ``segment``, right before a cue."""
     seg = segment.rstrip()
-    if seg.endswith(","):
-        body = seg[:-1]
+    bracketed = _TRAILING_PARTY_TAG.search(seg)
+    if bracketed is not None:  # "Gov. John Kasich (R-OH), said": the tag is his title
+        found = _mention_ending(seg[: bracketed.start()], anchored)
+        if found is not None:
+            return found, bracketed.group(1)
+    # "X, the director of Y, said"; right after a quote also an appositive the writer
+    # left open ("Nate Silver, the polling guru who founded fivethirtyeight.com tweeted")
+    body = seg[:-1] if seg.endswith(",") else seg if anchored else None
+    if body is not None:
         for match in re.finditer(r", ", body):
             head, appositive = body[: match.start()], strip_age(body[match.end() :].strip())
             if re.fullmatch(r"\d{1,3}", appositive):  # "Ramos, 58, told ..."
@@ -176,9 +191,7 @@ def _subject_before(segment: str, anchored: bool) -> tuple[Mention, str | None] 
                 tagged = _mention_ending(head, anchored)
                 if tagged is not None:
                     return tagged, appositive
-            if not appositive or not (
-                appositive[0].islower() or appositive.split()[0] in {"The", "A", "An"}
-            ):
+            if not opens_title(appositive):
                 continue
             if len(appositive.split()) > 40:
                 continue
@@ -215,8 +228,10 @@ def attribute_right(right: str) -> Attribution | None:
     if text[cue.end() :].lstrip().startswith(":"):
         return None  # "“...” Mr. Zahed said: “...”": the cue introduces the next quote
     if not before.strip():
-        if not _INVERTIBLE.match(cue.group()):
-            return None
+        if cue.group().lower().endswith("ing"):
+            return None  # "“...,” adding ...": no verb a source can follow
+        if _CLAUSE_AFTER_CUE.match(text[cue.end() :]):
+            return None  # "the advertisement “...” suggests that Phoenix ...": no source
         found = _forward_mention(text[cue.end() :])
         return Attribution(found[0], found[1], cue.group().lower()) if found else None
     subject = _subject_before(before, anchored=True)
@@ -294,6 +309,8 @@ def attribution_from_parse(found: ParsedSource) -> Attribution | None:
     if not found.phrase.strip():
         return None
     mention = parse_mention(found.phrase)
+    if found.indefinite and (mention is None or mention.kind != "anonymous"):
+        mention = Mention("anonymous", found.phrase, found.phrase)
     if mention is None and found.entity in _ENTITY_KINDS:
         kind = _ENTITY_KINDS[found.entity]
         mention = Mention(kind, found.phrase, found.phrase, gender="p" if kind == "group" else None)
@@ -342,8 +359,8 @@ def _whole_entity(doc: object, name: str) -> str | None:
     wholes: Counter[str] = Counter()
     for entity in doc.ents:  # type: ignore[attr-defined]
         text = re.sub(r"^[Tt]he\s+", "", entity.text)
-        if f" {name} " not in f" {text} ":
-            continue
+        if f" {name} " not in f" {text} " or ", " in text:
+            continue  # nor a run the recogniser joined over a comma ("Lehigh, Bruce Turry")
         if entity.label_ == "PERSON" or text == name:
             return None  # the name stands on its own somewhere
         if entity.label_ in {"ORG", "GPE", "FAC"}:
@@ -405,6 +422,30 @@ class _Extractor:
                     piece = None
             self._parsed[paragraph.number] = piece if piece is not None else parse(paragraph.text)
         return self._parsed[paragraph.number]
+
+    def _colon_over_pronoun(
+        self, paragraph: Paragraph, said: Attribution, lo: int, span: QuoteSpan
+    ) -> Attribution:
+        """A pronoun's cue after a quote that a named person's clause introduces with a
+        colon ("Fallon fired back: “...,” he wrote"): the pronoun is that person, when
+        the gender allows."""
+        left = paragraph.text[lo : span.open_at].rstrip()
+        if not left.endswith(":"):
+            return said
+        colon = colon_source(self._parse(paragraph), lo + len(left) - 1, [])
+        if colon is None:
+            return said
+        named = attribution_from_parse(colon)
+        if named is None or named.mention.kind != "person":
+            return said
+        known = self.registry.find(named.mention)
+        if colon.entity not in {"", "PERSON"} and not (known and known.is_person):
+            return said  # "Trump asserted that France had lost ...: “...,” he claimed"
+        if said.mention.gender not in {None, named.mention.gender} and named.mention.gender:
+            return said
+        if said.mention.gender == "p":
+            return said
+        return Attribution(named.mention, named.appositive, said.cue)
 
     def _attribute_by_parse(
         self,
@@ -527,6 +568,8 @@ class _Extractor:
             inner = text[span.inner_start : span.inner_end]
             short = _word_count(inner) <= SCARE_MAX_WORDS and not re.match(r"^[A-Z].*[.!?]$", inner)
             attribution = _named_over_pronoun(attribute_right(right), left)
+            if attribution is not None and attribution.mention.kind == "pronoun":
+                attribution = self._colon_over_pronoun(paragraph, attribution, left_start, span)
             if attribution is None and span.close_at is not None and not right.strip():
                 attribution = self._asked_then_cue(text, sentences, s_index, span, spans, index)
             if attribution is None:
@@ -537,7 +580,9 @@ class _Extractor:
                         attribution = None
             if attribution is None:
                 attribution = attribute_according(masked[s_start:s_end])
-            if attribution is None and left_start == 0:
+            after_quote = prev_close is not None and not text[prev_close + 1 : left_start].strip()
+            if attribution is None and (left_start == 0 or after_quote):
+                # also the next speaker after a quote ("Clinton: “...” Bush: “...”")
                 attribution = attribute_named_lead(left)
             if attribution is None:
                 hi = self._reach(text, sentences, s_index, span, spans, index)
@@ -651,9 +696,10 @@ class _Extractor:
         if not spans:
             return
         attribution = attribute_named_lead(paragraph.text[: spans[0].open_at])
-        if attribution is not None:
+        if attribution is not None:  # every quote after the colon is theirs
             entity = self._resolve(attribution)
-            self.found.append(_Found(spans[0], paragraph, entity, attribution.cue, "direct"))
+            for span in spans:  # "Ryan: ‘Anti-Semitic Images’ Have ‘No Place’ In ..."
+                self.found.append(_Found(span, paragraph, entity, attribution.cue, "direct"))
             return
         recency, previous = self.registry.recency(), self._previous
         chain, chain_open, facts = self.chain, self.chain_open, len(self.facts)

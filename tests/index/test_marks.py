@@ -158,3 +158,9 @@ def test_mixed_curly_and_straight_marks_pair_up() -> None:
     assert [nested[s.inner_start : s.inner_end] for s in find_spans(nested)] == [
         'He said "no" to it'
     ]
+
+
+def test_a_single_mark_after_a_comma_closes_whatever_word_follows() -> None:
+    text = "Sanders declares ‘revolution,’ ignores losses."
+    spans = find_spans(text)
+    assert [text[s.inner_start : s.inner_end] for s in spans] == ["revolution"]
