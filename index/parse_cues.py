@@ -274,7 +274,17 @@ def find_source(
     before = _cue_tokens(doc, lo, open_at, masked)
     after.sort(key=lambda t: t.idx)
     before.sort(key=lambda t: -t.idx)
-    for cue in [*after[:2], *before[:2]]:
+    order = [*after[:2], *before[:2]]
+    if (
+        after
+        and before
+        and _gap_words(doc, after[0], open_at, close_at) > NEXT_SENTENCE_CUE_GAP
+        and _gap_words(doc, before[0], open_at, close_at) <= NEXT_SENTENCE_CUE_GAP
+    ):
+        # the cue right before the quote over one far after it ("..., saying at one point,
+        # “...” But Mr. Trump, again, did not respond")
+        order = [*before[:2], *after[:2]]
+    for cue in order:
         if cue in after and (
             _introduces_next(cue, next_sentence_at) or ":" in doc.text[close_at : cue.idx]
         ):

@@ -827,3 +827,13 @@ def test_a_clause_after_a_cue_after_the_quote_names_no_source() -> None:
     )
     quote = next((q for q in quotes_of_text(text) if q.text.startswith("unmistakably")), None)
     assert quote is None or quote.speaker != "Phoenix"
+
+
+def test_the_cue_right_before_the_quote_wins_over_one_far_after_it() -> None:
+    text = (
+        "Lena Morrow spoke first.\n\nMr. Vance seemed to mock her plan, saying at one point, "
+        "''The answer is not simply to yell, 'Taxes bad, spending bad.''' But Ms. Morrow, "
+        "again, did not respond in kind."
+    )
+    quote = next(q for q in quotes_of_text(text) if q.text.startswith("The answer"))
+    assert quote.speaker == "Vance"
