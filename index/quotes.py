@@ -441,10 +441,9 @@ class _Extractor:
         known = self.registry.find(named.mention)
         if colon.entity not in {"", "PERSON"} and not (known and known.is_person):
             return said  # "Trump asserted that France had lost ...: “...,” he claimed"
-        if said.mention.gender not in {None, named.mention.gender} and named.mention.gender:
-            return said
-        if said.mention.gender == "p":
-            return said
+        said_by, named_by = said.mention.gender, named.mention.gender
+        if said_by == "p" or (said_by and named_by and said_by != named_by):
+            return said  # "they" is no one person; "she" is not a man
         return Attribution(named.mention, named.appositive, said.cue)
 
     def _attribute_by_parse(
