@@ -77,13 +77,20 @@ def _positional_cue(doc: Any, close_at: int, hi: int, masked: list[tuple[int, in
                 c.dep_ in {"dobj", "ccomp", "xcomp"} and not _inside(c, masked)
                 for c in token.children
             )
-            named = subject is not None and (
-                subject.pos_ == "PROPN"
-                or (subject.pos_ == "NOUN" and subject.text[:1].isupper())  # "Hannity"
-                or subject.lower_ in _SPEAKING_PRONOUNS
-                or (  # "“...,” the Republican vice-presidential nominee riffed"
-                    subject.pos_ == "NOUN"
-                    and any(c.dep_ == "det" and c.lower_ == "the" for c in subject.lefts)
+            named = (
+                subject is not None
+                and (
+                    subject.pos_ == "PROPN"
+                    or subject.lower_ in _SPEAKING_PRONOUNS
+                    # a name tagged a common noun ("Hannity pressed") or a definite description
+                    # ("the Republican vice-presidential nominee riffed")
+                    or (
+                        subject.pos_ == "NOUN"
+                        and (
+                            subject.text[:1].isupper()
+                            or any(c.dep_ == "det" and c.lower_ == "the" for c in subject.lefts)
+                        )
+                    )
                 )
             )
             return [token] if named and not has_object else []

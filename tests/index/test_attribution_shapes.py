@@ -207,12 +207,6 @@ MORE_SHAPES = [
 ]
 
 
-@pytest.mark.parametrize("text,start,speaker", MORE_SHAPES, ids=[s[2] for s in MORE_SHAPES])
-def test_speaker_of_more_shapes(text: str, start: str, speaker: str) -> None:
-    quote = next(q for q in quotes_of_text(text) if q.text.startswith(start))
-    assert quote.speaker is not None and speaker in quote.speaker
-
-
 def test_a_participle_cue_takes_the_clause_subject_not_the_place_before_it() -> None:
     text = (
         "Mr. Volkov came close to an admission about the war in eastern Moldova, saying, "
@@ -742,8 +736,10 @@ ROUND_SHAPES = [
 ]
 
 
-@pytest.mark.parametrize("text,start,speaker", ROUND_SHAPES, ids=[s[2] for s in ROUND_SHAPES])
-def test_speaker_of_this_rounds_shapes(text: str, start: str, speaker: str) -> None:
+@pytest.mark.parametrize(
+    "text,start,speaker", MORE_SHAPES + ROUND_SHAPES, ids=[s[2] for s in MORE_SHAPES + ROUND_SHAPES]
+)
+def test_speaker_of_more_shapes(text: str, start: str, speaker: str) -> None:
     quote = next(q for q in quotes_of_text(text) if q.text.startswith(start))
     assert quote.speaker is not None and speaker in quote.speaker
 
