@@ -70,30 +70,8 @@ def _positional_cue(doc: Any, close_at: int, hi: int, masked: list[tuple[int, in
         if token.idx <= close_at or token.idx >= hi or _inside(token, masked):
             continue
         if token.pos_ == "VERB":
-            subject = next((c for c in token.children if c.dep_ in _SUBJECTS), None)
-            # the quote itself hung on the verb as its clause ("“...,” Toomey fumed") is
-            # the words said, not an object of the verb's own
-            has_object = any(
-                c.dep_ in {"dobj", "ccomp", "xcomp"} and not _inside(c, masked)
-                for c in token.children
-            )
-            named = (
-                subject is not None
-                and (
-                    subject.pos_ == "PROPN"
-                    or subject.lower_ in _SPEAKING_PRONOUNS
-                    # a name tagged a common noun ("Hannity pressed") or a definite description
-                    # ("the Republican vice-presidential nominee riffed")
-                    or (
-                        subject.pos_ == "NOUN"
-                        and (
-                            subject.text[:1].isupper()
-                            or any(c.dep_ == "det" and c.lower_ == "the" for c in subject.lefts)
-                        )
-                    )
-                )
-            )
-            return [token] if named and not has_object else []
+            named = _named_subject(token)
+            return [token] if named and not _has_object(token, masked) else []
         if token.is_alpha:
             words += 1
             if words > POSITIONAL_CUE_GAP:
@@ -101,6 +79,40 @@ def _positional_cue(doc: Any, close_at: int, hi: int, masked: list[tuple[int, in
         elif token.text in {".", ";", ":"}:
             return []
     return []
+
+
+def _positional_cue_before(doc: Any, open_at: int, masked: list[tuple[int, int]]) -> list[Any]:
+    """A verb outside the cue lemmas right before a quote, with only a comma between ("Hillary
+    Clinton cracked, “...”"), a named or pronoun subject and no object of its own."""
+    left = doc.text[:open_at].rstrip()
+    if not left.endswith(","):
+        return []
+    verb = next((t for t in doc if t.idx + len(t.text) == len(left) - 1), None)
+    if verb is None or verb.pos_ != "VERB" or _inside(verb, masked):
+        return []
+    return [verb] if _named_subject(verb) and not _has_object(verb, masked) else []
+
+
+def _named_subject(verb: Any) -> bool:
+    """The verb's subject names someone: a name, a speaking pronoun, a name tagged a common
+    noun ("Hannity pressed") or a definite description ("the Republican nominee riffed")."""
+    subject = next((c for c in verb.children if c.dep_ in _SUBJECTS), None)
+    if subject is None:
+        return False
+    if subject.pos_ == "PROPN" or subject.lower_ in _SPEAKING_PRONOUNS:
+        return True
+    return subject.pos_ == "NOUN" and (
+        subject.text[:1].isupper()
+        or any(c.dep_ == "det" and c.lower_ == "the" for c in subject.lefts)
+    )
+
+
+def _has_object(verb: Any, masked: list[tuple[int, int]]) -> bool:
+    """An object of the verb's own; the quote hung on the verb as its clause ("“...,” Toomey
+    fumed") is the words said, not an object."""
+    return any(
+        c.dep_ in {"dobj", "ccomp", "xcomp"} and not _inside(c, masked) for c in verb.children
+    )
 
 
 def _inside(token: Any, masked: list[tuple[int, int]]) -> bool:
@@ -129,11 +141,13 @@ def _subject(cue: Any, masked: list[tuple[int, int]] | None = None) -> Any | Non
             obj = next((c for c in token.head.children if c.dep_ == "dobj"), None)
             if obj is not None:
                 return obj
-        if token.dep_ not in _CLIMB or token.head.i == token.i:
+        hung_inside = masked is not None and _inside(token.head, masked)
+        if (token.dep_ not in _CLIMB and not hung_inside) or token.head.i == token.i:
             return None
-        if masked and _inside(token.head, masked):
-            # "X seemed ready ..., telling the crowd, “...”": the parser hung the cue on a
-            # verb inside the quote; the clause it belongs to is the sentence's main one
+        if masked and hung_inside:
+            # "X seemed ready ..., telling the crowd, “...”" (or "X shared the news, writing
+            # “...”", the cue made the quote's subject): the parser hung the cue on a verb
+            # inside the quote; the clause it belongs to is the sentence's main one
             root = cue.sent.root
             if root.i == token.i or _inside(root, masked):
                 return None
@@ -279,6 +293,8 @@ def find_source(
     if not after and close_at is not None:
         after = _positional_cue(doc, close_at, hi, masked)
     before = _cue_tokens(doc, lo, open_at, masked)
+    if not before:
+        before = _positional_cue_before(doc, open_at, masked)
     after.sort(key=lambda t: t.idx)
     before.sort(key=lambda t: -t.idx)
     order = [*after[:2], *before[:2]]
