@@ -70,6 +70,8 @@ def _positional_cue(doc: Any, close_at: int, hi: int, masked: list[tuple[int, in
         if token.idx <= close_at or token.idx >= hi or _inside(token, masked):
             continue
         if token.pos_ == "VERB":
+            if words == 0 and _inverted_named(token, masked):
+                return [token]  # "“...,” opined Cleveland's Plain Dealer."
             named = _named_subject(token)
             return [token] if named and not _has_object(token, masked) else []
         if token.is_alpha:
@@ -91,6 +93,20 @@ def _positional_cue_before(doc: Any, open_at: int, masked: list[tuple[int, int]]
     if verb is None or verb.pos_ != "VERB" or _inside(verb, masked):
         return []
     return [verb] if _named_subject(verb) and not _has_object(verb, masked) else []
+
+
+def _inverted_named(verb: Any, masked: list[tuple[int, int]]) -> bool:
+    """A verb right after the quote with no subject, whose object the parser took is a name
+    or a description with a name beside it: the source standing after its verb."""
+    if any(c.dep_ in _SUBJECTS for c in verb.children):
+        return False
+    obj = _inverted_subject(verb, masked)
+    if obj is None:
+        return False
+    if obj.pos_ == "PROPN":
+        return True
+    appos = _appositive(obj)
+    return appos is not None and appos.pos_ == "PROPN"
 
 
 def _named_subject(verb: Any) -> bool:
@@ -380,6 +396,52 @@ def colon_source(doc: Any, colon_at: int, masked: list[tuple[int, int]]) -> Pars
             if found is not None:
                 return found
     return None
+
+
+_GOVERNING_DEPS = frozenset(
+    {"dobj", "pobj", "prep", "attr", "oprd", "appos", "conj", "ccomp", "npadvmod", "xcomp"}
+)
+
+
+def governing_source(
+    doc: Any, open_at: int, close_at: int, masked: list[tuple[int, int]]
+) -> ParsedSource | None:
+    """The person whose words a few quoted words inside the writer's sentence are, when no
+    cue stands beside them: the named subject of the verb the quote is the object of ("Trump
+    called Ford's plans “an absolute disgrace”", "Mrs. Clinton introduced him as “a fighter
+    for families”")."""
+    inside = [t for t in doc if open_at < t.idx < close_at]
+    head = next((t for t in inside if not (open_at < t.head.idx < close_at)), None)
+    if head is None:
+        return None
+    token = head
+    for _ in range(4):
+        if token.dep_ not in _GOVERNING_DEPS or token.head.i == token.i:
+            return None
+        token = token.head
+        if token.pos_ == "VERB" and not _inside(token, masked):
+            break
+    else:
+        return None
+    if token.pos_ != "VERB":
+        return None
+    subject = _subject(token, masked)
+    if subject is None or subject.pos_ != "PROPN" or subject.ent_type_ != "PERSON":
+        return None
+    found = source_of(subject)
+    return replace(found, cue=token.lemma_.lower()) if found is not None else None
+
+
+def colon_name(doc: Any, colon_at: int) -> ParsedSource | None:
+    """A person the recogniser names right before the colon that introduces a quote, for when
+    the clause names no source ("The surge doesn't surprise pollster Dana Shore: “...”",
+    "More from Jones: “...”")."""
+    token = next((t for t in doc if t.idx == colon_at), None)
+    if token is None:
+        return None
+    entity = next((e for e in doc.ents if e.end == token.i and e.label_ == "PERSON"), None)
+    found = source_of(entity.root) if entity is not None else None
+    return replace(found, cue=":") if found is not None else None
 
 
 def _clause_source(verb: Any, masked: list[tuple[int, int]]) -> ParsedSource | None:

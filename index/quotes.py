@@ -35,8 +35,10 @@ from index.nlp import analyse_each, entities_of, joined, parse
 from index.paragraphs import _ngrams, _words
 from index.parse_cues import (
     ParsedSource,
+    colon_name,
     colon_source,
     find_source,
+    governing_source,
     introducer,
     named_entities,
 )
@@ -127,6 +129,14 @@ _CLAUSE_OPENERS = frozenset(
 _CLAUSE_AFTER_CUE = re.compile(
     r"\s*(?:that|if|whether|how|what|why|when|where|to|it|there|this|these|those)\b", re.I
 )
+# the verbs that follow a clause's subject: "said the candidate could ..." is no inverted cue
+_AUXILIARIES = frozenset(
+    {"is", "are", "was", "were", "has", "have", "had", "will", "would", "could", "can",
+     "should", "may", "might", "must", "did", "does", "do"}
+)  # fmt: skip
+# a byline after a quoted headline in a round-up ("“...,” by Times' Jo Lee: “...”")
+_BYLINE_AFTER = re.compile(r"^,?\s+by\s+(?:the\s+)?[A-Z]")
+GOVERNED_MIN_WORDS = 3  # fewer words quoted beside no cue are mostly a term, not a quote
 SHORT_QUOTE_CUE_GAP = 1  # a short quote is words said only right beside its cue
 
 
@@ -162,6 +172,8 @@ def _forward_mention(after: str) -> tuple[Mention, str | None] | None:
     for size in range(min(len(words), 8), 0, -1):
         mention = parse_mention(" ".join(words[:size]))
         if mention is not None:
+            if size < len(words) and words[size].lower() in _AUXILIARIES:
+                return None  # "... said the candidate could win": a clause, not its source
             return mention, appositive if size == len(words) else None
     return None
 
@@ -465,8 +477,13 @@ class _Extractor:
                 return attribution
         left = paragraph.text[lo : span.open_at].rstrip()
         if left.endswith(":") and not short:
-            colon = colon_source(doc, lo + len(left) - 1, masked)
-            return attribution_from_parse(colon) if colon is not None else None
+            colon_at = lo + len(left) - 1
+            colon = colon_source(doc, colon_at, masked)
+            attribution = attribution_from_parse(colon) if colon is not None else None
+            if attribution is None:
+                named = colon_name(doc, colon_at)
+                attribution = attribution_from_parse(named) if named is not None else None
+            return attribution
         return None
 
     def run(self) -> Extraction:
@@ -598,7 +615,9 @@ class _Extractor:
             if attribution is not None:
                 entity = self._resolve_placed(paragraph, attribution, span.open_at, spans)
                 cue = attribution.cue
-            elif _cue_search(right.split(". ")[0]) and not self.chain_open:
+            elif (_cue_search(right.split(". ")[0]) or _BYLINE_AFTER.match(right)) and not (
+                self.chain_open
+            ):
                 entity = None  # a source is named after the quote, in a form not understood
             elif (
                 index == 0
@@ -607,10 +626,34 @@ class _Extractor:
                 and (self.chain_open or not short)
             ):
                 entity = self.chain
+            elif (
+                _word_count(inner) > SCARE_MAX_WORDS
+                and not (_is_title_case(inner) or _is_work_title(inner))
+                and left.strip()
+                and s_index in subjects
+                and last_sentence != s_index
+            ):
+                # words quoted inside the writer's own sentence about a person ("Moore thanked
+                # him for “stepping up ...”"): the person the sentence is about
+                entity = subjects[s_index]
             elif last is not None and (last_sentence == s_index or not short):
                 entity = last
             elif not short and not left.strip() and s_index - 1 in subjects:
                 entity = subjects[s_index - 1]  # "Bystrom agreed. “Mainstream ...”"
+            if (
+                entity is None
+                and attribution is None
+                and short
+                and _word_count(inner) >= GOVERNED_MIN_WORDS
+                and span.close_at is not None
+                and not (_is_title_case(inner) or _is_work_title(inner))
+            ):
+                masked_spans = [(s.open_at, s.close_at or len(text)) for s in spans]
+                doc = self._parse(paragraph)
+                governing = governing_source(doc, span.open_at, span.close_at, masked_spans)
+                attribution = attribution_from_parse(governing) if governing else None
+                if attribution is not None:
+                    entity = self._resolve_placed(paragraph, attribution, span.open_at, spans)
             if entity is None and attribution is None and (short or _is_title_case(inner)):
                 continue  # a scare quote or a title, not words said by someone
             if _is_work_title(inner) and _NAMES_A_WORK.search(left):

@@ -740,6 +740,42 @@ ROUND_SHAPES = [
         "I am a reformer",
         "Maria Lenz",
     ),
+    # a person named right before the colon when the clause before it names no source
+    (
+        "Polls moved.\n\nThe timing of the surge does not surprise Democratic pollster Karen "
+        "Hollis: “Lesser-known candidates who win early contests see the biggest national "
+        "boost.”",
+        "Lesser-known candidates",
+        "Karen Hollis",
+    ),
+    # words quoted inside the writer's own sentence about a named person
+    (
+        "Rep. Tom Okafor praised the order.\n\nOkafor thanked the governor for “stepping up "
+        "and acting when the legislature would not.”",
+        "stepping up",
+        "Tom Okafor",
+    ),
+    # a verb outside the cue list right after the quote, its source standing after it
+    (
+        "Editorials disagreed.\n\n“Owners should leave their weapons at home,” opined "
+        "Toledo's Morning Ledger.",
+        "Owners should leave",
+        "Morning Ledger",
+    ),
+    # a few words quoted as the object of a named person's verb, no cue beside them
+    (
+        "Prices rose.\n\nDana Whitfield praised the union for its “steady and patient work” "
+        "during the talks.",
+        "steady and patient work",
+        "Dana Whitfield",
+    ),
+    # "said the candidate could ...": a clause after the cue, not its inverted source
+    (
+        "The campaign met donors.\n\nMr. Ortega, citing ''the unique appeal of Lin,'' said "
+        "the candidate could win in states like Ohio and Iowa.",
+        "the unique appeal",
+        "Ortega",
+    ),
 ]
 
 
@@ -867,3 +903,21 @@ def test_a_cue_the_parser_hung_inside_the_quote_climbs_to_the_main_clause() -> N
     masked = [(open_at, close_at + 1)]
     found = list(find_source(doc, open_at, close_at, 0, len(doc.text), masked))
     assert [f.phrase for f in found] == ["Vex"]
+
+
+def test_a_quoted_headline_before_a_byline_is_not_the_last_reporter_s() -> None:
+    """A round-up quotes a story's headline, then its reporter's excerpt after a colon
+    ("“...,” by Post's X: “...”"): the excerpt is X's; the headline does not continue the
+    previous item's reporter."""
+    text = (
+        "The round-up.\n\n"
+        "“Museum passes go free for a month,” by the Ledger's Michael Davis: “You have a few more "
+        "weeks to get a free card at any branch of the city library.”\n\n"
+        "“Gallery accused of hiding its best works,” by the Post's Laura Bennett: “A collector "
+        "is suing the gallery, claiming it keeps its finest pieces in storage.”"
+    )
+    quotes = quotes_of_text(text)
+    excerpt = next(q for q in quotes if q.text.startswith("A collector"))
+    headline = next(q for q in quotes if q.text.startswith("Gallery accused"))
+    assert excerpt.speaker is not None and "Laura Bennett" in excerpt.speaker
+    assert headline.speaker is None or "Michael Davis" not in headline.speaker
