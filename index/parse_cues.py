@@ -158,7 +158,9 @@ def _subject(cue: Any, masked: list[tuple[int, int]] | None = None) -> Any | Non
             if obj is not None:
                 return obj
         hung_inside = masked is not None and _inside(token.head, masked)
-        if (token.dep_ not in _CLIMB and not hung_inside) or token.head.i == token.i:
+        # the cue itself in another relation only as a participle ("writing", not "so called")
+        hung_participle = hung_inside and token.i == cue.i and cue.tag_ == "VBG"
+        if (token.dep_ not in _CLIMB and not hung_participle) or token.head.i == token.i:
             return None
         if masked and hung_inside:
             # "X seemed ready ..., telling the crowd, “...”" (or "X shared the news, writing

@@ -895,7 +895,8 @@ def test_a_cue_the_parser_hung_inside_the_quote_climbs_to_the_main_clause() -> N
     deps += ["acomp", "punct", "punct"]
     pos = ["PROPN", "VERB", "DET", "NOUN", "PUNCT", "VERB", "PUNCT", "VERB", "ADJ"]
     pos += ["PUNCT", "PUNCT"]
-    doc = Doc(Vocab(), words=words, spaces=spaces, heads=heads, deps=deps, pos=pos)
+    tags = ["NNP", "VBD", "DT", "NN", ",", "VBG", "``", "VBZ", "JJ", ".", "''"]
+    doc = Doc(Vocab(), words=words, spaces=spaces, heads=heads, deps=deps, pos=pos, tags=tags)
     for token, lemma in zip(doc, [w.lower() for w in words], strict=True):
         token.lemma_ = "write" if lemma == "writing" else lemma
     open_at = doc.text.index("“")
