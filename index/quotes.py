@@ -486,6 +486,26 @@ class _Extractor:
             return attribution
         return None
 
+    def _governed(
+        self, paragraph: Paragraph, span: QuoteSpan, spans: list[QuoteSpan]
+    ) -> Attribution | None:
+        """A few words quoted beside no cue, as the object of a named person's verb
+        ("Clinton supports “appropriate pay raises,”"); not one or two (mostly a term) and not
+        a title."""
+        inner = paragraph.text[span.inner_start : span.inner_end]
+        if (
+            span.close_at is None
+            or _word_count(inner) < GOVERNED_MIN_WORDS
+            or _is_title_case(inner)
+            or _is_work_title(inner)
+        ):
+            return None
+        end = len(paragraph.text)
+        masked = [(s.open_at, s.close_at + 1 if s.close_at is not None else end) for s in spans]
+        doc = self._parse(paragraph)
+        governing = governing_source(doc, span.open_at, span.close_at, masked)
+        return attribution_from_parse(governing) if governing is not None else None
+
     def run(self) -> Extraction:
         for paragraph in self.paragraphs:
             if paragraph.kind == "body":
@@ -640,18 +660,8 @@ class _Extractor:
                 entity = last
             elif not short and not left.strip() and s_index - 1 in subjects:
                 entity = subjects[s_index - 1]  # "Bystrom agreed. “Mainstream ...”"
-            if (
-                entity is None
-                and attribution is None
-                and short
-                and _word_count(inner) >= GOVERNED_MIN_WORDS
-                and span.close_at is not None
-                and not (_is_title_case(inner) or _is_work_title(inner))
-            ):
-                masked_spans = [(s.open_at, s.close_at or len(text)) for s in spans]
-                doc = self._parse(paragraph)
-                governing = governing_source(doc, span.open_at, span.close_at, masked_spans)
-                attribution = attribution_from_parse(governing) if governing else None
+            if entity is None and attribution is None and short:
+                attribution = self._governed(paragraph, span, spans)
                 if attribution is not None:
                     entity = self._resolve_placed(paragraph, attribution, span.open_at, spans)
             if entity is None and attribution is None and (short or _is_title_case(inner)):
