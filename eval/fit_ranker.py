@@ -41,6 +41,17 @@ TOLERANCE = 1e-3  # --check: refitted coefficients may differ by this much (floa
 LIST_TIE = 0.01  # mean F1 within which list thresholds count as tied
 FLOOR_TIE = 0.005  # share of the scored questions within which floors count as tied
 MIN_KIND_EXAMPLES = 60  # answerable questions of a kind needed to fit its own floor
+MAX_STATEMENTS = 5  # the most statements a fitted answer may give
+STATEMENT_COST = 0.1  # a statement that answers nothing, in questions answered fully
+
+
+@dataclass(frozen=True, order=True)
+class Selection:
+    """Which ranked statements an answer gives: at most ``cap``, each at least ``floor``
+    times the best one's probability (ordered: fewer statements first, then lower floor)."""
+
+    cap: int
+    floor: float
 
 
 @dataclass(frozen=True)
@@ -226,40 +237,54 @@ def _out_of_fold(examples: list[Example]) -> list[np.ndarray]:
     return [scored[id(ex)] for ex in examples]
 
 
-def _best_floor(examples: list[Example], probabilities: list[np.ndarray]) -> float:
-    """The share of the best statement's probability further statements need: the one
-    whose answers hold every key phrase most often, less a cost per statement that
-    answers nothing. Of the floors within ``FLOOR_TIE`` of the best score, the lowest (the
-    most inclusive): a near-tie decided by a tenth of a question is noise, and a refit
-    after a small extraction change flipped it between 0.15 and 0.3."""
-    scores: dict[float, float] = {}
-    for floor in np.arange(0.1, 1.0, 0.05):
-        score = 0.0
-        for ex, p in zip(examples, probabilities, strict=True):
-            if not ex.question.answerable or not ex.question.key_phrases:
-                continue
-            cap = 2 if ex.kind == "fact" else 3
-            order = np.argsort(-p, kind="stable")
-            picked = [i for i in order[:cap] if p[i] >= floor * p[order[0]]]
-            held = frozenset().union(*(ex.phrases[i] for i in picked))
-            score += float(len(held) == len(ex.question.key_phrases))
-            score -= 0.1 * sum(ex.labels[i] == 0 for i in picked)
-        scores[round(float(floor), 2)] = score
+def _best_selection(examples: list[Example], probabilities: list[np.ndarray]) -> Selection:
+    """How many statements an answer gives (the cap) and the share of the best statement's
+    probability further ones need (the floor): the pair whose answers hold every key phrase
+    most often, less ``STATEMENT_COST`` per statement that answers nothing. Of the pairs
+    within ``FLOOR_TIE`` of the best score, the fewest statements, then the lowest floor (a
+    near-tie decided by a tenth of a question is noise; a refit after a small extraction
+    change flipped the floor between 0.15 and 0.3)."""
+    scores: dict[Selection, float] = {}
+    for cap in range(1, MAX_STATEMENTS + 1):
+        for floor in np.arange(0.1, 1.0, 0.05):
+            score = 0.0
+            for ex, p in zip(examples, probabilities, strict=True):
+                if not ex.question.answerable or not ex.question.key_phrases:
+                    continue
+                order = np.argsort(-p, kind="stable")
+                picked = [i for i in order[:cap] if p[i] >= floor * p[order[0]]]
+                held = frozenset().union(*(ex.phrases[i] for i in picked))
+                score += float(len(held) == len(ex.question.key_phrases))
+                score -= STATEMENT_COST * sum(ex.labels[i] == 0 for i in picked)
+            scores[Selection(cap, round(float(floor), 2))] = score
     scored = sum(1 for ex in examples if ex.question.answerable and ex.question.key_phrases)
     best = max(scores.values())
-    return min(f for f, score in scores.items() if score >= best - FLOOR_TIE * scored)
+    return min(s for s, score in scores.items() if score >= best - FLOOR_TIE * scored)
 
 
-def _floors_by_kind(examples: list[Example], probabilities: list[np.ndarray]) -> dict[str, float]:
-    """``_best_floor`` fitted on each kind of question with enough answerable examples
-    (a who-said question wants its one best statement, a fact its two); other kinds use
-    the floor fitted on all."""
-    floors = {}
+def _selections_by_kind(
+    examples: list[Example], probabilities: list[np.ndarray]
+) -> dict[str, Selection]:
+    """``_best_selection`` fitted on each kind of question with enough answerable examples
+    (a who-said question wants its one best statement, a fact's phrases may be spread over
+    several); other kinds use the one fitted on all."""
+    selections = {}
     for kind in sorted({ex.kind for ex in examples}):
         pairs = [(ex, p) for ex, p in zip(examples, probabilities, strict=True) if ex.kind == kind]
         if sum(ex.question.answerable for ex, _ in pairs) >= MIN_KIND_EXAMPLES:
-            floors[kind] = _best_floor([ex for ex, _ in pairs], [p for _, p in pairs])
-    return floors
+            selections[kind] = _best_selection([ex for ex, _ in pairs], [p for _, p in pairs])
+    return selections
+
+
+def _selection_fields(examples: list[Example], held_out: list[np.ndarray]) -> dict[str, Any]:
+    overall = _best_selection(examples, held_out)
+    by_kind = _selections_by_kind(examples, held_out)
+    return {
+        "floor": overall.floor,
+        "cap": overall.cap,
+        "floors": {k: s.floor for k, s in by_kind.items()},
+        "caps": {k: s.cap for k, s in by_kind.items()},
+    }
 
 
 def fit(examples: list[Example]) -> dict[str, Any]:
@@ -274,14 +299,13 @@ def fit(examples: list[Example]) -> dict[str, Any]:
     abstention = _logistic(questions, answerable)
     confidence = Logistic.of(abstention).probabilities(questions)
     return {
-        "version": 2,
+        "version": 3,
         "features": list(FEATURES),
         "ranker": ranker,
         "answerable": {"features": list(QUESTION_FEATURES), **abstention},
         "threshold": _best_threshold(examples, held_out, confidence),
         "list_threshold": _best_list_threshold(examples, held_out),
-        "floor": _best_floor(examples, held_out),
-        "floors": _floors_by_kind(examples, held_out),
+        **_selection_fields(examples, held_out),
         "fitted_on": {
             "sets": [*BUNDLED_SETS, *NEWS_SETS],
             "questions": len(examples),
@@ -302,7 +326,7 @@ def _differences(saved: dict[str, Any], fitted: dict[str, Any]) -> list[str]:
             b = np.asarray(fitted[model][field], dtype=np.float64)
             if a.shape != b.shape or not np.allclose(a, b, atol=TOLERANCE, rtol=TOLERANCE):
                 problems.append(f"{model} {field} differ")
-    for field in ("threshold", "list_threshold", "floor"):
+    for field in ("threshold", "list_threshold", "floor", "cap"):
         if abs(float(saved[field]) - float(fitted[field])) > 0.011:
             problems.append(f"{field}: saved {saved[field]}, refitted {fitted[field]}")
     saved_floors, fitted_floors = saved.get("floors", {}), fitted.get("floors", {})
@@ -310,6 +334,8 @@ def _differences(saved: dict[str, Any], fitted: dict[str, Any]) -> list[str]:
         abs(saved_floors[k] - fitted_floors[k]) > 0.011 for k in saved_floors
     ):
         problems.append(f"floors: saved {saved_floors}, refitted {fitted_floors}")
+    if saved.get("caps") != fitted.get("caps"):
+        problems.append(f"caps: saved {saved.get('caps')}, refitted {fitted.get('caps')}")
     return problems
 
 

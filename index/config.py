@@ -47,7 +47,7 @@ class Config:
     speaker_boost: float = 0.15  # paragraphs quoting the person a question names
     follow_up_boost: float = 0.15  # a short follow-up: paragraphs the previous answer cited
     max_file_bytes: int = 2_000_000
-    answer_max_quotes: int = 3
+    answer_max_quotes: int = 5  # at most; the answer path gives as many as fitted per kind
     generator: str = "extractive"  # or "openai": an OpenAI-compatible endpoint rephrases
     generator_url: str = (
         "http://127.0.0.1:11434/v1"  # e.g. Ollama's; key: $QUOTEBOT_GENERATOR_API_KEY

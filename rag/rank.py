@@ -112,6 +112,8 @@ class Model:
     list_threshold: float  # a person is listed when their best quote's probability reaches this
     floor: float  # further statements need this share of the best one's probability
     floors: Mapping[str, float] = field(default_factory=dict)  # the floor fitted per kind
+    cap: int = 3  # the most statements an answer gives
+    caps: Mapping[str, int] = field(default_factory=dict)  # the cap fitted per kind
 
     def probabilities(self, rows: np.ndarray) -> np.ndarray:
         return self.ranker.probabilities(rows)
@@ -119,6 +121,10 @@ class Model:
     def floor_for(self, kind: str) -> float:
         """The floor fitted for questions of ``kind``, else the one fitted on all."""
         return self.floors.get(kind, self.floor)
+
+    def cap_for(self, kind: str) -> int:
+        """The most statements fitted for questions of ``kind``, else the one fitted on all."""
+        return self.caps.get(kind, self.cap)
 
 
 @lru_cache(maxsize=4)
@@ -148,6 +154,8 @@ def load_model(path: Path = WEIGHTS) -> Model:
         float(data["list_threshold"]),
         float(data["floor"]),
         {str(k): float(v) for k, v in (data.get("floors") or {}).items()},
+        int(data["cap"]),
+        {str(k): int(v) for k, v in (data.get("caps") or {}).items()},
     )
 
 

@@ -23,7 +23,6 @@ from rag.verify import Statement, unsupported_words, verified, violations
 
 NOT_FOUND = "The indexed articles don't answer this."
 NOT_ENGLISH = "I can only answer questions in English."
-FACT_STATEMENTS = 2  # a fact is answered by its sentence and at most one more
 PER_SPEAKER = 2  # quotes of one speaker in an answer that is not about them
 # A quote that opens by pointing back ("This context creates ...") says little alone.
 _POINTS_BACK = re.compile(
@@ -253,7 +252,7 @@ def compose(ranked: Ranked, composer: Composer, limit: int) -> Answer:
     if kind == "people":
         return _people(ranked, composer, confidence)
     person = a.person.name if a.person is not None else None
-    cap = FACT_STATEMENTS if kind == "fact" else limit
+    cap = min(limit, composer.model.cap_for(kind))  # limit: the user's, else the config's
     # only a question about the person's words puts their quotes first; in a question of
     # fact about them ("What share of the vote did X win?") the person is the topic
     speaker_first = person_asked.name if person_asked is not None else None

@@ -10,9 +10,10 @@ from eval.dataset import EvalQuestion
 from eval.fit_ranker import (
     MIN_KIND_EXAMPLES,
     Example,
-    _best_floor,
+    Selection,
+    _best_selection,
     _best_threshold,
-    _floors_by_kind,
+    _selections_by_kind,
     answers,
     fit,
 )
@@ -68,44 +69,60 @@ def test_on_a_flat_top_the_threshold_that_abstains_more_is_chosen() -> None:
     assert 0.5 < t <= 0.9
 
 
-def test_floor_keeps_a_second_statement_only_when_it_helps() -> None:
+def _split(n_phrases: int = 2) -> Example:
+    """A fact whose key phrases are held one each by its best statements."""
+    labels = [1] * n_phrases + [0]
+    example = _example(True, labels, [0.9] * len(labels))
+    return replace(
+        example,
+        question=_question(phrases=tuple(f"phrase {i}" for i in range(n_phrases))),
+        phrases=(*(frozenset({i}) for i in range(n_phrases)), frozenset()),
+    )
+
+
+def test_a_second_statement_is_kept_only_when_it_helps() -> None:
     examples = [_example(True, [1, 0], [0.9, 0.1])]
-    assert _best_floor(examples, [np.array([0.9, 0.5])]) > 0.5  # the second answers nothing
+    chosen = _best_selection(examples, [np.array([0.9, 0.5])])  # the second answers nothing
+    assert chosen.cap == 1
 
 
-def test_floors_within_a_tenth_of_a_question_of_the_best_tie_and_the_lowest_wins() -> None:
+def test_the_cap_grows_to_hold_phrases_spread_over_statements() -> None:
+    # three key phrases, one in each of the three best statements, a fourth answering none
+    chosen = _best_selection([_split(3)], [np.array([0.9, 0.6, 0.5, 0.4])])
+    assert chosen.cap == 3 and chosen.floor <= 0.5 / 0.9
+
+
+def test_near_ties_go_to_the_fewest_statements_then_the_lowest_floor() -> None:
     # 300 questions the best statement answers alone; in one, a second statement that
-    # answers nothing costs 0.1 under floors up to 0.55: a near-tie, not a reason to
-    # drop further statements everywhere
+    # answers nothing costs 0.1: every selection giving one statement ties, and of those
+    # the lowest floor wins
     examples = [_example(True, [1, 0], [0.9, 0.1]) for _ in range(301)]
     probabilities = [np.array([0.9, 0.05])] * 300 + [np.array([0.9, 0.5])]
-    assert _best_floor(examples, probabilities) == 0.1
+    assert _best_selection(examples, probabilities) == Selection(1, 0.1)
 
 
-def test_each_kind_with_enough_questions_gets_its_own_floor() -> None:
+def test_each_kind_with_enough_questions_gets_its_own_selection() -> None:
     # who-said answers: the second statement never holds a phrase; facts: the phrases are
-    # split over two statements; lists: too few questions for a floor of their own
+    # split over two statements; lists: too few questions for a selection of their own
     n = MIN_KIND_EXAMPLES
     one = replace(_example(True, [1, 0], [0.9, 0.1]), kind="who_said")
-    split = _example(True, [1, 1], [0.9, 0.3])
-    split = replace(
-        split,
-        question=_question(phrases=("fifty tanks", "north")),
-        phrases=(frozenset({0}), frozenset({1})),
-    )
     few = replace(one, kind="people")
-    examples = [one] * n + [split] * n + [few] * (n - 1)
-    probabilities = [np.array([0.9, 0.5])] * n + [np.array([0.9, 0.3])] * (2 * n - 1)
-    floors = _floors_by_kind(examples, probabilities)
-    assert set(floors) == {"who_said", "fact"}
-    assert floors["who_said"] > 0.5 >= 0.3 / 0.9 >= floors["fact"]
+    examples = [one] * n + [_split(2)] * n + [few] * (n - 1)
+    probabilities = [np.array([0.9, 0.5])] * n + [np.array([0.9, 0.3, 0.2])] * (2 * n - 1)
+    selections = _selections_by_kind(examples, probabilities)
+    assert set(selections) == {"who_said", "fact"}
+    assert selections["who_said"].cap == 1
+    assert selections["fact"].cap == 2 and selections["fact"].floor <= 0.3 / 0.9
 
 
-def test_the_model_falls_back_to_the_floor_fitted_on_all() -> None:
+def test_the_model_falls_back_to_the_selection_fitted_on_all() -> None:
     model = load_model()
     assert model.floor_for("a kind never fitted") == model.floor
+    assert model.cap_for("a kind never fitted") == model.cap
     for kind, floor in model.floors.items():
         assert model.floor_for(kind) == floor
+    for kind, cap in model.caps.items():
+        assert model.cap_for(kind) == cap
 
 
 def test_fit_learns_that_the_feature_that_tracks_labels_counts() -> None:
