@@ -4,11 +4,14 @@ and verification. Expectations come from reading the article, not from the code.
 from __future__ import annotations
 
 import dataclasses
+import json
+from pathlib import Path
 
 import pytest
 
 from rag import Answer, QuoteBot
 from rag.conversation import Conversation
+from rag.rank import WEIGHTS, WEIGHTS_OVERRIDE
 from rag.types import Citation
 from rag.verify import Statement, citation_ok, verified, violations
 
@@ -427,3 +430,20 @@ def test_default_index_is_rebuilt_when_the_rules_change(
     assert json.loads(manifest_path.read_text())["pipeline_version"] != "old"
     assert extra_id in {d.doc_id for d in reopened.documents()}  # added articles are kept
     assert reopened.find_speaker("Mina Okafor") is not None
+
+
+@pytest.mark.model
+def test_an_answer_gives_no_more_statements_than_fitted_for_its_kind(
+    real_bot: QuoteBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    question = "When did Iran strike Pakistan?"
+    wide = real_bot.ask(question)
+    assert len(wide.citations) >= 2  # the fitted cap for facts lets several sentences in
+    weights = json.loads(WEIGHTS.read_text(encoding="utf-8"))
+    weights["cap"], weights["caps"] = 1, {kind: 1 for kind in weights["caps"]}
+    one = tmp_path / "one-statement.json"
+    one.write_text(json.dumps(weights), encoding="utf-8")
+    monkeypatch.setenv(WEIGHTS_OVERRIDE, str(one))
+    narrow = real_bot.ask(question)
+    assert narrow.citations == wide.citations[:1]
+    assert_grounded(real_bot, narrow)
