@@ -304,9 +304,10 @@ def test_a_sentence_that_names_its_speaker_gets_no_second_name(real_bot: QuoteBo
 
 @pytest.mark.model
 def test_a_fact_is_told_by_its_paragraph(real_bot: QuoteBot) -> None:
-    # ¶7 tells both halves: the retaliation, then the weapons
+    # ¶7 tells both halves: the retaliation, then the weapons; the answer opens with them
+    # (a fact answer may go on with further sentences, up to the cap fitted for facts)
     answer = real_bot.ask("Did Islamabad hit back on Iranian soil, and what hardware did it use?")
-    assert [c.paragraph for c in answer.citations] == [7, 7]
+    assert [c.paragraph for c in answer.citations][:2] == [7, 7]
     assert "drones, rockets, and long-range missiles" in answer.text
 
 
