@@ -39,8 +39,8 @@ REGULARISATION = 1.0  # scikit-learn's C: inverse strength of the L2 penalty
 FOLDS = 5  # the answer-or-abstain model learns from held-out ranker probabilities
 TOLERANCE = 1e-3  # --check: refitted coefficients may differ by this much (float noise)
 LIST_TIE = 0.01  # mean F1 within which list thresholds count as tied
-FLOOR_TIE = 0.005  # share of the scored questions within which floors count as tied
-MIN_KIND_EXAMPLES = 60  # answerable questions of a kind needed to fit its own floor
+SELECTION_TIE = 0.005  # share of the scored questions within which selections count as tied
+MIN_KIND_EXAMPLES = 60  # answerable questions of a kind needed to fit its own selection
 MAX_STATEMENTS = 5  # the most statements a fitted answer may give
 STATEMENT_COST = 0.1  # a statement that answers nothing, in questions answered fully
 
@@ -241,7 +241,7 @@ def _best_selection(examples: list[Example], probabilities: list[np.ndarray]) ->
     """How many statements an answer gives (the cap) and the share of the best statement's
     probability further ones need (the floor): the pair whose answers hold every key phrase
     most often, less ``STATEMENT_COST`` per statement that answers nothing. Of the pairs
-    within ``FLOOR_TIE`` of the best score, the fewest statements, then the lowest floor (a
+    within ``SELECTION_TIE`` of the best score, the fewest statements, then the lowest floor (a
     near-tie decided by a tenth of a question is noise; a refit after a small extraction
     change flipped the floor between 0.15 and 0.3)."""
     scores: dict[Selection, float] = {}
@@ -259,7 +259,7 @@ def _best_selection(examples: list[Example], probabilities: list[np.ndarray]) ->
             scores[Selection(cap, round(float(floor), 2))] = score
     scored = sum(1 for ex in examples if ex.question.answerable and ex.question.key_phrases)
     best = max(scores.values())
-    return min(s for s, score in scores.items() if score >= best - FLOOR_TIE * scored)
+    return min(s for s, score in scores.items() if score >= best - SELECTION_TIE * scored)
 
 
 def _selections_by_kind(

@@ -111,8 +111,8 @@ class Model:
     threshold: float  # answer when ``answerable`` reaches this
     list_threshold: float  # a person is listed when their best quote's probability reaches this
     floor: float  # further statements need this share of the best one's probability
+    cap: int  # the most statements an answer gives
     floors: Mapping[str, float] = field(default_factory=dict)  # the floor fitted per kind
-    cap: int = 3  # the most statements an answer gives
     caps: Mapping[str, int] = field(default_factory=dict)  # the cap fitted per kind
 
     def probabilities(self, rows: np.ndarray) -> np.ndarray:
@@ -153,8 +153,8 @@ def load_model(path: Path = WEIGHTS) -> Model:
         float(data["threshold"]),
         float(data["list_threshold"]),
         float(data["floor"]),
-        {str(k): float(v) for k, v in (data.get("floors") or {}).items()},
         int(data["cap"]),
+        {str(k): float(v) for k, v in (data.get("floors") or {}).items()},
         {str(k): int(v) for k, v in (data.get("caps") or {}).items()},
     )
 

@@ -11,7 +11,7 @@ import pytest
 
 from rag import Answer, QuoteBot
 from rag.conversation import Conversation
-from rag.rank import WEIGHTS, WEIGHTS_OVERRIDE
+from rag.rank import WEIGHTS, WEIGHTS_OVERRIDE, load_model
 from rag.types import Citation
 from rag.verify import Statement, citation_ok, verified, violations
 
@@ -308,6 +308,7 @@ def test_a_fact_is_told_by_its_paragraph(real_bot: QuoteBot) -> None:
     # (a fact answer may go on with further sentences, up to the cap fitted for facts)
     answer = real_bot.ask("Did Islamabad hit back on Iranian soil, and what hardware did it use?")
     assert [c.paragraph for c in answer.citations][:2] == [7, 7]
+    assert len(answer.citations) <= load_model().cap_for("fact")
     assert "drones, rockets, and long-range missiles" in answer.text
 
 
