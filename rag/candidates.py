@@ -145,6 +145,20 @@ class Corpus:
         return self.documents[doc_id]
 
     @cached_property
+    def spelled_acronyms(self) -> frozenset[str]:
+        """The acronyms the articles spell out without writing them: the initials of
+        every stretch of a capitalised name run ("Republican National Committee" spells
+        RNC and NC; "Securities and Exchange Commission", SEC)."""
+        found: set[str] = set()
+        for document in self.documents.values():
+            for run in _NAME_RUN.finditer(document.text):
+                capitals = [w[0] for w in run.group().split() if w[0].isupper()]
+                for start in range(len(capitals)):
+                    for end in range(start + 2, min(len(capitals), start + 6) + 1):
+                        found.add("".join(capitals[start:end]))
+        return frozenset(found)
+
+    @cached_property
     def key_frequency(self) -> tuple[dict[str, int], int]:
         """In how many paragraphs each word key occurs, and the number of paragraphs."""
         from rag.features import keys
@@ -194,6 +208,9 @@ def _full_name(document: Document, surname: str) -> str:
                 return " ".join(words)
     return surname
 
+
+# a run of capitalised words, joined by the small words names keep ("Bank of America")
+_NAME_RUN = re.compile(r"[A-Z][\w’'.&-]*(?:\s+(?:(?:of|and|for|the|on)\s+)*[A-Z][\w’'.&-]*)+")
 
 _NAME_PARTICLES = frozenset(
     {"de", "da", "di", "del", "della", "van", "von", "la", "le", "bin", "al"}
@@ -295,8 +312,8 @@ def gather(
         tuple(items),
         best[0][0][0] if best else None,
         _unknown_share(analysis.content_words, retriever.store),
-        _unknown_share(analysis.entities, retriever.store),
-        tuple(e for e in analysis.entities if _unknown_share((e,), retriever.store)),
+        _unknown_share(analysis.entities, retriever.store, corpus),
+        tuple(e for e in analysis.entities if _unknown_share((e,), retriever.store, corpus)),
         _weights(analysis, corpus),
     )
 
@@ -309,12 +326,23 @@ def _weights(analysis: Analysis, corpus: Corpus) -> tuple[tuple[str, float], ...
     return tuple(sorted(found.items()))
 
 
-def _unknown_share(terms: tuple[str, ...], store: Store) -> float:
-    """The share of ``terms`` (each all of its words) that the index never uses."""
+def _unknown_share(terms: tuple[str, ...], store: Store, corpus: Corpus | None = None) -> float:
+    """The share of ``terms`` (each all of its words) that the index never uses; with
+    ``corpus``, an acronym the articles only spell out ("EU": "European Union") is used."""
+
+    def written(word: str) -> bool:
+        if store.vocabulary_has(word.lower()):
+            return True
+        return (
+            corpus is not None
+            and _ACRONYM.fullmatch(word) is not None
+            and word in corpus.spelled_acronyms
+        )
+
     if not terms:
         return 0.0
-    unknown = sum(
-        not all(store.vocabulary_has(w) for w in re.findall(r"[^\W_]+", term.lower()))
-        for term in terms
-    )
+    unknown = sum(not all(written(w) for w in re.findall(r"[^\W_]+", term)) for term in terms)
     return unknown / len(terms)
+
+
+_ACRONYM = re.compile(r"[A-Z]{2,6}")

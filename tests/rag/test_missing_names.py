@@ -1,0 +1,50 @@
+"""A question naming something no article writes is refused as such ("The indexed articles
+don't mention X"); an acronym the article only spells out is not such a name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.config import Config
+from rag import QuoteBot
+
+ARTICLE = """Party leaders meet in Cleveland
+
+The Republican National Committee voted on Friday to hold its next convention in Cleveland, party officials said.
+
+The Securities and Exchange Commission opened an inquiry into the committee's fundraising in March, according to two people familiar with it.
+
+“We will cooperate fully with the inquiry,” said Sean Spicer, the committee's chief strategist.
+"""
+
+
+@pytest.fixture
+def bot(tmp_path: Path, hashing_config: Config):
+    article = tmp_path / "convention.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    bot = QuoteBot.create(tmp_path / "idx", hashing_config)
+    bot.add(article)
+    yield bot
+    bot.close()
+
+
+@pytest.mark.parametrize(
+    ("question", "acronym"),
+    [
+        ("Where did the RNC vote to hold its next convention?", "RNC"),
+        ("When did the SEC open its inquiry into the committee's fundraising?", "SEC"),
+    ],
+)
+def test_an_acronym_the_article_spells_out_is_not_a_missing_name(
+    bot: QuoteBot, question: str, acronym: str
+) -> None:
+    answer = bot.ask(question)
+    assert f"don't mention {acronym}" not in answer.text, answer.text
+
+
+def test_a_name_no_article_writes_is_refused_by_name(bot: QuoteBot) -> None:
+    answer = bot.ask("When did the FBI open its inquiry into the committee's fundraising?")
+    assert answer.abstained and answer.citations == []
+    assert "don't mention FBI" in answer.text
