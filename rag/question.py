@@ -16,9 +16,15 @@ from rag.text import content_words, family, words
 
 Intent = Literal["author", "people", "identity", "who_said", "speaker", "opinion", "fact", "open"]
 
+# who wrote the article itself; "Who wrote that the debate changed few minds?" asks who
+# said something, and "the author's father" is someone else
+_WRITING = "article|piece|story|column|op-ed|report|analysis|editorial|essay|post"
 _AUTHOR = re.compile(
-    r"\bwho (?:wrote|is the author|authored)\b|\bauthor\b|\bwritten by\b|"
-    r"\bwho(?:'s| is) (?:the )?writer\b",
+    r"\bwho(?:'s| is| was) (?:the )?(?:author|writer)s?\b|"
+    rf"\bwho (?:wrote|authored) (?:(?:this|the|that|an?) )?(?:{_WRITING})s?\b|"
+    r"\bwho (?:wrote|authored) (?:this|that|it)\W*$|"
+    rf"\b(?:author|writer)s? of (?:this|the) (?:{_WRITING})\b|"
+    rf"\b(?:{_WRITING}|this|it) (?:was )?written by\b|\bwritten by whom\b",
     re.I,
 )
 _PEOPLE = re.compile(

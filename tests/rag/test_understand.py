@@ -67,6 +67,27 @@ def test_a_which_phrase_saying_something_asks_who_said_it_not_about_the_person_n
     assert a.target == "the Clinton campaign was panicking about turnout"
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["Who wrote this article?", "Who is the author?", "Who wrote the column about the Fed?"],
+)
+def test_who_wrote_the_article_asks_for_its_author(question: str) -> None:
+    assert analyse(question, SPEAKERS).kind == "author"
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Who wrote that the Fed had waited too long to raise rates?", "who_said"),
+        ("What did Janet Yellen tell the author's father about interest rates?", "speaker"),
+    ],
+)
+def test_who_wrote_a_claim_or_the_authors_kin_is_not_about_the_author(
+    question: str, kind: str
+) -> None:
+    assert analyse(question, SPEAKERS).kind == kind
+
+
 def test_full_name_before_surname() -> None:
     a = analyse("What did Bill Clinton say about the economy?", SPEAKERS)
     assert a.person is not None and a.person.name == "Bill Clinton"
