@@ -211,6 +211,7 @@ def _full_name(document: Document, surname: str) -> str:
 
 # a run of capitalised words, joined by the small words names keep ("Bank of America")
 _NAME_RUN = re.compile(r"[A-Z][\w’'.&-]*(?:\s+(?:(?:of|and|for|the|on)\s+)*[A-Z][\w’'.&-]*)+")
+_ACRONYM = re.compile(r"[A-Z]{2,6}")  # a word of capitals a name run may spell
 
 _NAME_PARTICLES = frozenset(
     {"de", "da", "di", "del", "della", "van", "von", "la", "le", "bin", "al"}
@@ -344,5 +345,3 @@ def _unknown_share(terms: tuple[str, ...], store: Store, corpus: Corpus | None =
     unknown = sum(not all(written(w) for w in re.findall(r"[^\W_]+", term)) for term in terms)
     return unknown / len(terms)
 
-
-_ACRONYM = re.compile(r"[A-Z]{2,6}")
