@@ -344,4 +344,3 @@ def _unknown_share(terms: tuple[str, ...], store: Store, corpus: Corpus | None =
         return 0.0
     unknown = sum(not all(written(w) for w in re.findall(r"[^\W_]+", term)) for term in terms)
     return unknown / len(terms)
-
