@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from index.given_names import given_name_gender, is_given_name
 from index.lexicon import (
     FEMALE_HONORIFICS,
     GROUP_HEADS,
@@ -24,6 +25,7 @@ from index.lexicon import (
     TITLE_MODIFIERS,
     TITLE_WORDS,
 )
+from index.nlp import is_dictionary_noun
 
 MentionKind = Literal["person", "group", "pronoun", "description", "anonymous"]
 
@@ -163,6 +165,24 @@ def _is_title_modifier(token: str) -> bool:
     return token.lower().strip(".").removeprefix("then-") in TITLE_MODIFIERS
 
 
+_GENERATION = re.compile(r"^(?:Jr|Sr|II|III|IV)\.?,?$")
+
+
+def _descriptor_before_name(tokens: list[str]) -> bool:
+    """A capitalised dictionary noun that opens a sentence before a full name ("Billionaire
+    Donald Trump", "Founder Beverly Bond"): it describes the person. A first word that is a
+    given name, or no dictionary noun, is a name ("Barack Hussein Obama" keeps all three)."""
+    if len(tokens) < 3 or not all(_is_name_token(t) for t in tokens):
+        return False
+    first = tokens[0].strip(".")
+    return (
+        len(first) > 2
+        and not is_given_name(first)
+        and is_given_name(tokens[1])
+        and is_dictionary_noun(first)
+    )
+
+
 def _parse_named(text: str) -> Mention | None:
     tokens = _TOKEN.findall(text)
     title_tokens: list[str] = []
@@ -191,6 +211,7 @@ def _parse_named(text: str) -> Mention | None:
             )
             and 1 <= len(rest) <= 4
             and all(_is_name_token(t) for t in rest)
+            and not _GENERATION.match(rest[0])  # "Martin Luther King Jr." is one name
             and not any(t.lower().strip(".") in ORG_WORDS for t in rest)  # "New York Times"
             and (j < 4 or (j < 6 and _long_title(tokens[:j])))
         ):
@@ -205,6 +226,8 @@ def _parse_named(text: str) -> Mention | None:
     honorific = None
     if tokens and tokens[0].lower() in HONORIFICS and len(tokens) > 1:
         honorific = tokens.pop(0)
+    if _descriptor_before_name(tokens):  # "Billionaire Donald Trump", "Actor Clint Howard"
+        title_tokens.append(tokens.pop(0))
     if not tokens or len(tokens) > 7:
         return None
     if any(t.lower().strip(".") in ORG_WORDS for t in tokens) and honorific is None:
@@ -224,6 +247,8 @@ def _parse_named(text: str) -> Mention | None:
     if honorific:
         h = honorific.lower()
         gender = "f" if h in FEMALE_HONORIFICS else "m" if h in MALE_HONORIFICS else None
+    if gender is None:  # "Michelle Obama": "she" may be her, "he" may not
+        gender = given_name_gender(" ".join(tokens))
     title = " ".join(title_tokens) or None
     return Mention(
         "person", text, " ".join(tokens), honorific=honorific, title=title, gender=gender

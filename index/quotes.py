@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from index.given_names import given_name_gender
 from index.lexicon import ORGANISATION_HEADS, REPORTING_VERBS
 from index.marks import QuoteSpan, find_spans
 from index.names import (
@@ -820,6 +821,14 @@ class _Extractor:
             ):
                 continue
             full = self._full_names(entity.name)
+            if entity.named_gender in {"m", "f"}:  # "Mr. Obama" is not Michelle Obama
+                full = Counter(
+                    {
+                        n: c
+                        for n, c in full.items()
+                        if given_name_gender(n) in {None, entity.named_gender}
+                    }
+                )
             people = {(name.split()[0], name.split()[-1]) for name in full}
             if len(people) != 1:
                 continue

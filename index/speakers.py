@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from index.given_names import given_name_gender
 from index.lexicon import NAME_PARTICLES, ORGANISATION_HEADS, TITLE_ROLE_NOUNS
 from index.names import Mention, is_party_tag, plausible_title
 from index.types import Speaker
@@ -24,7 +25,8 @@ class Entity:
     name: str
     is_person: bool
     title: str | None = None
-    gender: str | None = None
+    gender: str | None = None  # from how it is named, else from a pronoun it answered to
+    named_gender: str | None = None  # from how it is named only ("Mr.", a given name)
     aliases: set[str] = field(default_factory=set)
     title_is_tentative: bool = False  # from a narrative sentence, not an attribution
     anonymous: bool = False  # "a senior official": never the antecedent of a pronoun
@@ -77,6 +79,8 @@ class Registry:
         if mention.kind == "person" and mention.name != mention.surname:
             entity.aliases.add(mention.surname)
         entity.gender = entity.gender or mention.gender
+        if mention.kind == "person":
+            entity.named_gender = entity.named_gender or _named_gender(mention)
         new_title = title or mention.title
         if title and is_party_tag(title):  # "Sen." + "R-Wis." -> "Sen. (R-Wis.)"
             tag = title.strip(" ,()")
@@ -118,7 +122,11 @@ class Registry:
         for entity in self.entities:
             if entity.name.lower() == name:
                 return entity
-        known = [e for e in self.entities if name in {a.lower() for a in e.aliases}]
+        known = [
+            e
+            for e in self.entities
+            if name in {a.lower() for a in e.aliases} and _named_alike(e, mention)
+        ]
         if len(known) > 1:  # "Smith" when John and Jane Smith are both known: the nearest
             recent = [e for e in reversed(self._recent) if e in known]
             return recent[0] if recent else known[-1]
@@ -132,6 +140,7 @@ class Registry:
             for e in self.entities
             if e.is_person
             and not e.anonymous
+            and _named_alike(e, mention)
             and (
                 e.surname.lower() == surname or mention.name.lower().endswith(" " + e.name.lower())
             )
@@ -215,6 +224,18 @@ def _described(text: str) -> str:
     """A description as a source's name: "The Texas senator" -> "the Texas senator"."""
     first, _, rest = text.partition(" ")
     return f"{first.lower()} {rest}" if first in {"The", "This", "That"} else text
+
+
+def _named_alike(entity: Entity, mention: Mention) -> bool:
+    """Whether how the entity and the mention are named allows one person: "Mr. Okafor"
+    is not Dolores Okafor. Genders learnt from pronouns do not count (a pronoun can be
+    resolved wrongly; a name or an honorific cannot)."""
+    return not {"m", "f"} <= {entity.named_gender, _named_gender(mention)}
+
+
+def _named_gender(mention: Mention) -> str | None:
+    """The gender an honorific ("Mr.") or a given name ("Dolores") gives a person."""
+    return mention.gender if mention.honorific else given_name_gender(mention.name)
 
 
 def _is_full_name(name: str, other: str) -> bool:

@@ -469,6 +469,27 @@ def test_a_surname_two_people_of_the_article_share_stays_a_surname() -> None:
     assert quote.speaker == "Okafor"
 
 
+def test_a_surname_with_an_honorific_is_not_completed_by_a_name_of_the_other_gender() -> None:
+    # "Mr. Okafor" is not Dolores Okafor, the only full name with his surname, named later
+    text = (
+        "“We will not be moved,” Mr. Okafor said at the rally.\n\n"
+        "Mr. Okafor spoke for twenty minutes.\n\n"
+        "Dolores Okafor, his wife, spoke after him."
+    )
+    quote = next(q for q in quotes_of_text(text) if q.text.startswith("We will"))
+    assert quote.speaker == "Okafor"
+
+
+def test_a_surname_with_an_honorific_is_completed_by_a_name_of_the_same_gender() -> None:
+    # the gender check leaves the one full name of the right gender: Samuel, not Dolores
+    text = (
+        "Dolores Okafor and her brother Samuel Okafor arrived on Monday.\n\n"
+        "“What the valley needs is water it can count on,” Mr. Okafor said."
+    )
+    quote = next(q for q in quotes_of_text(text) if q.text.startswith("What the valley"))
+    assert quote.speaker == "Samuel Okafor"
+
+
 def test_a_headline_ending_in_a_full_stop_lends_no_speaker_to_the_body() -> None:
     # read as body text, the headline's "Retired General" was the last person named, and
     # took a pronoun quote whose speaker the body never names; the headline's own quote
@@ -667,11 +688,29 @@ def test_a_chant_after_of_is_still_a_quote() -> None:
         ("anti-fraud prosecutor Ines Marlow", "Ines Marlow", "anti-fraud prosecutor"),
         ("radio co-host Dale Brooker", "Dale Brooker", "radio co-host"),
         ("Band member Flea", "Flea", "Band member"),
+        # a capitalised dictionary noun opening the sentence, before a given name
+        ("Billionaire Dale Brooker", "Dale Brooker", "Billionaire"),
+        ("Filmmaker Ona Pike", "Ona Pike", "Filmmaker"),
+        ("Celebrities Ines Marlow", "Ines Marlow", "Celebrities"),
     ],
 )
 def test_titles_before_a_name_are_split_from_it(phrase: str, name: str, title: str) -> None:
     mention = parse_mention(phrase)
     assert mention is not None and (mention.name, mention.title) == (name, title)
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "Barack Hussein Obama",  # "Barack" is no dictionary noun
+        "Hope Ann Marlow",  # "Hope" is a noun, and a given name
+        "Martin Luther King Jr.",  # "King" is a title word, "Jr." no name of its own
+        "Mary Kay Henry",
+    ],
+)
+def test_a_full_name_keeps_every_word(phrase: str) -> None:
+    mention = parse_mention(phrase)
+    assert mention is not None and (mention.name, mention.title) == (phrase, None)
 
 
 @pytest.mark.parametrize(
@@ -931,3 +970,14 @@ def test_a_term_or_title_beside_no_cue_is_not_the_subject_s_quote(quoted: str) -
 def test_a_work_title_beside_no_cue_is_not_the_subject_s_quote() -> None:
     text = "Prices rose.\n\nDana Whitfield edits “Eat The Press” for the Daily Ledger."
     assert all(q.speaker != "Dana Whitfield" for q in quotes_of_text(text))
+
+
+def test_she_is_not_the_man_named_last() -> None:
+    # "Samuel" is a man's given name, so "she" goes back to Dolores Okafor
+    text = (
+        "“The water is coming,” said Dolores Okafor, who runs the growers union.\n\n"
+        "Samuel Pike, the mayor, disagreed with the plan on Monday.\n\n"
+        "“We will not be moved,” she said."
+    )
+    quote = next(q for q in quotes_of_text(text) if q.text.startswith("We will"))
+    assert quote.speaker == "Dolores Okafor"

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+import pytest
+
+from index.given_names import given_name_gender, is_given_name
+
+
+@pytest.mark.parametrize(
+    ("name", "gender"),
+    [
+        ("Michelle Obama", "f"),
+        ("Donald J. Trump", "m"),
+        ("Kelly Ayotte", None),  # given to both sexes
+        ("Barack Obama", None),  # too rare in US birth records
+        ("Obama", None),  # a surname alone has no given name
+    ],
+)
+def test_a_given_name_points_to_a_gender_only_when_its_bearers_share_one(
+    name: str, gender: str | None
+) -> None:
+    assert given_name_gender(name) == gender
+
+
+def test_given_names_of_either_gender_are_known_and_dictionary_words_are_not() -> None:
+    assert is_given_name("Kelly") and is_given_name("Donald")
+    assert not is_given_name("Billionaire")
