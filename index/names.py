@@ -239,8 +239,11 @@ def _parse_named(text: str) -> Mention | None:
         return None
     if lead_the or not all(_is_name_token(t) for t in tokens):
         return None
-    if any(len(t) > 3 and t.isupper() for t in tokens):  # a dateline ("BRANDON FALLS, Ohio")
+    # a dateline ("BRANDON FALLS, Ohio"); dotted initials ("G.K.") are a name's
+    if any(len(t) > 3 and t.isupper() and "." not in t for t in tokens):
         return None
+    if len(tokens) == 1 and tokens[0].endswith(".") and _is_title_word(tokens[0]):
+        return None  # "Rep." alone names nobody
     if len(tokens) == 1 and title_tokens and not honorific and tokens[0].lower() in TITLE_WORDS:
         return None
     gender = None

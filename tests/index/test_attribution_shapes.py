@@ -557,6 +557,7 @@ def test_an_unnamed_source_keeps_whose_adviser_they_are(source: str, speaker: st
         "an adviser to Trump in an interview",  # where, not whose
         "a spokesman for Trump Tuesday",  # when
         "a spokesman for the",  # a torn phrase
+        "Rep.",  # a title alone names nobody
     ],
 )
 def test_what_follows_an_unnamed_source_is_not_whom_they_speak_for(phrase: str) -> None:
@@ -692,6 +693,8 @@ def test_a_chant_after_of_is_still_a_quote() -> None:
         ("Billionaire Dale Brooker", "Dale Brooker", "Billionaire"),
         ("Filmmaker Ona Pike", "Ona Pike", "Filmmaker"),
         ("Celebrities Ines Marlow", "Ines Marlow", "Celebrities"),
+        # dotted initials are a name's, not a dateline in capitals
+        ("Rep. G.K. Brooker", "G.K. Brooker", "Rep."),
     ],
 )
 def test_titles_before_a_name_are_split_from_it(phrase: str, name: str, title: str) -> None:
