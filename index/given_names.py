@@ -27,8 +27,3 @@ def given_name_gender(name: str) -> str | None:
         return None
     gender = _genders().get(words[0].strip(".").lower())
     return gender if gender in {"m", "f"} else None
-
-
-def is_given_name(word: str) -> bool:
-    """Whether US birth records hold ``word`` as a given name ("Donald", "Kelly")."""
-    return word.strip(".").lower() in _genders()

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from index.given_names import given_name_gender, is_given_name
+from index.given_names import given_name_gender
 from index.lexicon import (
     FEMALE_HONORIFICS,
     GROUP_HEADS,
@@ -25,7 +25,6 @@ from index.lexicon import (
     TITLE_MODIFIERS,
     TITLE_WORDS,
 )
-from index.nlp import is_dictionary_noun
 
 MentionKind = Literal["person", "group", "pronoun", "description", "anonymous"]
 
@@ -168,21 +167,6 @@ def _is_title_modifier(token: str) -> bool:
 _GENERATION = re.compile(r"^(?:Jr|Sr|II|III|IV)\.?,?$")
 
 
-def _descriptor_before_name(tokens: list[str]) -> bool:
-    """A capitalised dictionary noun that opens a sentence before a full name ("Billionaire
-    Donald Trump", "Founder Beverly Bond"): it describes the person. A first word that is a
-    given name, or no dictionary noun, is a name ("Barack Hussein Obama" keeps all three)."""
-    if len(tokens) < 3 or not all(_is_name_token(t) for t in tokens):
-        return False
-    first = tokens[0].strip(".")
-    return (
-        len(first) > 2
-        and not is_given_name(first)
-        and is_given_name(tokens[1])
-        and is_dictionary_noun(first)
-    )
-
-
 def _parse_named(text: str) -> Mention | None:
     tokens = _TOKEN.findall(text)
     title_tokens: list[str] = []
@@ -226,8 +210,6 @@ def _parse_named(text: str) -> Mention | None:
     honorific = None
     if tokens and tokens[0].lower() in HONORIFICS and len(tokens) > 1:
         honorific = tokens.pop(0)
-    if _descriptor_before_name(tokens):  # "Billionaire Donald Trump", "Actor Clint Howard"
-        title_tokens.append(tokens.pop(0))
     if not tokens or len(tokens) > 7:
         return None
     if any(t.lower().strip(".") in ORG_WORDS for t in tokens) and honorific is None:

@@ -33,24 +33,6 @@ def load_nlp() -> Any:
     )
 
 
-@functools.lru_cache(maxsize=1)
-def _dictionary_nouns() -> frozenset[str]:
-    """The noun lemmas of the model's lemmatizer (WordNet's), lower-cased."""
-    lookups = load_nlp().get_pipe("lemmatizer").lookups
-    return frozenset(lookups.get_table("lemma_index")["noun"])
-
-
-def is_dictionary_noun(word: str) -> bool:
-    """Whether ``word`` (any case, singular or a regular plural) is a dictionary noun:
-    "Billionaire" and "Celebrities" are, "Barack" is not."""
-    lower, nouns = word.lower(), _dictionary_nouns()
-    return (
-        lower in nouns
-        or (lower.endswith("ies") and lower[:-3] + "y" in nouns)
-        or (lower.endswith("s") and lower[:-1] in nouns)
-    )
-
-
 NO_PARSE = ("parser", "lemmatizer")
 PIECE_CHARS = 100_000
 

@@ -240,7 +240,7 @@ def _directory_person(
             break
     if found:
         role, _, speaker, form = max(found, key=lambda f: (f[0], f[1]))
-        if role > 0:  # "Hillary Clinton's policy" asks about the policy, not her words
+        if role > 0 or len(found) == 1:
             return speaker, form
     person = find_person(text, speakers, common)
     if person is not None and not person[1]:

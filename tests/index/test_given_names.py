@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.given_names import given_name_gender, is_given_name
+from index.given_names import given_name_gender
 
 
 @pytest.mark.parametrize(
@@ -19,8 +19,3 @@ def test_a_given_name_points_to_a_gender_only_when_its_bearers_share_one(
     name: str, gender: str | None
 ) -> None:
     assert given_name_gender(name) == gender
-
-
-def test_given_names_of_either_gender_are_known_and_dictionary_words_are_not() -> None:
-    assert is_given_name("Kelly") and is_given_name("Donald")
-    assert not is_given_name("Billionaire")
