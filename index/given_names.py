@@ -1,9 +1,8 @@
 """The gender a given name points to ("Michelle" f, "Barack" unknown), for agreement
 checks: "Mr. Obama" is not Michelle Obama, and "she said" is not Barack Obama's cue.
 
-The table (``index/data/given_names.tsv``) holds the given names of US birth records,
-each marked with the sex at least 95% of its bearers share ("u" when none does);
-``scripts/given_names.py`` rebuilds it.
+The table (``index/data/given_names.tsv``) holds the given names of US birth records that
+at least 95% of their bearers share with one sex; ``scripts/given_names.py`` rebuilds it.
 """
 
 from __future__ import annotations
@@ -25,5 +24,4 @@ def given_name_gender(name: str) -> str | None:
     words = name.split()
     if len(words) < 2:
         return None
-    gender = _genders().get(words[0].strip(".").lower())
-    return gender if gender in {"m", "f"} else None
+    return _genders().get(words[0].strip(".").lower())

