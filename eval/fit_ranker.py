@@ -153,28 +153,30 @@ def collect(
     return examples
 
 
-THRESHOLD_TOLERANCE = 0.005  # share of the best threshold score a higher one may give up
+WRONG_ANSWER_COST = 0.25  # a wrong answer scores this much below a refusal (which scores 0)
 
 
 def _best_threshold(
     examples: list[Example], probabilities: list[np.ndarray], confidence: np.ndarray
 ) -> float:
-    """The answer threshold that maximises right answers plus right abstentions; of the
-    thresholds within ``THRESHOLD_TOLERANCE`` of the best score, the highest (the curve is
-    flat near its top, and there a wrong answer costs a reader more than a refusal)."""
+    """The answer threshold that maximises right answers plus right abstentions less
+    ``WRONG_ANSWER_COST`` for each wrong answer (a wrong passage, or any answer to a question
+    the sources do not answer): a wrong answer costs a reader more than a refusal. Of
+    thresholds tied on the best score, the highest."""
     scores: list[tuple[float, float]] = []
     for t in np.arange(0.02, 0.98, 0.01):
         score = 0.0
         for ex, p, c in zip(examples, probabilities, confidence, strict=True):
             top = int(np.argmax(p))
             answered = c >= t
-            if ex.question.answerable:
-                score += float(answered and ex.labels[top] == 1)
+            right = ex.question.answerable and ex.labels[top] == 1
+            if answered:
+                score += 1.0 if right else -WRONG_ANSWER_COST
             else:
-                score += float(not answered)
+                score += float(not ex.question.answerable)
         scores.append((float(t), score))
     best = max(score for _, score in scores)
-    chosen = max(t for t, score in scores if score >= best * (1 - THRESHOLD_TOLERANCE))
+    chosen = max(t for t, score in scores if score == best)
     return round(chosen, 2)
 
 

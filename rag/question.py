@@ -266,7 +266,13 @@ def understand(
             described = _plain_words(speaker.title or "") | _PERSON_NOUNS
             topic = " ".join(w for w in re.split(r"(\W+)", text) if w.lower() not in described)
         identity = _IDENTITY.match(text)
-        if identity and form and len(content_words(identity.group(1))) <= len(form.split()) + 1:
+        owned = form and re.search(rf"{re.escape(form)}[’']s\b", text, re.I)  # "X's lawyer"
+        if (
+            identity
+            and form
+            and not owned
+            and len(content_words(identity.group(1))) <= len(form.split()) + 1
+        ):
             return Question(text, "identity", speaker, topic)
         return Question(text, "speaker", speaker, topic, described=not form)
     asked = core(text)

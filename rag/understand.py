@@ -170,6 +170,12 @@ def _mention_role(doc: Any, start: int, end: int) -> int:
     return 1
 
 
+def _owns_words(doc: Any) -> bool:
+    """Whether the question asks for someone's words by a noun of saying they own
+    ("Flynn's reaction to ...", "her view of ...")."""
+    return any(t.dep_ == "poss" and t.head.lemma_.lower() in _SAYING_NOUNS for t in doc)
+
+
 def _which_speaker(doc: Any, determiners: set[str]) -> Any:
     """The noun of a which-phrase ("Which Democratic lawmakers", "Which Florida activist")
     that is the subject of a verb of quoting or saying, if any. The which-word is read by
@@ -219,7 +225,7 @@ def who_said_target(doc: Any) -> str:
 
 def _directory_person(
     text: str, doc: Any, speakers: list[Speaker], common: frozenset[str]
-) -> tuple[Speaker, str] | None:
+) -> tuple[Speaker, str, int] | None:
     """The quoted person the question is about: every speaker whose name (full name before
     surname) the question writes, best role first; else one matched by title words."""
     found: list[tuple[int, int, Speaker, str]] = []
@@ -240,11 +246,11 @@ def _directory_person(
             break
     if found:
         role, _, speaker, form = max(found, key=lambda f: (f[0], f[1]))
-        if role > 0 or len(found) == 1:
-            return speaker, form
+        if role > 0:  # never a possessive modifier ("Hillary Clinton's Syria policy")
+            return speaker, form, role
     person = find_person(text, speakers, common)
     if person is not None and not person[1]:
-        return person  # described by title ("the University of Lahore expert")
+        return person[0], person[1], 2  # described by title ("the University of Lahore expert")
     return None
 
 
@@ -300,15 +306,18 @@ def analyse(
     found = _directory_person(text, nlp(text) if offset else doc, speakers, common)
     if kind == "who_said":
         found = None  # a name in "Who said ... about Clinton?" is not whose words are asked for
-    person, named = found if found is not None else (None, "")
+    person, named, role = found if found is not None else (None, "", 0)
     unknown = "" if person is not None or kind == "who_said" else _unknown_person(doc, speakers)
+    # their words are asked for when they are the subject, agent or owner of the saying
+    # ("What did X say", "according to X", "X's view"), not a name elsewhere in it
+    about_words = (asks_what_was_said(text) or _owns_words(doc)) and role >= 2
     if kind in {"speaker", "identity"} and person is None:
         kind = "opinion" if asks_what_was_said(text) else "fact"
-    if (
-        person is not None
-        and kind in {"opinion", "fact", "open"}
-        and (asks_what_was_said(text) or len(named.split()) > 1)
-    ):
+    elif kind == "speaker" and not about_words:
+        # a question of fact about a named person ("What share of the vote did X win?")
+        # asks about them, not for their words: its kind is the question's form
+        kind = understand(text, [], common).intent
+    if person is not None and kind in {"opinion", "fact", "open"} and about_words:
         kind = "speaker"
     skip: set[int] = set()
     if named:

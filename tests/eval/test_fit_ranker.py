@@ -69,6 +69,18 @@ def test_on_a_flat_top_the_threshold_that_abstains_more_is_chosen() -> None:
     assert 0.5 < t <= 0.9
 
 
+def test_a_wrong_answer_costs_more_than_a_refusal() -> None:
+    # 300 questions answered right at 0.9 confidence; at 0.6, ten answered right and fifty
+    # answered with a wrong passage: answering those sixty gains ten right answers but costs
+    # fifty wrong ones, so the threshold refuses them
+    examples = [_example(True, [1, 0], [0.9, 0.1]) for _ in range(310)]
+    examples += [_example(True, [0, 1], [0.9, 0.1]) for _ in range(50)]
+    confidence = [0.9] * 300 + [0.6] * 60
+    probabilities = [np.array([0.9, 0.1])] * len(examples)
+    t = _best_threshold(examples, probabilities, np.array(confidence))
+    assert 0.6 < t <= 0.9
+
+
 def _split(n_phrases: int = 2) -> Example:
     """A fact whose key phrases are held one each by its best statements."""
     labels = [1] * n_phrases + [0]

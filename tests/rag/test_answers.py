@@ -161,10 +161,7 @@ def test_fact_question_is_answered_by_source_sentences(real_bot: QuoteBot) -> No
             "How many missiles did Iran fire at the village in Balochistan?",
             marks=pytest.mark.xfail(reason=FITTED_GAP, strict=False),
         ),
-        pytest.param(
-            "How many missiles did Iran fire at the Jaish al-Adl bases on 16 January?",
-            marks=pytest.mark.xfail(reason=FITTED_GAP, strict=False),
-        ),
+        "How many missiles did Iran fire at the Jaish al-Adl bases on 16 January?",
     ],
 )
 @pytest.mark.model
@@ -281,7 +278,6 @@ def test_paraphrased_questions_are_answered(
 
 
 @pytest.mark.model
-@pytest.mark.xfail(reason=FITTED_GAP, strict=False)
 def test_a_quote_that_points_back_comes_with_what_it_points_to(real_bot: QuoteBot) -> None:
     answer = real_bot.ask("Why was Iran's strike so unexpected?")
     text = answer.text
@@ -369,7 +365,6 @@ def test_quoted_expert_off_topic_is_told_plainly(real_bot: QuoteBot) -> None:
 
 
 @pytest.mark.model
-@pytest.mark.xfail(reason=FITTED_GAP, strict=False)
 def test_follow_ups_resolve_against_the_previous_turn(real_bot: QuoteBot) -> None:
     chat = Conversation(real_bot)
     first = chat.ask("What did Rabia Akhtar say about the response of both nations?")

@@ -29,6 +29,31 @@ def test_the_owner_of_a_reaction_is_the_person_asked_about() -> None:
     assert a.person is not None and a.person.name == "Janet Yellen"
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["What share of the vote did Hillary Clinton win?", "How many votes did Janet Yellen get?"],
+)
+def test_a_question_of_fact_about_a_named_person_does_not_ask_for_their_words(
+    question: str,
+) -> None:
+    a = analyse(question, SPEAKERS)
+    assert a.person is not None and question.count(a.person.name) == 1
+    assert a.kind in {"fact", "open"}
+
+
+def test_a_name_elsewhere_in_a_question_of_saying_is_not_whose_words_are_asked_for() -> None:
+    assert analyse("What do critics say about Janet Yellen?", SPEAKERS).kind != "speaker"
+
+
+def test_a_possessive_alone_is_not_whose_words_are_asked_for() -> None:
+    assert analyse("What is Hillary Clinton's Syria policy?", SPEAKERS).kind != "speaker"
+
+
+def test_asking_who_someones_associate_is_is_not_asking_who_they_are() -> None:
+    assert analyse("Who is Hillary Clinton's lawyer?", SPEAKERS).kind != "identity"
+    assert analyse("Who is Hillary Clinton?", SPEAKERS).kind == "identity"
+
+
 def test_a_person_named_in_an_according_to_lead_in_is_the_person_asked_about() -> None:
     a = analyse(
         "According to former defence secretary Robert Gates, what does the memo show about "
