@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from rag.question import asks_what_was_said, find_person
 from rag.types import Answer
+from rag.understand import names_whose_words
 
 if TYPE_CHECKING:
     from rag.bot import QuoteBot
@@ -56,7 +57,8 @@ def resolve(bot: QuoteBot, question: str, history: list[Answer]) -> Resolved:
     if (
         previous.speaker
         and pronoun
-        and find_person(question, bot.speakers()) is None
+        # a person named only as the topic leaves the pronoun to the previous speaker
+        and not names_whose_words(question, bot.speakers())
         # "they" and "them" may be the strikes ("how many died in them?"); a person only
         # when the question asks what was said or thought
         and (pronoun.group(1).lower() not in {"they", "them"} or asks_what_was_said(question))

@@ -281,6 +281,25 @@ def _unknown_person(doc: Any, speakers: list[Speaker]) -> str:
     return ""
 
 
+def names_whose_words(
+    text: str, speakers: list[Speaker], common: frozenset[str] = frozenset()
+) -> bool:
+    """Whether the question names a quoted person as the one whose words it asks for (the
+    subject or agent of the saying, "according to" them, the owner of a noun of saying),
+    rather than pointing back to them with a pronoun ("Does he think Trump's position costs
+    him votes?") or naming someone only as its topic ("What did she say about Vaez?")."""
+    doc = load_nlp()(text)
+    if any(
+        t.lower_ in {"he", "she", "they"}
+        and t.dep_ in {"nsubj", "nsubjpass"}
+        and (t.head.dep_ == "ROOT" or t.head.lemma_ in _SAYING_LEMMAS)
+        for t in doc
+    ):
+        return False
+    found = _directory_person(text, doc, speakers, common)
+    return found is not None and found[2] >= 2
+
+
 def analyse(
     text: str,
     speakers: list[Speaker],

@@ -379,6 +379,20 @@ def test_follow_ups_resolve_against_the_previous_turn(real_bot: QuoteBot) -> Non
 
 
 @pytest.mark.model
+def test_a_pronoun_subject_is_the_previous_speaker_even_beside_another_name(
+    real_bot: QuoteBot,
+) -> None:
+    from rag.conversation import resolve
+
+    first = real_bot.ask("What did Ali Vaez say about escalation?")
+    assert first.speaker == "Ali Vaez"
+    follow = resolve(
+        real_bot, "Does he think Umer Karim's reading of the strikes is right?", [first]
+    )
+    assert follow.question.startswith("Does Ali Vaez think Umer Karim's")
+
+
+@pytest.mark.model
 def test_every_answer_on_the_question_set_is_verbatim(real_bot: QuoteBot) -> None:
     from eval.dataset import load_questions
 

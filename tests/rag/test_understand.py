@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from index.types import Speaker
-from rag.understand import analyse, is_english
+from rag.understand import analyse, is_english, names_whose_words
 
 SPEAKERS = [
     Speaker("Hillary Clinton", "Democratic nominee", ("Clinton", "Mrs. Clinton"), 4),
@@ -164,3 +164,18 @@ def test_other_languages_are_recognised(question: str) -> None:
 def test_english_questions_stay_english() -> None:
     for q in ("What did Yellen say about rates?", "Who is quoted?", "Why now?"):
         assert is_english(q)
+
+
+@pytest.mark.parametrize(
+    ("question", "names"),
+    [
+        ("Does he think Janet Yellen's warning was right?", False),
+        ("What did she say about Robert Gates?", False),
+        ("What did Robert Gates say about her?", True),
+        ("What was Janet Yellen's reaction?", True),
+    ],
+)
+def test_a_question_names_whose_words_it_asks_for_or_points_back(
+    question: str, names: bool
+) -> None:
+    assert names_whose_words(question, SPEAKERS) is names
