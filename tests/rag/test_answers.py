@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from rag import Answer, QuoteBot
-from rag.conversation import Conversation
+from rag.conversation import Conversation, resolve
 from rag.rank import WEIGHTS, WEIGHTS_OVERRIDE, load_model
 from rag.types import Citation
 from rag.verify import Statement, citation_ok, verified, violations
@@ -382,8 +382,6 @@ def test_follow_ups_resolve_against_the_previous_turn(real_bot: QuoteBot) -> Non
 def test_a_pronoun_subject_is_the_previous_speaker_even_beside_another_name(
     real_bot: QuoteBot,
 ) -> None:
-    from rag.conversation import resolve
-
     first = real_bot.ask("What did Ali Vaez say about escalation?")
     assert first.speaker == "Ali Vaez"
     follow = resolve(
