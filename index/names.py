@@ -83,6 +83,15 @@ class Mention:
         return parts[-1] if parts else self.name
 
 
+_OWNER_SUFFIX = re.compile(r"(?:’s|'s|’|')$")
+
+
+def without_possessive(name: str) -> str:
+    """A name as the entity recogniser may return it with its possessive ending
+    ("Donald Trump’s" -> "Donald Trump")."""
+    return _OWNER_SUFFIX.sub("", name)
+
+
 def _is_name_token(token: str) -> bool:
     bare = token.strip(".,;:")
     if not bare or bare.lower() in NOT_NAMES or bare.lower() in HONORIFICS:

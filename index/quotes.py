@@ -31,6 +31,7 @@ from index.names import (
     parse_mention,
     split_appositive,
     strip_age,
+    without_possessive,
 )
 from index.nlp import analyse_each, entities_of, joined, parse
 from index.paragraphs import _ngrams, _words
@@ -848,7 +849,8 @@ class _Extractor:
             if paragraph.kind != "body" or surname not in paragraph.text:
                 continue
             for ent in self._parse(paragraph).ents:  # type: ignore[attr-defined]
-                mention = parse_mention(ent.text) if ent.label_ == "PERSON" else None
+                written = without_possessive(ent.text)  # "Donald Trump’s gains"
+                mention = parse_mention(written) if ent.label_ == "PERSON" else None
                 if (
                     mention is not None
                     and mention.kind == "person"

@@ -18,6 +18,7 @@ from functools import cached_property, lru_cache
 import numpy as np
 
 from index.lexicon import HONORIFICS, TITLE_WORDS
+from index.names import without_possessive
 from index.nlp import entities_of
 from index.pipeline import Unit
 from index.store_protocol import Store
@@ -199,7 +200,7 @@ def _full_name(document: Document, surname: str) -> str:
         if not any(_could_be_given_name(m.group(1)) for m in given.finditer(paragraph.text)):
             continue  # only "President Obama", "said Obama": no entity recogniser needed
         for ent in _people(paragraph.text):
-            words = ent.split()
+            words = without_possessive(ent).split()  # "Donald Trump’s gains"
             while words and (
                 words[0].lower().rstrip(".") in TITLE_WORDS or words[0].lower() in HONORIFICS
             ):

@@ -460,6 +460,16 @@ def test_a_surname_speaker_takes_the_full_name_the_article_gives_as_an_object() 
     assert quote.speaker == "Dolores Okafor"
 
 
+def test_a_surname_speaker_takes_a_full_name_written_only_as_an_owner() -> None:
+    # the entity recogniser returns "Dolores Okafor’s" with its possessive ending
+    text = (
+        "Dolores Okafor’s union grew by half last year.\n\n"
+        "“What the valley needs is water it can count on,” Okafor said."
+    )
+    quote = next(q for q in quotes_of_text(text) if q.text.startswith("What the valley"))
+    assert quote.speaker == "Dolores Okafor"
+
+
 def test_a_surname_two_people_of_the_article_share_stays_a_surname() -> None:
     text = (
         "Governor Ruth Mbeki met Dolores Okafor and her brother Samuel Okafor on Monday.\n\n"

@@ -25,6 +25,11 @@ def test_the_first_full_name_ending_in_the_surname_is_taken() -> None:
     assert _full_name(document, "Lopez") == "Maria Lopez"
 
 
+def test_a_full_name_written_only_as_an_owner_is_taken() -> None:
+    document = _document("Senators met.\n\nDonald Trump’s lead grew.\n\n“Wrong,” Trump said.\n")
+    assert _full_name(document, "Trump") == "Donald Trump"
+
+
 def test_a_surname_never_written_in_full_stays_as_it_is() -> None:
     document = _document(ARTICLE)
     assert _full_name(document, "Obama") == "Obama"  # only "President Obama"
