@@ -961,13 +961,22 @@ class _Extractor:
                     appositive = first
             known = self.registry.find(mention)
             speaks = len(mention.name.split()) >= 2 and _SPEAKS.match(rest) is not None
-            if long_lead and known is None and not (speaks or mention.honorific):
+            # "Tina Houchins had a question": a given name and a surname name a person, when
+            # a predicate follows and the sentence is not a headline in title case
+            named = (
+                mention.kind == "person"
+                and given_name_gender(mention.name) is not None
+                and bool(rest.strip(" .,;:"))
+                and not _is_title_case(sentence)
+            )
+            if long_lead and known is None and not (speaks or mention.honorific or named):
                 return None  # "When ... in Louisville, Ky., where she is a student"
             if known is None and not (
                 mention.honorific
                 or appositive
                 or introduced
                 or speaks
+                or named
                 or (mention.title and len(mention.name.split()) >= 2)
                 or (mention.kind == "group" and size > 1)
             ):

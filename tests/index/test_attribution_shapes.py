@@ -470,6 +470,18 @@ def test_a_surname_speaker_takes_a_full_name_written_only_as_an_owner() -> None:
     assert quote.speaker == "Dolores Okafor"
 
 
+def test_a_subject_named_by_a_given_name_is_who_a_later_pronoun_means() -> None:
+    # "she" is the mother named as the subject of the sentence before, not the president
+    # (whose unusual given name says no gender)
+    text = (
+        "President Zorvan Atwell answered a mother at a town hall on Wednesday.\n\n"
+        "During the town hall, Tina Houchins had a question for the president.\n\n"
+        "“As a mother, my son gave his life for this country,” she said."
+    )
+    quote = next(q for q in quotes_of_text(text) if q.text.startswith("As a mother"))
+    assert quote.speaker == "Tina Houchins"
+
+
 def test_a_surname_two_people_of_the_article_share_stays_a_surname() -> None:
     text = (
         "Governor Ruth Mbeki met Dolores Okafor and her brother Samuel Okafor on Monday.\n\n"
