@@ -213,6 +213,7 @@ def _full_name(document: Document, surname: str) -> str:
 # a run of capitalised words, joined by the small words names keep ("Bank of America")
 _NAME_RUN = re.compile(r"[A-Z][\w’'.&-]*(?:\s+(?:(?:of|and|for|the|on)\s+)*[A-Z][\w’'.&-]*)+")
 _ACRONYM = re.compile(r"[A-Z]{2,6}")  # a word of capitals a name run may spell
+_DOTTED = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,6}")  # an acronym written with stops: "U.S."
 
 _NAME_PARTICLES = frozenset(
     {"de", "da", "di", "del", "della", "van", "von", "la", "le", "bin", "al"}
@@ -341,7 +342,13 @@ def _unknown_share(terms: tuple[str, ...], store: Store, corpus: Corpus | None =
             and word in corpus.spelled_acronyms
         )
 
+    def term_written(term: str) -> bool:
+        for dotted in _DOTTED.findall(term):  # "U.S." where the article says "United States"
+            if corpus is not None and dotted.replace(".", "") in corpus.spelled_acronyms:
+                term = term.replace(dotted, " ")
+        return all(written(w) for w in re.findall(r"[^\W_]+", term))
+
     if not terms:
         return 0.0
-    unknown = sum(not all(written(w) for w in re.findall(r"[^\W_]+", term)) for term in terms)
+    unknown = sum(not term_written(term) for term in terms)
     return unknown / len(terms)

@@ -14,7 +14,7 @@ ARTICLE = """Party leaders meet in Cleveland
 
 The Republican National Committee voted on Friday to hold its next convention in Cleveland, party officials said.
 
-The Securities and Exchange Commission opened an inquiry into the committee's fundraising in March, according to two people familiar with it.
+The Securities and Exchange Commission, which oversees markets across the United States, opened an inquiry into the committee's fundraising in March, according to two people familiar with it.
 
 “We will cooperate fully with the inquiry,” said Sean Spicer, the committee's chief strategist.
 """
@@ -35,6 +35,7 @@ def bot(tmp_path: Path, hashing_config: Config):
     [
         ("Where did the RNC vote to hold its next convention?", "RNC"),
         ("When did the SEC open its inquiry into the committee's fundraising?", "SEC"),
+        ("Which U.S. agency opened an inquiry into the committee's fundraising?", "U.S."),
     ],
 )
 def test_an_acronym_the_article_spells_out_is_not_a_missing_name(
