@@ -963,20 +963,20 @@ class _Extractor:
             speaks = len(mention.name.split()) >= 2 and _SPEAKS.match(rest) is not None
             # "Tina Houchins had a question": a given name and a surname name a person, when
             # a predicate follows and the sentence is not a headline in title case
-            named = (
+            given_named = (
                 mention.kind == "person"
                 and given_name_gender(mention.name) is not None
                 and bool(rest.strip(" .,;:"))
                 and not _is_title_case(sentence)
             )
-            if long_lead and known is None and not (speaks or mention.honorific or named):
+            if long_lead and known is None and not (speaks or mention.honorific or given_named):
                 return None  # "When ... in Louisville, Ky., where she is a student"
             if known is None and not (
                 mention.honorific
                 or appositive
                 or introduced
                 or speaks
-                or named
+                or given_named
                 or (mention.title and len(mention.name.split()) >= 2)
                 or (mention.kind == "group" and size > 1)
             ):
