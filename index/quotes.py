@@ -849,8 +849,9 @@ class _Extractor:
             if paragraph.kind != "body" or surname not in paragraph.text:
                 continue
             for ent in self._parse(paragraph).ents:  # type: ignore[attr-defined]
-                written = without_possessive(ent.text)  # "Donald Trump’s gains"
-                mention = parse_mention(written) if ent.label_ == "PERSON" else None
+                # the recogniser keeps a possessive ending: "Donald Trump’s gains"
+                is_person = ent.label_ == "PERSON"
+                mention = parse_mention(without_possessive(ent.text)) if is_person else None
                 if (
                     mention is not None
                     and mention.kind == "person"
