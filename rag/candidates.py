@@ -343,8 +343,9 @@ def _unknown_share(terms: tuple[str, ...], store: Store, corpus: Corpus | None =
         )
 
     def term_written(term: str) -> bool:
+        spelled = corpus.spelled_acronyms if corpus is not None else frozenset()
         for dotted in _DOTTED.findall(term):  # "U.S." where the article says "United States"
-            if corpus is not None and dotted.replace(".", "") in corpus.spelled_acronyms:
+            if dotted.replace(".", "") in spelled:
                 term = term.replace(dotted, " ")
         return all(written(w) for w in re.findall(r"[^\W_]+", term))
 

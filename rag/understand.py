@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from index.nlp import load_nlp
 from index.types import Speaker
@@ -223,9 +223,18 @@ def who_said_target(doc: Any) -> str:
     return " ".join(t.text for t in rest)
 
 
+class NamedPerson(NamedTuple):
+    """A quoted person a question names: as it writes them, and how surely they are the
+    one asked about (``_mention_role``: 2 or more, whose words are asked for)."""
+
+    speaker: Speaker
+    form: str
+    role: int
+
+
 def _directory_person(
     text: str, doc: Any, speakers: list[Speaker], common: frozenset[str]
-) -> tuple[Speaker, str, int] | None:
+) -> NamedPerson | None:
     """The quoted person the question is about: every speaker whose name (full name before
     surname) the question writes, best role first; else one matched by title words."""
     found: list[tuple[int, int, Speaker, str]] = []
@@ -247,10 +256,10 @@ def _directory_person(
     if found:
         role, _, speaker, form = max(found, key=lambda f: (f[0], f[1]))
         if role > 0:  # never a possessive modifier ("Hillary Clinton's Syria policy")
-            return speaker, form, role
+            return NamedPerson(speaker, form, role)
     person = find_person(text, speakers, common)
     if person is not None and not person[1]:
-        return person[0], person[1], 2  # described by title ("the University of Lahore expert")
+        return NamedPerson(person[0], person[1], 2)  # by title ("the University of Lahore expert")
     return None
 
 
@@ -297,7 +306,7 @@ def names_whose_words(
     ):
         return False
     found = _directory_person(text, doc, speakers, common)
-    return found is not None and found[2] >= 2
+    return found is not None and found.role >= 2
 
 
 def analyse(
