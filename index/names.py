@@ -7,6 +7,7 @@ appositives), never from lists of particular people.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -90,6 +91,17 @@ def without_possessive(name: str) -> str:
     """A name as the entity recogniser may return it with its possessive ending
     ("Donald Trump’s" -> "Donald Trump")."""
     return _OWNER_SUFFIX.sub("", name)
+
+
+def one_person(full_names: Mapping[str, int]) -> str | None:
+    """The full name a surname stands for, given the article's full names with that
+    surname and how often each is written: the form written most often ("Donald J. Trump"
+    and "Donald Trump" are one person) when they name one person, None when they name
+    two ("Bill Clinton", "Hillary Clinton") or none."""
+    people = {(name.split()[0], name.split()[-1]) for name in full_names}
+    if len(people) != 1:
+        return None
+    return max(sorted(full_names, key=len), key=full_names.__getitem__)
 
 
 def _is_name_token(token: str) -> bool:

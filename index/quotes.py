@@ -27,6 +27,7 @@ from index.names import (
     is_party_tag,
     is_title_phrase,
     longest_suffix_mention,
+    one_person,
     opens_title,
     parse_mention,
     split_appositive,
@@ -830,12 +831,8 @@ class _Extractor:
                         if given_name_gender(n) in {None, entity.named_gender}
                     }
                 )
-            people = {(name.split()[0], name.split()[-1]) for name in full}
-            if len(people) != 1:
-                continue
-            # "Donald J. Trump" and "Donald Trump" are one person: the form used most
-            name = max(sorted(full, key=len), key=full.__getitem__)
-            if name in names:
+            name = one_person(full)
+            if name is None or name in names:
                 continue
             entity.aliases.add(entity.name)
             entity.name = name

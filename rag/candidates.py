@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -18,7 +18,7 @@ from functools import cached_property, lru_cache
 import numpy as np
 
 from index.lexicon import HONORIFICS, TITLE_WORDS
-from index.names import without_possessive
+from index.names import one_person, without_possessive
 from index.nlp import entities_of
 from index.pipeline import Unit
 from index.store_protocol import Store
@@ -175,8 +175,8 @@ class Corpus:
 
     def full_name(self, doc_id: str, name: str) -> str:
         """A one-word speaker name ("Trump") as the article writes it in full elsewhere
-        ("Donald Trump"): the first capitalised name run ending in it that is not a title
-        ("President Trump", "Sen. Cruz"); the name itself when there is none."""
+        ("Donald Trump"), not a title ("President Trump", "Sen. Cruz"); the name itself
+        when the article names no one, or two people, that way."""
         if " " in name.strip() or doc_id not in self.documents:
             return name
         key = (doc_id, name)
@@ -193,9 +193,12 @@ class Corpus:
 
 
 def _full_name(document: Document, surname: str) -> str:
-    """The first PERSON entity of ``document`` with given names that ends in ``surname``
-    (only the paragraphs that write the surname are read, first to last)."""
+    """The full name the PERSON entities of ``document`` give ``surname`` when they name
+    one person (only the paragraphs that write the surname after a possible given name are
+    read); the surname itself when they name two ("Michelle Obama" beside "Barack Obama")
+    or none."""
     given = re.compile(rf"(?<![\w’'])([\w.’'-]+)\s+{re.escape(surname)}(?![\w])")
+    full: Counter[str] = Counter()
     for paragraph in document.paragraphs:
         if not any(_could_be_given_name(m.group(1)) for m in given.finditer(paragraph.text)):
             continue  # only "President Obama", "said Obama": no entity recogniser needed
@@ -206,8 +209,8 @@ def _full_name(document: Document, surname: str) -> str:
             ):
                 words = words[1:]
             if len(words) > 1 and words[-1] == surname:
-                return " ".join(words)
-    return surname
+                full[" ".join(words)] += 1
+    return one_person(full) or surname
 
 
 # a run of capitalised words, joined by the small words names keep ("Bank of America")

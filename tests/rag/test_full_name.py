@@ -19,7 +19,7 @@ ARTICLE = (
 )
 
 
-def test_the_first_full_name_ending_in_the_surname_is_taken() -> None:
+def test_the_full_name_ending_in_the_surname_is_taken() -> None:
     document = _document(ARTICLE)
     assert _full_name(document, "Cruz") == "Ted Cruz"  # not "Sen. Cruz", not a title
     assert _full_name(document, "Lopez") == "Maria Lopez"
@@ -28,6 +28,23 @@ def test_the_first_full_name_ending_in_the_surname_is_taken() -> None:
 def test_a_full_name_written_only_as_an_owner_is_taken() -> None:
     document = _document("Senators met.\n\nDonald Trump’s lead grew.\n\n“Wrong,” Trump said.\n")
     assert _full_name(document, "Trump") == "Donald Trump"
+
+
+def test_a_surname_two_people_share_stays_as_it_is() -> None:
+    document = _document(
+        "Michelle Obama spoke first.\n\n"
+        "“Our progress is on the ballot,” President Obama said.\n\n"
+        "Barack Obama was introduced by the first lady.\n"
+    )
+    assert _full_name(document, "Obama") == "Obama"  # not the first one written, Michelle
+
+
+def test_two_forms_of_one_full_name_are_one_person() -> None:
+    document = _document(
+        "Donald J. Trump arrived.\n\nDonald Trump spoke.\n\nDonald Trump left.\n\n"
+        "“Wrong,” Trump said.\n"
+    )
+    assert _full_name(document, "Trump") == "Donald Trump"  # the form written most
 
 
 def test_a_surname_never_written_in_full_stays_as_it_is() -> None:
