@@ -7,7 +7,7 @@ appositives), never from lists of particular people.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -93,15 +93,31 @@ def without_possessive(name: str) -> str:
     return _OWNER_SUFFIX.sub("", name)
 
 
-def one_person(full_names: Mapping[str, int]) -> str | None:
+def one_person(full_names: Mapping[str, int], gender: str | None = None) -> str | None:
     """The full name a surname stands for, given the article's full names with that
     surname and how often each is written: the form written most often ("Donald J. Trump"
     and "Donald Trump" are one person) when they name one person, None when they name
-    two ("Bill Clinton", "Hillary Clinton") or none."""
-    people = {(name.split()[0], name.split()[-1]) for name in full_names}
-    if len(people) != 1:
+    two ("Bill Clinton", "Hillary Clinton") or none. A name opening with a function word is
+    not a person ("Beyond Trump’s reach"); the ``gender`` the surname's speaker was referred
+    to by ("she said") tells two people apart whose given names have different genders."""
+    names = {n: c for n, c in full_names.items() if not _opens_with_function_word(n)}
+    if len(_people_named(names)) > 1 and gender in {"m", "f"}:
+        names = {n: c for n, c in names.items() if given_name_gender(n) in {None, gender}}
+    if len(_people_named(names)) != 1:
         return None
-    return max(sorted(full_names, key=len), key=full_names.__getitem__)
+    return max(sorted(names, key=len), key=names.__getitem__)
+
+
+def _people_named(names: Iterable[str]) -> set[tuple[str, str]]:
+    return {(name.split()[0], name.split()[-1]) for name in names}
+
+
+def _opens_with_function_word(name: str) -> bool:
+    """ "Beyond Trump": a capitalised function word the recogniser took for a given name
+    (a word that is also a given name, "Will Smith", is a name)."""
+    from spacy.lang.en.stop_words import STOP_WORDS  # spaCy is loaded where names are read
+
+    return name.split()[0].lower() in STOP_WORDS and given_name_gender(name) is None
 
 
 def _is_name_token(token: str) -> bool:

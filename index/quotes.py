@@ -810,8 +810,9 @@ class _Extractor:
         """A person known only by a surname ("“...,” Huerta said") takes the full name the
         article gives them where the parser saw no subject ("Standing alongside activist
         Dolores Huerta, ..."): the one person of the article's PERSON entities with given
-        names and that surname. Two people ("Bill Clinton", "Hillary Clinton"), or a full
-        name another speaker of the article has, leave the surname as it is."""
+        names and that surname. Two people ("Bill Clinton", "Hillary Clinton") the pronouns
+        the speaker answered to do not tell apart, or a full name another speaker of the
+        article has, leave the surname as it is."""
         speaking = {id(f.entity) for f in self.found if f.entity is not None}
         names = {e.name for e in self.registry.entities}
         for entity in self.registry.entities:
@@ -831,7 +832,8 @@ class _Extractor:
                         if given_name_gender(n) in {None, entity.named_gender}
                     }
                 )
-            name = one_person(full)
+            # two people by that surname: the pronoun the speaker answered to ("she said")
+            name = one_person(full, entity.gender)
             if name is None or name in names:
                 continue
             entity.aliases.add(entity.name)

@@ -491,6 +491,17 @@ def test_a_surname_two_people_of_the_article_share_stays_a_surname() -> None:
     assert quote.speaker == "Okafor"
 
 
+def test_a_surname_two_people_share_is_completed_by_the_pronoun_its_speaker_answered_to() -> None:
+    # "he said" continues Okafor's words: of Dolores and Samuel Okafor, he is Samuel
+    text = (
+        "The dinner was on Saturday.\n\n"
+        "“Our progress is on the ballot,” Okafor said. “It is about me,” he said.\n\n"
+        "Guests included Dolores Okafor, a lawyer, and Samuel Okafor.\n"
+    )
+    quote = next(q for q in quotes_of_text(text) if q.text.startswith("Our progress"))
+    assert quote.speaker == "Samuel Okafor"
+
+
 def test_a_surname_with_an_honorific_is_not_completed_by_a_name_of_the_other_gender() -> None:
     # "Mr. Okafor" is not Dolores Okafor, the only full name with his surname, named later
     text = (

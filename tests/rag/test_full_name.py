@@ -39,6 +39,14 @@ def test_a_surname_two_people_share_stays_as_it_is() -> None:
     assert _full_name(document, "Obama") == "Obama"  # not the first one written, Michelle
 
 
+def test_a_function_word_the_recogniser_took_for_a_given_name_is_not_a_person() -> None:
+    document = _document(
+        "Beyond Trump, the other candidates have released their returns.\n\n"
+        "Donald Trump spoke on Monday.\n\n“Wrong,” Trump said.\n"
+    )
+    assert _full_name(document, "Trump") == "Donald Trump"
+
+
 def test_two_forms_of_one_full_name_are_one_person() -> None:
     document = _document(
         "Donald J. Trump arrived.\n\nDonald Trump spoke.\n\nDonald Trump left.\n\n"
