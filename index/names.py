@@ -108,6 +108,40 @@ def one_person(full_names: Mapping[str, int], gender: str | None = None) -> str 
     return max(sorted(names, key=len), key=names.__getitem__)
 
 
+def bare_surname(name: str) -> str | None:
+    """The surname a speaker name is when it is a surname alone, or after an honorific or a
+    title ("Obama", "Mr. Obama", "President Obama"); None for a name with given names."""
+    words = name.split()
+    while len(words) > 1 and (
+        words[0].lower() in HONORIFICS or words[0].lower().rstrip(".") in TITLE_WORDS
+    ):
+        words = words[1:]
+    return words[0] if len(words) == 1 else None
+
+
+def names_of_one_person(name: str, names: Iterable[str]) -> frozenset[str]:
+    """The names among ``names`` (speaker names of several articles) that stand for the
+    person called ``name``: the full names with their surname when those name one person
+    ("Donald J. Trump", "Donald Trump"), and then the surname alone or after an honorific
+    or title ("Trump", "Mr. Trump": articles that never write the full name), unless the
+    honorific says another gender than the given name. Two people by that surname
+    ("Bill Clinton", "Hillary Clinton") leave ``name`` alone."""
+    surname = bare_surname(name) or name.split()[-1]
+    same = {n for n in names if n.split()[-1] == surname} | {name}
+    bare = {n for n in same if bare_surname(n) == surname}
+    full = same - bare
+    if len(_people_named(full)) != 1:
+        return frozenset({name})
+    gender = given_name_gender(next(iter(full)))
+    found = {*full, *(n for n in bare if gender is None or _honorific_gender(n) in {None, gender})}
+    return frozenset(found) if name in found else frozenset({name})  # "Mrs. Smith", John Smith
+
+
+def _honorific_gender(name: str) -> str | None:
+    first = name.split()[0].lower()
+    return "f" if first in FEMALE_HONORIFICS else "m" if first in MALE_HONORIFICS else None
+
+
 def _people_named(names: Iterable[str]) -> set[tuple[str, str]]:
     return {(name.split()[0], name.split()[-1]) for name in names}
 

@@ -275,8 +275,8 @@ def gather(
         found = corpus.by_id.get(sid)
         if found is not None:
             chosen.setdefault(sid, found)
-    if analysis.person is not None:
-        for q in corpus.quotes_by_speaker.get(analysis.person.name, []):
+    for name in sorted(analysis.person_names):
+        for q in corpus.quotes_by_speaker.get(name, []):
             if scope is None or q.doc_id in scope:
                 chosen.setdefault(q.quote_id, q)
     if analysis.kind == "people":  # everyone quoted in the articles the topic is in

@@ -129,7 +129,8 @@ def feature_rows(candidates: Candidates) -> np.ndarray:
     best_dense = max(c.dense for c in items)
     best_topic = max(c.dense_topic for c in items)
     weights = dict(candidates.weights)
-    own = [c.dense_topic for c in items if a.person is not None and c.speaker == a.person.name]
+    names = a.person_names  # the person asked about, by every name they are quoted under
+    own = [c.dense_topic for c in items if c.speaker in names]
     best_own_topic = max(own, default=0.0)
     order = sorted(range(len(items)), key=lambda i: -(items[i].dense + items[i].paragraph_score))
     typed = set(order[:TYPED_CANDIDATES]) if a.answer_labels else set()
@@ -139,7 +140,7 @@ def feature_rows(candidates: Candidates) -> np.ndarray:
     rows = []
     for i, c in enumerate(items):
         quote = c.is_quote
-        match = bool(person is not None and c.speaker == person.name)
+        match = c.speaker in names
         statement_keys = keys(c.statement.text)
         overlap = _cover(terms, statement_keys)
         row = [

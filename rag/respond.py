@@ -185,9 +185,10 @@ def _generated(
     return text
 
 
-def _about(candidate: Candidate, person: Speaker) -> bool:
-    """The statement is the person's, or names them."""
-    if candidate.speaker == person.name:
+def _about(candidate: Candidate, person: Speaker, names: frozenset[str]) -> bool:
+    """The statement is the person's (``names``: every name they are quoted under), or
+    names them."""
+    if candidate.speaker in names:
         return True
     return any(form in candidate.statement.text for form in (person.name, *person.aliases))
 
@@ -196,13 +197,13 @@ def abstain(question: str, message: str, kind: str, confidence: float = 0.0) -> 
     return Answer(question, message, [], True, intent=kind, confidence=confidence)
 
 
-def _chosen(ranked: Ranked, cap: int, person: str | None, floor: float) -> list[Candidate]:
+def _chosen(ranked: Ranked, cap: int, person: frozenset[str], floor: float) -> list[Candidate]:
     """The best candidate and the next ones close to it, at most ``PER_SPEAKER`` quotes of
-    anyone but the person asked about."""
+    anyone but the person asked about (``person``: the names they are quoted under)."""
     items = ranked.items
-    if person is not None:  # about a person: their own words first
-        own = [(c, p) for c, p in items if c.speaker == person]
-        items = tuple(own + [(c, p) for c, p in items if c.speaker != person])
+    if person:  # about a person: their own words first
+        own = [(c, p) for c, p in items if c.speaker in person]
+        items = tuple(own + [(c, p) for c, p in items if c.speaker not in person])
     best = items[0][1]
     chosen: list[Candidate] = []
     per_speaker: dict[str | None, int] = {}
@@ -212,7 +213,11 @@ def _chosen(ranked: Ranked, cap: int, person: str | None, floor: float) -> list[
         if chosen and probability < best * floor:
             continue
         speaker = candidate.speaker
-        if speaker is not None and speaker != person and per_speaker.get(speaker, 0) >= PER_SPEAKER:
+        if (
+            speaker is not None
+            and speaker not in person
+            and per_speaker.get(speaker, 0) >= PER_SPEAKER
+        ):
             continue
         per_speaker[speaker] = per_speaker.get(speaker, 0) + 1
         chosen.append(candidate)
@@ -239,7 +244,7 @@ def compose(ranked: Ranked, composer: Composer, limit: int) -> Answer:
         else NOT_FOUND
     )
     if person_asked is not None and not a.lemmas:  # "What did X say?": all is on topic
-        own = [c for c, _ in ranked.items if c.speaker == person_asked.name]
+        own = [c for c, _ in ranked.items if c.speaker in a.person_names]
         own.sort(key=lambda c: (c.statement.doc_id, c.statement.start))
         if not own:  # all of it given already ("What else did she say?")
             name = display_name(person_asked, person_asked.name)
@@ -255,9 +260,11 @@ def compose(ranked: Ranked, composer: Composer, limit: int) -> Answer:
     cap = min(limit, composer.model.cap_for(kind))  # limit: the user's, else the config's
     # only a question about the person's words puts their quotes first; in a question of
     # fact about them ("What share of the vote did X win?") the person is the topic
-    speaker_first = person_asked.name if person_asked is not None else None
+    speaker_first = a.person_names if person_asked is not None else frozenset()
     chosen = _chosen(ranked, cap, speaker_first, composer.model.floor_for(kind))
-    if person_asked is not None and not any(_about(c, person_asked) for c in chosen):
+    if person_asked is not None and not any(
+        _about(c, person_asked, a.person_names) for c in chosen
+    ):
         return abstain(question, off_topic, kind, confidence)
     return _answer(ranked, composer, chosen, person, confidence)
 

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
+from index.names import names_of_one_person
 from index.nlp import load_nlp
 from index.types import Speaker
 from rag.name_index import name_index
@@ -87,6 +88,9 @@ class Analysis:
     kind: Kind
     person: Speaker | None = None  # the person (or organisation) asked about, if quoted
     person_named: str = ""  # the person's name as the question writes it ("" if described)
+    # the speaker names that stand for the person across the articles ("Barack Obama",
+    # and "Obama" where an article never writes the full name); empty without a person
+    person_names: frozenset[str] = frozenset()
     unknown_person: str = ""  # a person the question names whom no article quotes
     answer_labels: frozenset[str] = frozenset()  # entity labels a fact answer should carry
     lemmas: frozenset[str] = frozenset()  # content lemmas (without the person's name)
@@ -263,6 +267,14 @@ def _directory_person(
     return None
 
 
+def _person_names(person: Speaker | None, speakers: list[Speaker]) -> frozenset[str]:
+    if person is None:
+        return frozenset()
+    if not person.is_person:
+        return frozenset({person.name})
+    return names_of_one_person(person.name, (s.name for s in speakers if s.is_person))
+
+
 def _topic(doc: Any, skip: set[int]) -> str:
     """The words that say what the question is about: no wh-word, auxiliary, name of the
     person asked about or verb of saying."""
@@ -364,6 +376,7 @@ def analyse(
         kind=kind,
         person=person,
         person_named=named,
+        person_names=_person_names(person, speakers),
         unknown_person=unknown,
         answer_labels=answer_labels(doc),
         lemmas=_content_lemmas(doc, skip),
