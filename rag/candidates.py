@@ -23,6 +23,7 @@ from index.nlp import entities_of
 from index.pipeline import Unit
 from index.store_protocol import Store
 from index.types import Document, Fact, Quote
+from rag.places import abbreviated_states
 from rag.retrieval import Retriever
 from rag.understand import Analysis
 
@@ -157,6 +158,14 @@ class Corpus:
                 for start in range(len(capitals)):
                     for end in range(start + 2, min(len(capitals), start + 6) + 1):
                         found.add("".join(capitals[start:end]))
+        return frozenset(found)
+
+    @cached_property
+    def abbreviated_states(self) -> frozenset[str]:
+        """The US states the articles write by their AP abbreviation ("Conn.")."""
+        found: set[str] = set()
+        for document in self.documents.values():
+            found |= abbreviated_states(document.text)
         return frozenset(found)
 
     @cached_property
@@ -350,6 +359,8 @@ def _unknown_share(terms: tuple[str, ...], store: Store, corpus: Corpus | None =
         for dotted in _DOTTED.findall(term):  # "U.S." where the article says "United States"
             if dotted.replace(".", "") in spelled:
                 term = term.replace(dotted, " ")
+        for state in corpus.abbreviated_states if corpus is not None else ():
+            term = term.replace(state, " ")  # "Connecticut" where the article says "Conn."
         return all(written(w) for w in re.findall(r"[^\W_]+", term))
 
     if not terms:

@@ -4,7 +4,9 @@ News text uses them interchangeably ("Tehran hit back", "Iran retaliated", "the 
 strike"), and readers ask the same way: "Did Islamabad see it coming?" is a question about
 Pakistan. Matching words by place lets coverage and keyword search treat them as one, and
 keeps "Damascus" from counting as unknown in an article that says "the Syrian capital".
-The table comes from the ``countryinfo`` package (names, capitals and demonyms).
+The table comes from the ``countryinfo`` package (names, capitals and demonyms). US states
+are also written by their AP Stylebook abbreviation ("Bridgeport, Conn."); those come from
+the ``us`` package.
 """
 
 from __future__ import annotations
@@ -66,3 +68,22 @@ def place_key(word: str) -> str | None:
     """The name of the country ``word`` names ("islamabad" -> "pakistan"), or None."""
     found = _table().get(_lookup(word))
     return found[0] if found else None
+
+
+@lru_cache(maxsize=1)
+def _state_abbreviations() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Each US state whose AP abbreviation differs from its name, with a pattern finding
+    that abbreviation in text ("Conn.", "N.H.", "W.Va.")."""
+    import us
+
+    return tuple(
+        (state.name, re.compile(rf"(?<![\w.]){re.escape(state.ap_abbr)}(?!\w)"))
+        for state in us.states.STATES
+        if state.ap_abbr and state.ap_abbr != state.name
+    )
+
+
+def abbreviated_states(text: str) -> frozenset[str]:
+    """The US states ``text`` writes by their AP abbreviation ("Bridgeport, Conn." ->
+    Connecticut)."""
+    return frozenset(name for name, pattern in _state_abbreviations() if pattern.search(text))

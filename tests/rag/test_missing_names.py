@@ -49,3 +49,30 @@ def test_a_name_no_article_writes_is_refused_by_name(bot: QuoteBot) -> None:
     answer = bot.ask("When did the FBI open its inquiry into the committee's fundraising?")
     assert answer.abstained and answer.citations == []
     assert "don't mention FBI" in answer.text
+
+
+STATE_ARTICLE = """Family sells its house
+
+My father spent the entire $30,000 profit on the sale of our house in Bridgeport, Conn., on freeze-dried food.
+
+“We were ready for anything,” my mother said.
+"""
+
+
+@pytest.fixture
+def state_bot(tmp_path: Path, hashing_config: Config):
+    article = tmp_path / "family.txt"
+    article.write_text(STATE_ARTICLE, encoding="utf-8")
+    bot = QuoteBot.create(tmp_path / "idx", hashing_config)
+    bot.add(article)
+    yield bot
+    bot.close()
+
+
+def test_a_state_the_article_writes_by_its_abbreviation_is_not_a_missing_name(
+    state_bot: QuoteBot,
+) -> None:
+    answer = state_bot.ask("What did the father do with the money from the house in Connecticut?")
+    assert "don't mention Connecticut" not in answer.text, answer.text
+    refused = state_bot.ask("What did the father do with the money from the house in Vermont?")
+    assert "don't mention Vermont" in refused.text, refused.text
