@@ -328,7 +328,7 @@ def gather(
         best[0][0][0] if best else None,
         _unknown_share(analysis.content_words, retriever.store),
         _unknown_share(analysis.entities, retriever.store, corpus),
-        tuple(e for e in analysis.entities if _unknown_share((e,), retriever.store, corpus)),
+        _missing_names(analysis.entities, retriever.store, corpus),
         _weights(analysis, corpus),
     )
 
@@ -344,26 +344,38 @@ def _weights(analysis: Analysis, corpus: Corpus) -> tuple[tuple[str, float], ...
 def _unknown_share(terms: tuple[str, ...], store: Store, corpus: Corpus | None = None) -> float:
     """The share of ``terms`` (each all of its words) that the index never uses; with
     ``corpus``, an acronym the articles only spell out ("EU": "European Union") is used."""
+    if not terms:
+        return 0.0
+    unknown = sum(not all(w for _, w in _words_written(t, store, corpus)) for t in terms)
+    return unknown / len(terms)
+
+
+def _missing_names(terms: tuple[str, ...], store: Store, corpus: Corpus) -> tuple[str, ...]:
+    """The names no article writes: none of their capitalised words is in the index (a
+    name sharing one with the articles may be written another way there: "the Korean
+    Peninsula" beside "North Korea", "anti-Clinton" beside "Clinton")."""
+    missing = []
+    for term in terms:
+        words = _words_written(term, store, corpus)
+        named = [w for word, w in words if word[:1].isupper()] or [w for _, w in words]
+        if named and not any(named):  # no words left: all written another way ("U.S.")
+            missing.append(term)
+    return tuple(missing)
+
+
+def _words_written(term: str, store: Store, corpus: Corpus | None) -> list[tuple[str, bool]]:
+    """The words of ``term``, each with whether the index uses it ("U.S." and "Connecticut"
+    count as written where the articles say "United States" and "Conn.")."""
+    spelled = corpus.spelled_acronyms if corpus is not None else frozenset()
 
     def written(word: str) -> bool:
         if store.vocabulary_has(word.lower()):
             return True
-        return (
-            corpus is not None
-            and _ACRONYM.fullmatch(word) is not None
-            and word in corpus.spelled_acronyms
-        )
+        return _ACRONYM.fullmatch(word) is not None and word in spelled
 
-    def term_written(term: str) -> bool:
-        spelled = corpus.spelled_acronyms if corpus is not None else frozenset()
-        for dotted in _DOTTED.findall(term):  # "U.S." where the article says "United States"
-            if dotted.replace(".", "") in spelled:
-                term = term.replace(dotted, " ")
-        for state in corpus.abbreviated_states if corpus is not None else ():
-            term = term.replace(state, " ")  # "Connecticut" where the article says "Conn."
-        return all(written(w) for w in re.findall(r"[^\W_]+", term))
-
-    if not terms:
-        return 0.0
-    unknown = sum(not term_written(term) for term in terms)
-    return unknown / len(terms)
+    for dotted in _DOTTED.findall(term):  # "U.S." where the article says "United States"
+        if dotted.replace(".", "") in spelled:
+            term = term.replace(dotted, " ")
+    for state in corpus.abbreviated_states if corpus is not None else ():
+        term = term.replace(state, " ")  # "Connecticut" where the article says "Conn."
+    return [(w, written(w)) for w in re.findall(r"[^\W_]+", term)]

@@ -76,3 +76,18 @@ def test_a_state_the_article_writes_by_its_abbreviation_is_not_a_missing_name(
     assert "don't mention Connecticut" not in answer.text, answer.text
     refused = state_bot.ask("What did the father do with the money from the house in Vermont?")
     assert "don't mention Vermont" in refused.text, refused.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Why did the committee pick the Cleveland Convention Center?",
+        "What did anti-Republican groups say about the convention vote?",
+    ],
+)
+def test_a_name_sharing_a_capitalised_word_with_the_articles_is_not_refused_as_missing(
+    bot: QuoteBot, question: str
+) -> None:
+    # the articles may write it another way ("Cleveland", "Republican"): not a missing name
+    answer = bot.ask(question)
+    assert "don't mention" not in answer.text, answer.text
