@@ -11,7 +11,7 @@ from typing import Any
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 FORMAT_VERSION = 2  # 2: one WAL SQLite database + vector segments under the manifest
 # Bump when extraction or indexed units change: the default index is then rebuilt.
-PIPELINE_VERSION = "2026-12-08.1"
+PIPELINE_VERSION = "2026-12-08.2"
 SUPPORTED_SUFFIXES = (".txt", ".md")
 
 

@@ -160,6 +160,17 @@ class _Found:
     kind: QuoteKind
 
 
+# a transcript line's label: one to three capitalised words and a colon ("PENCE: ",
+# "KATE BOLDUAN: "), then the words said
+_TRANSCRIPT_LABEL = re.compile(r"(?P<label>[A-Z][A-Z’'.-]+(?: [A-Z][A-Z’'.-]+){0,2}):\s+(?=\S)")
+
+
+# a short line the paragraph splitter took for a heading may be a transcript line that ends
+# a sentence: "KATE BOLDUAN: Why not debate?"
+_SAID_LINE = re.compile(r"^[A-Z][A-Z’'.-]+(?: [A-Z][A-Z’'.-]+){0,2}:\s+[A-Z][^:]*[a-z][^:]*[.?!]$")
+_STAGE_DIRECTION = re.compile(r"\s*\([^()]*\)[.\s]*")  # "(CROSSTALK.)", "(APPLAUSE)"
+
+
 def _id(*parts: object) -> str:
     return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:16]
 
@@ -515,6 +526,8 @@ class _Extractor:
                 self._paragraph(paragraph)
             elif paragraph.kind == "title":
                 self._headline(paragraph)
+            elif paragraph.kind == "heading" and _SAID_LINE.search(paragraph.text):
+                self._transcript_line(paragraph, [])  # "KATE BOLDUAN: Why not debate?"
         self._drop_unnamed_speakers()
         self._complete_surnames()
         quotes = [self._quote(f) for f in self.found]
@@ -578,6 +591,8 @@ class _Extractor:
     def _paragraph(self, paragraph: Paragraph) -> None:
         text = paragraph.text
         spans = [s for s in find_spans(text) if s.inner_end > s.inner_start]
+        if self._transcript_line(paragraph, spans):
+            return
         sentences = sentence_spans(text, spans)
         masked = _mask_quotes(text, spans)
         attributed_sentences: set[int] = set()
@@ -691,6 +706,67 @@ class _Extractor:
         else:
             self.chain, self.chain_open = None, False
         self._previous = paragraph
+
+    def _transcript_line(self, paragraph: Paragraph, spans: list[QuoteSpan]) -> bool:
+        """A line of an interview transcript ("PENCE: Well, look, ..." or, quoted as a
+        whole, "\"PENCE: Well, ...") whose capitalised label names one person of the
+        article: the rest of the line is their words. A label that names no one ("UPDATE:",
+        "WALLACE:" where the host's name is not written) leaves the line as it is."""
+        text = paragraph.text
+        opened = spans[0] if spans and spans[0].open_at == 0 else None
+        at = opened.inner_start if opened is not None else 0
+        if opened is not None and _STAGE_DIRECTION.fullmatch(text, at, opened.inner_end):
+            # "(CROSSTALK.)" inside a quoted transcript: no one's words, the chain goes on
+            self.found.append(_Found(opened, paragraph, None, None, "direct"))
+            self._previous = paragraph
+            return True
+        label = _TRANSCRIPT_LABEL.match(text, at)
+        if label is None:
+            return False
+        entity = self._labelled(label.group("label"))
+        if entity is None:
+            self.chain, self.chain_open = None, False  # someone else's line ("WALLACE: ...")
+            return False
+        end = len(text.rstrip())
+        close_at = None
+        if opened is not None and opened.close_at is not None:
+            if text[opened.close_at + 1 :].strip():
+                return False  # a quote inside the line, not the line quoted as a whole
+            close_at, end = opened.close_at, opened.inner_end
+        span = QuoteSpan(0, close_at, label.end(), end)
+        self.found.append(_Found(span, paragraph, entity, None, "direct"))
+        self.registry.spoke(entity)
+        self.chain, self.chain_open = entity, opened is not None and close_at is None
+        self._previous = paragraph
+        return True
+
+    def _labelled(self, label: str) -> Entity | None:
+        """The one person of the article a transcript label names ("PENCE" -> Mike Pence):
+        a speaker with that surname or name, else a label that is a given name and a
+        surname ("JAKE TAPPER"), else the article's one full name ending in it."""
+        wanted = label.lower()
+        known = [
+            e
+            for e in self.registry.entities
+            if e.is_person
+            and not e.anonymous
+            and wanted in {e.name.lower(), e.name.split()[-1].lower()}
+        ]
+        if len({e.name for e in known}) == 1:
+            return known[0]
+        if known:
+            return None
+        written = " ".join(w[:1] + w[1:].lower() for w in label.split())
+        if len(label.split()) > 1 and given_name_gender(written) is not None:
+            name: str | None = written  # "JAKE TAPPER": the full name, in capitals
+        else:
+            name = one_person(self._full_names(written.split()[-1]))
+        mention = parse_mention(name) if name is not None else None
+        if mention is None or mention.kind != "person":
+            return None
+        if len(label.split()) > 1 and mention.name.lower() != wanted:
+            return None  # "KATE BOLDUAN" must be her whole name
+        return self.registry.resolve(mention)
 
     @staticmethod
     def _asked_then_cue(
