@@ -168,6 +168,7 @@ _TRANSCRIPT_LABEL = re.compile(r"(?P<label>[A-Z][A-Z’'.-]+(?: [A-Z][A-Z’'.-]
 # a short line the paragraph splitter took for a heading may be a transcript line that ends
 # a sentence: "KATE BOLDUAN: Why not debate?"
 _SAID_LINE = re.compile(r"^[A-Z][A-Z’'.-]+(?: [A-Z][A-Z’'.-]+){0,2}:\s+[A-Z][^:]*[a-z][^:]*[.?!]$")
+_FOLLOW_ON = re.compile(r"Follow\b[^.]*\bon (?:Twitter|Facebook|Instagram)\b", re.I)
 _STAGE_DIRECTION = re.compile(r"\s*\([^()]*\)[.\s]*")  # "(CROSSTALK.)", "(APPLAUSE)"
 
 
@@ -720,6 +721,9 @@ class _Extractor:
             self.found.append(_Found(opened, paragraph, None, None, "direct"))
             self._previous = paragraph
             return True
+        if _FOLLOW_ON.match(text, at):  # the writer's sign-off, inside the marks or not
+            self.chain, self.chain_open = None, False
+            return False
         label = _TRANSCRIPT_LABEL.match(text, at)
         if label is None:
             return False

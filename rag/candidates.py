@@ -351,14 +351,13 @@ def _unknown_share(terms: tuple[str, ...], store: Store, corpus: Corpus | None =
 
 
 def _missing_names(terms: tuple[str, ...], store: Store, corpus: Corpus) -> tuple[str, ...]:
-    """The names no article writes: none of their capitalised words is in the index (a
-    name sharing one with the articles may be written another way there: "the Korean
-    Peninsula" beside "North Korea", "anti-Clinton" beside "Clinton")."""
+    """The names no article writes: a capitalised word of theirs is not in the index (their
+    lower-case words are no part of the name: "anti-Clinton" is written where "Clinton" is)."""
     missing = []
     for term in terms:
         words = _words_written(term, store, corpus)
         named = [w for word, w in words if word[:1].isupper()] or [w for _, w in words]
-        if named and not any(named):  # no words left: all written another way ("U.S.")
+        if not all(named):
             missing.append(term)
     return tuple(missing)
 

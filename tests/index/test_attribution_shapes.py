@@ -1012,3 +1012,46 @@ def test_she_is_not_the_man_named_last() -> None:
     )
     quote = next(q for q in quotes_of_text(text) if q.text.startswith("We will"))
     assert quote.speaker == "Dolores Okafor"
+
+
+TRANSCRIPT = (
+    "Gov. Dana Whitfield (R) defended the water plan on Sunday’s broadcast.\n\n"
+    "Partial transcript as follows:\n\n"
+    '"HOST: What do you make of the critics of the plan?\n\n'
+    '"WHITFIELD: Well, look, the plan is serious business. It will pass this year.\n\n'
+    '"And the voters know it, because they have waited long enough.\n\n'
+    '"(CROSSTALK.)\n\n'
+    '"HOST: Governor, I want to ask you about the cost of it all.\n\n'
+    '"WHITFIELD: We will get it done, whatever it costs.\n\n'
+    '"Follow Jo Reed on Twitter @joreed.\n'
+)
+
+
+def test_a_transcript_line_is_the_words_of_the_person_its_label_names() -> None:
+    quotes = quotes_of_text(TRANSCRIPT)
+    line = next(q for q in quotes if "serious business" in q.text)
+    assert line.speaker == "Dana Whitfield"
+    assert line.text.startswith("Well, look")  # the label is not part of the words
+    # the next quoted paragraph goes on with her answer
+    assert next(q for q in quotes if q.text.startswith("And the voters")).speaker == (
+        "Dana Whitfield"
+    )
+
+
+def test_a_transcript_label_naming_no_one_and_a_sign_off_break_the_chain() -> None:
+    quotes = quotes_of_text(TRANSCRIPT)
+    host = [q for q in quotes if q.text.startswith(("HOST", "Governor, I want"))]
+    assert host and all(q.speaker is None for q in host)  # the host is never named
+    assert all(q.speaker is None for q in quotes if "CROSSTALK" in q.text)
+    assert all(q.speaker is None for q in quotes if "Twitter" in q.text)  # the writer's
+
+
+def test_a_transcript_label_in_capitals_is_a_full_name() -> None:
+    text = (
+        "The senator spoke to CNN on Sunday.\n\n"
+        "JANE OKAFOR: We will pass the water bill before the summer recess.\n\n"
+        "OKAFOR: And I expect Republicans to vote for it in large numbers.\n"
+    )
+    quotes = quotes_of_text(text)
+    assert {q.speaker for q in quotes} == {"Jane Okafor"}
+    assert any(q.text.startswith("And I expect") for q in quotes)

@@ -78,16 +78,9 @@ def test_a_state_the_article_writes_by_its_abbreviation_is_not_a_missing_name(
     assert "don't mention Vermont" in refused.text, refused.text
 
 
-@pytest.mark.parametrize(
-    "question",
-    [
-        "Why did the committee pick the Cleveland Convention Center?",
-        "What did anti-Republican groups say about the convention vote?",
-    ],
-)
-def test_a_name_sharing_a_capitalised_word_with_the_articles_is_not_refused_as_missing(
-    bot: QuoteBot, question: str
-) -> None:
-    # the articles may write it another way ("Cleveland", "Republican"): not a missing name
-    answer = bot.ask(question)
+def test_a_lower_case_part_of_a_name_is_not_what_is_missing(bot: QuoteBot) -> None:
+    # "anti-Republican": the articles write "Republican"; "anti" is no part of a name
+    answer = bot.ask("What did anti-Republican groups say about the convention vote?")
     assert "don't mention" not in answer.text, answer.text
+    refused = bot.ask("Why did the committee pick the Columbus Convention Center?")
+    assert "don't mention" in refused.text, refused.text  # "Columbus" is written nowhere
