@@ -235,6 +235,9 @@ def compose(ranked: Ranked, composer: Composer, limit: int) -> Answer:
     missing = ranked.candidates.missing_names
     if missing:  # a name no article writes: nothing indexed can answer
         return abstain(question, f"The indexed articles don't mention {', '.join(missing)}.", kind)
+    if len(a.content_words) >= 2 and ranked.candidates.unknown_words >= 1.0:
+        # no word of the question is in any article ("How do I bake sourdough bread?")
+        return abstain(question, NOT_FOUND, kind, ranked.confidence)
     confidence = ranked.confidence
     person_asked = a.person if kind == "speaker" else None
     off_topic = (
