@@ -20,14 +20,19 @@ The Securities and Exchange Commission, which oversees markets across the United
 """
 
 
-@pytest.fixture
-def bot(tmp_path: Path, hashing_config: Config):
-    article = tmp_path / "convention.txt"
-    article.write_text(ARTICLE, encoding="utf-8")
-    bot = QuoteBot.create(tmp_path / "idx", hashing_config)
+def _bot_on(text: str, folder: Path, config: Config):
+    """A hashing bot over one article with ``text``, closed after the test."""
+    article = folder / "article.txt"
+    article.write_text(text, encoding="utf-8")
+    bot = QuoteBot.create(folder / "idx", config)
     bot.add(article)
     yield bot
     bot.close()
+
+
+@pytest.fixture
+def bot(tmp_path: Path, hashing_config: Config):
+    yield from _bot_on(ARTICLE, tmp_path, hashing_config)
 
 
 @pytest.mark.parametrize(
@@ -61,12 +66,7 @@ My father spent the entire $30,000 profit on the sale of our house in Bridgeport
 
 @pytest.fixture
 def state_bot(tmp_path: Path, hashing_config: Config):
-    article = tmp_path / "family.txt"
-    article.write_text(STATE_ARTICLE, encoding="utf-8")
-    bot = QuoteBot.create(tmp_path / "idx", hashing_config)
-    bot.add(article)
-    yield bot
-    bot.close()
+    yield from _bot_on(STATE_ARTICLE, tmp_path, hashing_config)
 
 
 def test_a_state_the_article_writes_by_its_abbreviation_is_not_a_missing_name(
