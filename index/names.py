@@ -108,14 +108,26 @@ def one_person(full_names: Mapping[str, int], gender: str | None = None) -> str 
     return max(sorted(names, key=len), key=names.__getitem__)
 
 
-def bare_surname(name: str) -> str | None:
-    """The surname a speaker name is when it is a surname alone, or after an honorific or a
-    title ("Obama", "Mr. Obama", "President Obama"); None for a name with given names."""
-    words = name.split()
+def without_titles(words: list[str]) -> list[str]:
+    """The words of a name without the titles and honorifics it opens with ("President
+    Barack Obama" -> Barack Obama); the last word is always kept."""
     while len(words) > 1 and (
         words[0].lower() in HONORIFICS or words[0].lower().rstrip(".") in TITLE_WORDS
     ):
         words = words[1:]
+    return words
+
+
+def honorific_gender(word: str) -> str | None:
+    """ "f" for "Mrs."/"Ms.", "m" for "Mr.", else None."""
+    word = word.lower()
+    return "f" if word in FEMALE_HONORIFICS else "m" if word in MALE_HONORIFICS else None
+
+
+def bare_surname(name: str) -> str | None:
+    """The surname a speaker name is when it is a surname alone, or after an honorific or a
+    title ("Obama", "Mr. Obama", "President Obama"); None for a name with given names."""
+    words = without_titles(name.split())
     return words[0] if len(words) == 1 else None
 
 
@@ -133,13 +145,11 @@ def names_of_one_person(name: str, names: Iterable[str]) -> frozenset[str]:
     if len(_people_named(full)) != 1:
         return frozenset({name})
     gender = given_name_gender(next(iter(full)))
-    found = {*full, *(n for n in bare if gender is None or _honorific_gender(n) in {None, gender})}
+    found = {
+        *full,
+        *(n for n in bare if gender is None or honorific_gender(n.split()[0]) in {None, gender}),
+    }
     return frozenset(found) if name in found else frozenset({name})  # "Mrs. Smith", John Smith
-
-
-def _honorific_gender(name: str) -> str | None:
-    first = name.split()[0].lower()
-    return "f" if first in FEMALE_HONORIFICS else "m" if first in MALE_HONORIFICS else None
 
 
 def _people_named(names: Iterable[str]) -> set[tuple[str, str]]:
@@ -301,8 +311,7 @@ def _parse_named(text: str) -> Mention | None:
         return None
     gender = None
     if honorific:
-        h = honorific.lower()
-        gender = "f" if h in FEMALE_HONORIFICS else "m" if h in MALE_HONORIFICS else None
+        gender = honorific_gender(honorific)
     if gender is None:  # "Michelle Obama": "she" may be her, "he" may not
         gender = given_name_gender(" ".join(tokens))
     title = " ".join(title_tokens) or None

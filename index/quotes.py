@@ -162,12 +162,13 @@ class _Found:
 
 # a transcript line's label: one to three capitalised words and a colon ("PENCE: ",
 # "KATE BOLDUAN: "), then the words said
-_TRANSCRIPT_LABEL = re.compile(r"(?P<label>[A-Z][A-Z’'.-]+(?: [A-Z][A-Z’'.-]+){0,2}):\s+(?=\S)")
+_LABEL = r"(?P<label>[A-Z][A-Z’'.-]+(?: [A-Z][A-Z’'.-]+){0,2}):\s+"
+_TRANSCRIPT_LABEL = re.compile(_LABEL + r"(?=\S)")
 
 
 # a short line the paragraph splitter took for a heading may be a transcript line that ends
 # a sentence: "KATE BOLDUAN: Why not debate?"
-_SAID_LINE = re.compile(r"^[A-Z][A-Z’'.-]+(?: [A-Z][A-Z’'.-]+){0,2}:\s+[A-Z][^:]*[a-z][^:]*[.?!]$")
+_SAID_LINE = re.compile("^" + _LABEL + r"[A-Z][^:]*[a-z][^:]*[.?!]$")
 _FOLLOW_ON = re.compile(r"Follow\b[^.]*\bon (?:Twitter|Facebook|Instagram)\b", re.I)
 _STAGE_DIRECTION = re.compile(r"\s*\([^()]*\)[.\s]*")  # "(CROSSTALK.)", "(APPLAUSE)"
 

@@ -18,7 +18,7 @@ from functools import cached_property, lru_cache
 import numpy as np
 
 from index.lexicon import HONORIFICS, TITLE_WORDS
-from index.names import one_person, without_possessive
+from index.names import one_person, without_possessive, without_titles
 from index.nlp import entities_of
 from index.pipeline import Unit
 from index.store_protocol import Store
@@ -212,11 +212,7 @@ def _full_name(document: Document, surname: str) -> str:
         if not any(_could_be_given_name(m.group(1)) for m in given.finditer(paragraph.text)):
             continue  # only "President Obama", "said Obama": no entity recogniser needed
         for ent in _people(paragraph.text):
-            words = without_possessive(ent).split()  # "Donald Trump’s gains"
-            while words and (
-                words[0].lower().rstrip(".") in TITLE_WORDS or words[0].lower() in HONORIFICS
-            ):
-                words = words[1:]
+            words = without_titles(without_possessive(ent).split())  # "Donald Trump’s gains"
             if len(words) > 1 and words[-1] == surname:
                 full[" ".join(words)] += 1
     return one_person(full) or surname
