@@ -4,12 +4,22 @@ A folder holds ``text/NAME.txt`` and ``attributions/NAME_ANNOTATOR.ann`` (or bot
 side). Over direct quotes (gold Content opening with a quotation mark):
 
 - recall: gold quotes at least half covered by extracted quotes of the same article;
-- precision: extracted quotes with a speaker that overlap some gold Content span by at
-  least half of their own length;
+- precision: extracted direct and partial quotes with a speaker that overlap some gold
+  Content span by at least half of their own length;
 - speaker accuracy: among found gold quotes whose Source names someone, the share whose
   extracted speaker shares a name word with that Source;
 - attributed recall: among all gold quotes whose Source names someone, found with the
   right speaker.
+
+Over reported speech (gold Content without quotation marks, "He said the changes were an
+improvement"):
+
+- reported attributed recall: among those whose Source names someone, the share at least
+  half covered by extracted quotes, the one covering most given the right speaker;
+- indirect precision: extracted indirect quotes with a speaker that overlap some gold
+  Content span by at least half of their own length. PolNeAR leaves some reported speech
+  unannotated ("Trump this week also said he would consider naming Sen. Mike Lee ..."), so
+  this figure understates.
 """
 
 from __future__ import annotations
@@ -19,7 +29,7 @@ import json
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,6 +76,11 @@ class AttributionScore:
     named_found: int = 0
     named_found_right: int = 0
     named_gold: int = 0
+    # reported speech (a Content without quotation marks) whose Source names someone
+    reported_gold: int = 0
+    reported_found_right: int = 0
+    indirect_extracted: int = 0
+    indirect_extracted_correct: int = 0
     seconds: float = 0.0
     misses: list[Miss] = field(default_factory=list)
     # the directory check: speakers per kind, and those that are neither person nor body
@@ -88,6 +103,16 @@ class AttributionScore:
     def attributed_recall(self) -> float:
         return self.named_found_right / self.named_gold if self.named_gold else 0.0
 
+    @property
+    def reported_recall(self) -> float:
+        return self.reported_found_right / self.reported_gold if self.reported_gold else 0.0
+
+    @property
+    def indirect_precision(self) -> float:
+        if not self.indirect_extracted:
+            return 0.0
+        return self.indirect_extracted_correct / self.indirect_extracted
+
     def figures(self) -> dict[str, float]:
         return {
             "recall": round(self.recall, 3),
@@ -96,6 +121,9 @@ class AttributionScore:
             "attributed_recall": round(self.attributed_recall, 3),
             "articles": self.articles,
             "gold_quotes": self.gold,
+            "reported_attributed_recall": round(self.reported_recall, 3),
+            "indirect_precision": round(self.indirect_precision, 3),
+            "gold_reported": self.reported_gold,
             "articles_per_second": round(self.articles / self.seconds, 2) if self.seconds else 0.0,
             **{f"speakers_{kind}": n for kind, n in sorted(self.speaker_kinds.items())},
             "speakers_not_person_or_org": len(self.odd_speakers),
@@ -133,9 +161,14 @@ def _speaker_words(speaker: str | None) -> set[str]:
     return {w.strip(".").lower().removesuffix("’s").removesuffix("'s") for w in speaker.split()}
 
 
-def parse_ann(text: str) -> tuple[list[GoldQuote], list[tuple[int, int]]]:
-    """Direct quotes of one brat ``.ann`` file (each with its Source text if any), and
-    the pieces of every Content span (direct, partial or indirect)."""
+# quotation marks that are not also apostrophes ("wasn't", "Trump’s")
+_QUOTATION_MARKS = '"“”«»„‘'
+
+
+def _read_ann(
+    text: str,
+) -> tuple[dict[str, tuple[str, tuple[tuple[int, int], ...], str]], list[dict[str, str]]]:
+    """The spans (label, pieces, text by id) and the events of one brat ``.ann`` file."""
     spans: dict[str, tuple[str, tuple[tuple[int, int], ...], str]] = {}
     events: list[dict[str, str]] = []
     for line in text.splitlines():
@@ -149,17 +182,42 @@ def parse_ann(text: str) -> tuple[list[GoldQuote], list[tuple[int, int]]]:
             spans[parts[0]] = (label, pieces, parts[2])
         elif line.startswith("E") and len(parts) >= 2:
             events.append(dict(arg.split(":", 1) for arg in parts[1].split() if ":" in arg))
-    quotes = []
+    return spans, events
+
+
+def parse_ann(text: str) -> tuple[list[GoldQuote], list[tuple[int, int]]]:
+    """Direct quotes of one brat ``.ann`` file (each with its Source text if any), and
+    the pieces of every Content span (direct, partial or indirect)."""
+    spans, events = _read_ann(text)
     contents = [
         piece for label, pieces, _ in spans.values() if label == "Content" for piece in pieces
     ]
+    direct = _attributions(spans, events, lambda content: content.lstrip()[:1] in OPENING_MARKS)
+    return direct, contents
+
+
+def parse_reported(text: str) -> list[GoldQuote]:
+    """Reported speech of one brat ``.ann`` file: attributions whose Content holds no
+    quotation mark ("He said the changes were an improvement")."""
+    spans, events = _read_ann(text)
+    return _attributions(
+        spans, events, lambda content: not any(m in content for m in _QUOTATION_MARKS)
+    )
+
+
+def _attributions(
+    spans: dict[str, tuple[str, tuple[tuple[int, int], ...], str]],
+    events: list[dict[str, str]],
+    wanted: Callable[[str], bool],
+) -> list[GoldQuote]:
+    out = []
     for event in events:
         content = spans.get(event.get("Content", ""))
-        if content is None or content[2].lstrip()[:1] not in OPENING_MARKS:
+        if content is None or not wanted(content[2]):
             continue
         source = spans.get(event.get("Source", ""))
-        quotes.append(GoldQuote(content[1], content[2], source[2] if source else None))
-    return quotes, contents
+        out.append(GoldQuote(content[1], content[2], source[2] if source else None))
+    return out
 
 
 def _covered(pieces: Iterable[tuple[int, int]], spans: list[tuple[int, int]]) -> int:
@@ -239,7 +297,11 @@ def speaker_check(text: str, speakers: Iterable[Speaker]) -> tuple[Counter[str],
 
 
 def score_article(
-    name: str, gold: list[GoldQuote], contents: list[tuple[int, int]], quotes: list[Quote]
+    name: str,
+    gold: list[GoldQuote],
+    contents: list[tuple[int, int]],
+    quotes: list[Quote],
+    reported: Sequence[GoldQuote] = (),
 ) -> AttributionScore:
     score = AttributionScore(articles=1, gold=len(gold))
     mine = [q for q in quotes if q.repeats is None]
@@ -247,8 +309,13 @@ def score_article(
     for q in mine:
         if not q.speaker:
             continue
+        correct = any(2 * _overlap((q.start, q.end), p) >= q.end - q.start for p in contents)
+        if q.kind == "indirect":  # reported speech: its own figure, not the quotes'
+            score.indirect_extracted += 1
+            score.indirect_extracted_correct += correct
+            continue
         score.extracted += 1
-        if any(2 * _overlap((q.start, q.end), p) >= q.end - q.start for p in contents):
+        if correct:
             score.extracted_correct += 1
         else:
             score.misses.append(Miss(name, "spurious", q.text[:160], None, q.speaker))
@@ -271,6 +338,15 @@ def score_article(
         else:
             shape = "no speaker" if not best.speaker else "wrong speaker"
             score.misses.append(Miss(name, shape, g.text[:160], g.source, best.speaker))
+    for g in reported:
+        wanted = name_words(g.source)
+        if not wanted:
+            continue
+        score.reported_gold += 1
+        if 2 * _covered(g.pieces, spans) < g.length:
+            continue
+        best = max(mine, key=lambda q: sum(_overlap((q.start, q.end), p) for p in g.pieces))
+        score.reported_found_right += bool(wanted & _speaker_words(best.speaker))
     return score
 
 
@@ -297,8 +373,9 @@ def score_folder(
             quotes = [extractor(text, source) for text, source in texts]
         total.seconds += time.perf_counter() - started
         for index, (text_path, ann_path) in enumerate(batch):
-            gold, contents = parse_ann(ann_path.read_text(encoding="utf-8"))
-            one = score_article(text_path.stem, gold, contents, quotes[index])
+            ann = ann_path.read_text(encoding="utf-8")
+            gold, contents = parse_ann(ann)
+            one = score_article(text_path.stem, gold, contents, quotes[index], parse_reported(ann))
             if extractions is not None and check_speakers:
                 kinds, odd = speaker_check(texts[index][0], extractions[index].speakers)
                 one.speaker_kinds = kinds

@@ -115,3 +115,42 @@ def test_the_directory_check_counts_kinds_and_lists_non_speakers() -> None:
     kinds, odd = speaker_check(text, speakers)
     assert kinds == {"person": 2, "organisation": 2}
     assert [name.split(" (")[0] for name in odd] == ["Colorado", "Instead"]
+
+
+REPORTED = "Election night.\n\nJane Smith said the count was over by midnight.\n\nTom Lee said the vote was fair.\n"
+REPORTED_CONTENTS = [
+    ("the count was over by midnight", "Jane Smith"),
+    ("the vote was fair", "Tom Lee"),
+]
+
+
+def test_reported_speech_has_its_own_figures(tmp_path: Path) -> None:
+    (tmp_path / "text").mkdir()
+    (tmp_path / "attributions").mkdir()
+    (tmp_path / "text" / "vote.txt").write_text(REPORTED, encoding="utf-8")
+    lines = []
+    for n, (content, source) in enumerate(REPORTED_CONTENTS):
+        c, s = REPORTED.index(content), REPORTED.index(source)
+        lines += [
+            f"T{2 * n + 1}\tContent {c} {c + len(content)}\t{content}",
+            f"T{2 * n + 2}\tSource {s} {s + len(source)}\t{source}",
+            f"E{n + 1}\tContent:T{2 * n + 1} Source:T{2 * n + 2}",
+        ]
+    (tmp_path / "attributions" / "vote_ab.ann").write_text("\n".join(lines), encoding="utf-8")
+
+    def indirect(text: str, inner: str, speaker: str) -> Quote:
+        start = text.index(inner)
+        return Quote("q", "d", 1, start, start + len(inner), inner, speaker, None, None, "indirect")
+
+    def extractor(text: str, source: str) -> list[Quote]:
+        return [
+            indirect(text, "the count was over by midnight", "Jane Smith"),  # right
+            indirect(text, "the vote was fair", "Jane Smith"),  # wrong speaker
+            indirect(text, "Election night", "Nobody"),  # spurious
+        ]
+
+    score = score_folder(tmp_path, extractor, check_speakers=False)
+    assert score.reported_gold == 2 and score.reported_found_right == 1
+    assert score.indirect_extracted == 3 and score.indirect_extracted_correct == 2
+    assert score.extracted == 0  # the direct-quote precision counts no reported speech
+    assert score.figures()["reported_attributed_recall"] == 0.5
