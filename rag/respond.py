@@ -224,6 +224,44 @@ def _chosen(ranked: Ranked, cap: int, person: frozenset[str], floor: float) -> l
     return chosen
 
 
+def _with_companion(
+    ranked: Ranked, chosen: list[Candidate], person: frozenset[str], cap: int
+) -> list[Candidate]:
+    """The person's best statement with its companion: news gives someone's words as a
+    paraphrase and a quote side by side ("He said the changes were an improvement." /
+    "“The basic contradiction ...,” Frelick said."), so the same speaker's best-ranked
+    other statement in the paragraph before, the same or the one after joins it, in the
+    article's order, in place of the answer's last other statement when the answer is full."""
+    best = next((c for c in chosen if c.speaker in person), None)
+    if best is None:
+        return chosen
+    s = best.statement
+    taken = {c.key for c in chosen}
+    companion = next(
+        (
+            c
+            for c, _ in ranked.items
+            if c.speaker == best.speaker
+            and c.key not in taken
+            and c.statement.doc_id == s.doc_id
+            and abs(c.statement.paragraph - s.paragraph) <= 1
+            and (c.statement.end <= s.start or c.statement.start >= s.end)
+        ),
+        None,
+    )
+    if companion is None:
+        return chosen
+    out = list(chosen)
+    if len(out) >= cap:
+        drop = next((c for c in reversed(out) if c is not best), None)
+        if drop is None or drop.speaker in person:
+            return chosen  # full of the person's own words already
+        out.remove(drop)
+    at = out.index(best)
+    out.insert(at if companion.statement.start < s.start else at + 1, companion)
+    return out
+
+
 def compose(ranked: Ranked, composer: Composer, limit: int) -> Answer:
     """The answer for ``ranked`` candidates (or an abstention)."""
     a = ranked.candidates.analysis
@@ -265,6 +303,8 @@ def compose(ranked: Ranked, composer: Composer, limit: int) -> Answer:
     # fact about them ("What share of the vote did X win?") the person is the topic
     speaker_first = a.person_names if person_asked is not None else frozenset()
     chosen = _chosen(ranked, cap, speaker_first, composer.model.floor_for(kind))
+    if speaker_first:
+        chosen = _with_companion(ranked, chosen, speaker_first, cap)
     if person_asked is not None and not any(
         _about(c, person_asked, a.person_names) for c in chosen
     ):
