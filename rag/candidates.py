@@ -17,6 +17,7 @@ from functools import cached_property, lru_cache
 
 import numpy as np
 
+from index.given_names import given_name_gender
 from index.lexicon import HONORIFICS, TITLE_WORDS
 from index.names import one_person, without_possessive, without_titles
 from index.nlp import entities_of
@@ -182,30 +183,32 @@ class Corpus:
                     counts[k] += 1
         return dict(counts), max(1, total)
 
-    def full_name(self, doc_id: str, name: str) -> str:
+    def full_name(self, doc_id: str, name: str, gender: str | None = None) -> str:
         """A one-word speaker name ("Trump") as the article writes it in full elsewhere
         ("Donald Trump"), not a title ("President Trump", "Sen. Cruz"); the name itself
-        when the article names no one, or two people, that way."""
+        when the article names no one, or two people, that way. ``gender`` ("m", "f"), the
+        one an honorific gives the speaker ("Mr. Obama"), rules out full names whose given
+        name says the other ("Michelle Obama")."""
         if " " in name.strip() or doc_id not in self.documents:
             return name
-        key = (doc_id, name)
+        key = (doc_id, name, gender)
         if key not in self._full_names:
-            self._full_names[key] = _full_name(self.documents[doc_id], name)
+            self._full_names[key] = _full_name(self.documents[doc_id], name, gender)
         return self._full_names[key]
 
     @cached_property
-    def _full_names(self) -> dict[tuple[str, str], str]:
+    def _full_names(self) -> dict[tuple[str, str, str | None], str]:
         return {}
 
     def paragraph_text(self, doc_id: str, number: int) -> str:
         return self.documents[doc_id].paragraph(number).text
 
 
-def _full_name(document: Document, surname: str) -> str:
+def _full_name(document: Document, surname: str, gender: str | None = None) -> str:
     """The full name the PERSON entities of ``document`` give ``surname`` when they name
-    one person (only the paragraphs that write the surname after a possible given name are
-    read); the surname itself when they name two ("Michelle Obama" beside "Barack Obama")
-    or none."""
+    one person of the speaker's ``gender`` (only the paragraphs that write the surname after
+    a possible given name are read); the surname itself when they name two ("Michelle
+    Obama" beside "Barack Obama") or none."""
     given = re.compile(rf"(?<![\w’'])([\w.’'-]+)\s+{re.escape(surname)}(?![\w])")
     full: Counter[str] = Counter()
     for paragraph in document.paragraphs:
@@ -215,6 +218,8 @@ def _full_name(document: Document, surname: str) -> str:
             words = without_titles(without_possessive(ent).split())  # "Donald Trump’s gains"
             if len(words) > 1 and words[-1] == surname:
                 full[" ".join(words)] += 1
+    if gender in {"m", "f"}:  # "Mr. Obama" is not Michelle Obama, even if only she is named
+        full = Counter({n: c for n, c in full.items() if given_name_gender(n) in {None, gender}})
     return one_person(full) or surname
 
 

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from index.names import honorific_gender
 from index.sentences import sentence_around
 from index.types import Fact, Quote, Speaker
 from rag.candidates import Candidate, Corpus
@@ -56,7 +57,7 @@ class Composer:
         speaker = self.find_speaker(s.speaker)
         lead = speaker_lead(speaker, s.speaker)
         if speaker is None or " " not in speaker.name:
-            full = self.corpus.full_name(s.doc_id, s.speaker)
+            full = self.corpus.full_name(s.doc_id, s.speaker, honorific_gender_of(speaker))
             if full != s.speaker:
                 lead = lead.replace(f"**{display_name(speaker, s.speaker)}**", f"**{full}**", 1)
         if s.kind == "direct" and not attributed:
@@ -86,6 +87,15 @@ class Composer:
             lead = ""  # the sentence names them itself, as fully as the lead would
         citation = Citation(quote.doc_id, quote.paragraph, start, end, text, quote.speaker)
         return Statement(lead, text, citation)
+
+
+def honorific_gender_of(speaker: Speaker | None) -> str | None:
+    """The gender the honorifics the articles give a speaker agree on ("Mr. Obama": "m"),
+    else None."""
+    if speaker is None:
+        return None
+    said = {honorific_gender(a.split()[0]) for a in speaker.aliases if " " in a} - {None}
+    return said.pop() if len(said) == 1 else None
 
 
 def _is_fragment(text: str, quote: Quote) -> bool:
@@ -352,7 +362,9 @@ def _people(ranked: Ranked, composer: Composer, confidence: float) -> Answer:
         known = composer.find_speaker(candidate.speaker or "")
         name = display_name(known, candidate.speaker)
         if " " not in name:
-            name = composer.corpus.full_name(candidate.statement.doc_id, name)
+            name = composer.corpus.full_name(
+                candidate.statement.doc_id, name, honorific_gender_of(known)
+            )
         lead = f"**{name}**: "
         statements.append(Statement(lead, s.body, s.citation, s.quoted))
     statements = verified(composer.corpus, statements)

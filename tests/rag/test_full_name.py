@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from index.paragraphs import build_paragraphs
-from index.types import Document
+from index.types import Document, Speaker
 from rag.candidates import _full_name
+from rag.respond import honorific_gender_of
 
 
 def _document(text: str) -> Document:
@@ -69,3 +70,18 @@ def test_a_paragraph_without_a_possible_given_name_is_not_read() -> None:
     assert _people.cache_info().misses == 0  # only "President Obama": no entity recogniser
     _full_name(_document(ARTICLE), "Cruz")
     assert _people.cache_info().misses >= 1
+
+
+def test_the_only_full_name_of_the_other_gender_is_not_the_speakers() -> None:
+    document = _document(
+        "Michelle Obama spoke first.\n\n“Our progress is on the ballot,” Mr. Obama said.\n"
+    )
+    assert _full_name(document, "Obama", "m") == "Obama"  # Mr. Obama is not Michelle
+    assert _full_name(document, "Obama", "f") == "Michelle Obama"
+    assert _full_name(document, "Obama") == "Michelle Obama"  # no honorific: no telling
+
+
+def test_the_answer_reads_the_speakers_gender_from_their_honorifics() -> None:
+    assert honorific_gender_of(Speaker("Obama", None, ("Mr. Obama", "President Obama"), 3)) == "m"
+    assert honorific_gender_of(Speaker("Clinton", None, ("Mrs. Clinton", "Mr. Clinton"), 3)) is None
+    assert honorific_gender_of(Speaker("Obama", None, ("President Obama",), 1)) is None
