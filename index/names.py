@@ -101,11 +101,19 @@ def one_person(full_names: Mapping[str, int], gender: str | None = None) -> str 
     not a person ("Beyond Trump’s reach"); the ``gender`` the surname's speaker was referred
     to by ("she said") tells two people apart whose given names have different genders."""
     names = {n: c for n, c in full_names.items() if not _opens_with_function_word(n)}
-    if len(_people_named(names)) > 1 and gender in {"m", "f"}:
-        names = {n: c for n, c in names.items() if given_name_gender(n) in {None, gender}}
+    if len(_people_named(names)) > 1:
+        names = of_gender(names, gender)
     if len(_people_named(names)) != 1:
         return None
     return max(sorted(names, key=len), key=names.__getitem__)
+
+
+def of_gender(full_names: Mapping[str, int], gender: str | None) -> dict[str, int]:
+    """The full names whose given name does not say the other gender than ``gender`` ("m"
+    or "f": "Mr. Obama" is not Michelle Obama); all of them for any other ``gender``."""
+    if gender not in {"m", "f"}:
+        return dict(full_names)
+    return {n: c for n, c in full_names.items() if given_name_gender(n) in {None, gender}}
 
 
 def without_titles(words: list[str]) -> list[str]:

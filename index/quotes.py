@@ -27,6 +27,7 @@ from index.names import (
     is_party_tag,
     is_title_phrase,
     longest_suffix_mention,
+    of_gender,
     one_person,
     opens_title,
     parse_mention,
@@ -904,15 +905,7 @@ class _Extractor:
                 or " " in entity.name
             ):
                 continue
-            full = self._full_names(entity.name)
-            if entity.named_gender in {"m", "f"}:  # "Mr. Obama" is not Michelle Obama
-                full = Counter(
-                    {
-                        n: c
-                        for n, c in full.items()
-                        if given_name_gender(n) in {None, entity.named_gender}
-                    }
-                )
+            full = of_gender(self._full_names(entity.name), entity.named_gender)
             # two people by that surname: the pronoun the speaker answered to ("she said")
             name = one_person(full, entity.gender)
             if name is None or name in names:

@@ -17,9 +17,8 @@ from functools import cached_property, lru_cache
 
 import numpy as np
 
-from index.given_names import given_name_gender
 from index.lexicon import HONORIFICS, TITLE_WORDS
-from index.names import one_person, without_possessive, without_titles
+from index.names import of_gender, one_person, without_possessive, without_titles
 from index.nlp import entities_of
 from index.pipeline import Unit
 from index.store_protocol import Store
@@ -218,9 +217,8 @@ def _full_name(document: Document, surname: str, gender: str | None = None) -> s
             words = without_titles(without_possessive(ent).split())  # "Donald Trump’s gains"
             if len(words) > 1 and words[-1] == surname:
                 full[" ".join(words)] += 1
-    if gender in {"m", "f"}:  # "Mr. Obama" is not Michelle Obama, even if only she is named
-        full = Counter({n: c for n, c in full.items() if given_name_gender(n) in {None, gender}})
-    return one_person(full) or surname
+    # "Mr. Obama" is not Michelle Obama, even where she is the only Obama written in full
+    return one_person(of_gender(full, gender)) or surname
 
 
 # a run of capitalised words, joined by the small words names keep ("Bank of America")
