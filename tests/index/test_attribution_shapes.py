@@ -11,6 +11,12 @@ from rag.extraction import quotes_of_text
 
 INTRO = "Jane Harlow, a lawyer in Denver, spoke first on Monday.\n\n"
 
+
+def _speaker_of(text: str, opening: str) -> str | None:
+    """The speaker extraction gives the quote of ``text`` that opens with ``opening``."""
+    return next(q for q in quotes_of_text(text) if q.text.startswith(opening)).speaker
+
+
 SHAPES = [
     # (text, quote start, expected speaker)
     ("“We will win this state,” a smiling Clinton said at the rally.", "We will win", "Clinton"),
@@ -76,27 +82,27 @@ def test_speaker_of_each_shape(text: str, start: str, speaker: str) -> None:
 
 def test_a_round_up_names_its_source_after_a_lead_in() -> None:
     text = INTRO + "Pollsters agree - Carl Bialik: “Keep on contacting voters as late as possible.”"
-    quote = next(q for q in quotes_of_text(text) if q.text.startswith("Keep on"))
-    assert quote.speaker == "Carl Bialik"
+    speaker = _speaker_of(text, "Keep on")
+    assert speaker == "Carl Bialik"
 
 
 def test_a_colon_introduces_the_next_paragraph() -> None:
     text = INTRO + "Cruz continued:\n\n“How about talking about the issues people care about?”"
-    quote = next(q for q in quotes_of_text(text) if q.text.startswith("How about"))
-    assert quote.speaker == "Cruz"
+    speaker = _speaker_of(text, "How about")
+    assert speaker == "Cruz"
 
 
 def test_a_headline_gives_its_quote_to_the_name_before_the_colon() -> None:
     text = "Reid: ‘Never Underestimate Trump’\n\nHarry Reid has advice for Democrats."
-    quote = next(q for q in quotes_of_text(text) if q.text.startswith("Never"))
-    assert quote.speaker is not None and "Reid" in quote.speaker
+    speaker = _speaker_of(text, "Never")
+    assert speaker is not None and "Reid" in speaker
 
 
 def test_a_possessive_owner_is_not_the_speaker() -> None:
     text = INTRO + "“That is false,” said Clinton’s top foreign policy aide Jake Sullivan."
-    quote = next(q for q in quotes_of_text(text) if q.text.startswith("That is false"))
-    assert quote.speaker is not None and "Sullivan" in quote.speaker
-    assert "Clinton" not in quote.speaker
+    speaker = _speaker_of(text, "That is false")
+    assert speaker is not None and "Sullivan" in speaker
+    assert "Clinton" not in speaker
 
 
 def test_a_scare_quote_beside_a_verb_of_thinking_is_not_attributed() -> None:
@@ -119,14 +125,14 @@ def test_two_people_sharing_a_surname_stay_two_speakers() -> None:
 
 def test_an_abbreviated_title_does_not_end_the_source() -> None:
     text = INTRO + "“We need the votes,” said Sen. Tom Carper of Delaware. The vote is Friday."
-    quote = next(q for q in quotes_of_text(text) if q.text.startswith("We need"))
-    assert quote.speaker == "Tom Carper"
+    speaker = _speaker_of(text, "We need")
+    assert speaker == "Tom Carper"
 
 
 def test_two_single_marks_quote_newspaper_style() -> None:
     text = INTRO + "''What does that mean?'' Mr. Trump asked, repeating a broadside."
-    quote = next(q for q in quotes_of_text(text) if q.text.startswith("What does"))
-    assert quote.speaker is not None and "Trump" in quote.speaker
+    speaker = _speaker_of(text, "What does")
+    assert speaker is not None and "Trump" in speaker
 
 
 def test_a_cue_the_parser_hangs_inside_the_quote_takes_the_main_clause_subject() -> None:
@@ -134,8 +140,8 @@ def test_a_cue_the_parser_hangs_inside_the_quote_takes_the_main_clause_subject()
         "Clinton seemed to be ready to riff on the incident in Iowa, telling the crowd, "
         "“Some people get a little carried away, have you noticed that?”"
     )
-    quote = next(q for q in quotes_of_text(text) if q.text.startswith("Some people"))
-    assert quote.speaker == "Clinton"
+    speaker = _speaker_of(text, "Some people")
+    assert speaker == "Clinton"
 
 
 def test_an_unnamed_source_is_attributed_as_described_never_to_a_guess() -> None:
@@ -212,8 +218,8 @@ def test_a_participle_cue_takes_the_clause_subject_not_the_place_before_it() -> 
         "Mr. Volkov came close to an admission about the war in eastern Moldova, saying, "
         "''We never said there were no people there doing certain jobs,'' but he denied more."
     )
-    quote = next(q for q in quotes_of_text(text) if q.text.startswith("We never"))
-    assert quote.speaker is not None and "Volkov" in quote.speaker
+    speaker = _speaker_of(text, "We never")
+    assert speaker is not None and "Volkov" in speaker
 
 
 def test_a_cue_before_a_colon_introduces_the_next_quote_not_the_last() -> None:
@@ -232,8 +238,8 @@ def test_a_next_sentence_cue_with_its_own_clause_does_not_take_the_quote() -> No
         'a diner. "That has no place in a campaign." Ohio Gov. John Kasich said he would '
         "have fired the manager."
     )
-    quote = next(q for q in quotes_of_text(text) if q.text.startswith("That has no"))
-    assert quote.speaker is None or "Kasich" not in quote.speaker
+    speaker = _speaker_of(text, "That has no")
+    assert speaker is None or "Kasich" not in speaker
 
 
 def test_a_quote_paragraph_signed_on_the_next_line() -> None:
@@ -243,8 +249,8 @@ def test_a_quote_paragraph_signed_on_the_next_line() -> None:
         "- Oren Vaszary.\n\n"
         "That claim is exaggerated."
     )
-    quote = next(q for q in quotes_of_text(text) if q.text.startswith("Most companies"))
-    assert quote.speaker == "Oren Vaszary"
+    speaker = _speaker_of(text, "Most companies")
+    assert speaker == "Oren Vaszary"
 
 
 @pytest.mark.parametrize("dash", ["―", "—", "-", "--"])
@@ -348,8 +354,8 @@ def test_a_colon_after_a_clause_inside_takes_the_main_subject() -> None:
         "Oduya has since apologized for what happened: “I should have used two accounts. "
         "I take full responsibility.”"
     )
-    quote = next(q for q in quotes_of_text(text) if q.text.startswith("I should"))
-    assert quote.speaker is not None and "Oduya" in quote.speaker
+    speaker = _speaker_of(text, "I should")
+    assert speaker is not None and "Oduya" in speaker
 
 
 def test_a_verb_right_after_a_question_is_a_cue_by_its_place() -> None:
@@ -357,8 +363,8 @@ def test_a_verb_right_after_a_question_is_a_cue_by_its_place() -> None:
         "Glen Barrow spoke at the rally.\n\n"
         "“What was the pivot point that made him change so fundamentally?” Barrow questioned."
     )
-    quote = next(q for q in quotes_of_text(text) if q.text.startswith("What was"))
-    assert quote.speaker is not None and "Barrow" in quote.speaker
+    speaker = _speaker_of(text, "What was")
+    assert speaker is not None and "Barrow" in speaker
 
 
 def test_an_unnamed_source_keeps_whom_they_speak_for() -> None:
@@ -366,8 +372,8 @@ def test_an_unnamed_source_keeps_whom_they_speak_for() -> None:
         "The committee met on Friday.\n\nA spokeswoman for the House Ethics Committee emailed "
         "reporters a copy of the rules, arguing, “The report will be released next week.”"
     )
-    quote = next(q for q in quotes_of_text(text) if q.text.startswith("The report"))
-    assert quote.speaker == "A spokeswoman for the House Ethics Committee"
+    speaker = _speaker_of(text, "The report")
+    assert speaker == "A spokeswoman for the House Ethics Committee"
 
 
 def test_a_title_before_the_name_is_kept_whole() -> None:
@@ -412,8 +418,8 @@ def test_a_place_after_a_long_lead_in_is_not_a_speaker() -> None:
         "When Kasha Neill learned that the senator would campaign in Louisville, Ky., where "
         "she is a student, she printed two signs.\n\n“Did I enjoy that? No,” she said."
     )
-    quote = next(q for q in quotes_of_text(text) if q.text.startswith("Did I enjoy"))
-    assert quote.speaker != "Ky."
+    speaker = _speaker_of(text, "Did I enjoy")
+    assert speaker != "Ky."
 
 
 @pytest.mark.parametrize(("text", "speaker"), EXACT_SHAPES)
@@ -456,8 +462,8 @@ def test_a_surname_speaker_takes_the_full_name_the_article_gives_as_an_object() 
         "Okafor praised the governor’s plan.\n\n"
         "“What the valley needs is water it can count on,” Okafor said."
     )
-    quote = next(q for q in quotes_of_text(text) if q.text.startswith("What the valley"))
-    assert quote.speaker == "Dolores Okafor"
+    speaker = _speaker_of(text, "What the valley")
+    assert speaker == "Dolores Okafor"
 
 
 def test_a_surname_speaker_takes_a_full_name_written_only_as_an_owner() -> None:
@@ -466,8 +472,8 @@ def test_a_surname_speaker_takes_a_full_name_written_only_as_an_owner() -> None:
         "Dolores Okafor’s union grew by half last year.\n\n"
         "“What the valley needs is water it can count on,” Okafor said."
     )
-    quote = next(q for q in quotes_of_text(text) if q.text.startswith("What the valley"))
-    assert quote.speaker == "Dolores Okafor"
+    speaker = _speaker_of(text, "What the valley")
+    assert speaker == "Dolores Okafor"
 
 
 def test_a_subject_named_by_a_given_name_is_who_a_later_pronoun_means() -> None:
@@ -478,8 +484,8 @@ def test_a_subject_named_by_a_given_name_is_who_a_later_pronoun_means() -> None:
         "During the town hall, Tina Houchins had a question for the president.\n\n"
         "“As a mother, my son gave his life for this country,” she said."
     )
-    quote = next(q for q in quotes_of_text(text) if q.text.startswith("As a mother"))
-    assert quote.speaker == "Tina Houchins"
+    speaker = _speaker_of(text, "As a mother")
+    assert speaker == "Tina Houchins"
 
 
 def test_a_surname_two_people_of_the_article_share_stays_a_surname() -> None:
@@ -487,8 +493,8 @@ def test_a_surname_two_people_of_the_article_share_stays_a_surname() -> None:
         "Governor Ruth Mbeki met Dolores Okafor and her brother Samuel Okafor on Monday.\n\n"
         "“What the valley needs is water it can count on,” Okafor said."
     )
-    quote = next(q for q in quotes_of_text(text) if q.text.startswith("What the valley"))
-    assert quote.speaker == "Okafor"
+    speaker = _speaker_of(text, "What the valley")
+    assert speaker == "Okafor"
 
 
 def test_a_surname_two_people_share_is_completed_by_the_pronoun_its_speaker_answered_to() -> None:
@@ -498,8 +504,8 @@ def test_a_surname_two_people_share_is_completed_by_the_pronoun_its_speaker_answ
         "“Our progress is on the ballot,” Okafor said. “It is about me,” he said.\n\n"
         "Guests included Dolores Okafor, a lawyer, and Samuel Okafor.\n"
     )
-    quote = next(q for q in quotes_of_text(text) if q.text.startswith("Our progress"))
-    assert quote.speaker == "Samuel Okafor"
+    speaker = _speaker_of(text, "Our progress")
+    assert speaker == "Samuel Okafor"
 
 
 def test_a_surname_with_an_honorific_is_not_completed_by_a_name_of_the_other_gender() -> None:
@@ -509,8 +515,8 @@ def test_a_surname_with_an_honorific_is_not_completed_by_a_name_of_the_other_gen
         "Mr. Okafor spoke for twenty minutes.\n\n"
         "Dolores Okafor, his wife, spoke after him."
     )
-    quote = next(q for q in quotes_of_text(text) if q.text.startswith("We will"))
-    assert quote.speaker == "Okafor"
+    speaker = _speaker_of(text, "We will")
+    assert speaker == "Okafor"
 
 
 def test_a_surname_with_an_honorific_is_completed_by_a_name_of_the_same_gender() -> None:
@@ -519,8 +525,8 @@ def test_a_surname_with_an_honorific_is_completed_by_a_name_of_the_same_gender()
         "Dolores Okafor and her brother Samuel Okafor arrived on Monday.\n\n"
         "“What the valley needs is water it can count on,” Mr. Okafor said."
     )
-    quote = next(q for q in quotes_of_text(text) if q.text.startswith("What the valley"))
-    assert quote.speaker == "Samuel Okafor"
+    speaker = _speaker_of(text, "What the valley")
+    assert speaker == "Samuel Okafor"
 
 
 def test_a_headline_ending_in_a_full_stop_lends_no_speaker_to_the_body() -> None:
@@ -858,8 +864,8 @@ ROUND_SHAPES = [
     "text,start,speaker", MORE_SHAPES + ROUND_SHAPES, ids=[s[2] for s in MORE_SHAPES + ROUND_SHAPES]
 )
 def test_speaker_of_more_shapes(text: str, start: str, speaker: str) -> None:
-    quote = next(q for q in quotes_of_text(text) if q.text.startswith(start))
-    assert quote.speaker is not None and speaker in quote.speaker
+    speaker = _speaker_of(text, start)
+    assert speaker is not None and speaker in speaker
 
 
 def test_a_state_name_is_not_a_title_and_a_name() -> None:
@@ -898,8 +904,8 @@ def test_a_list_of_names_is_not_a_name_and_a_title() -> None:
 
 def test_a_name_after_an_article_and_an_adjective_is_still_the_name() -> None:
     text = INTRO + "“Paris will always be Paris,” an angry Hollande retaliated on Monday."
-    quote = next(q for q in quotes_of_text(text) if q.text.startswith("Paris will"))
-    assert quote.speaker == "Hollande"
+    speaker = _speaker_of(text, "Paris will")
+    assert speaker == "Hollande"
 
 
 def test_a_pronoun_is_no_place_named_in_the_colon_clause() -> None:
@@ -907,8 +913,8 @@ def test_a_pronoun_is_no_place_named_in_the_colon_clause() -> None:
         "After the attack, Trask asserted that France had lost its identity: “France is no "
         "longer France,” he claimed."
     )
-    quote = next(q for q in quotes_of_text(text) if q.text.startswith("France is"))
-    assert quote.speaker != "France"
+    speaker = _speaker_of(text, "France is")
+    assert speaker != "France"
 
 
 def test_every_quote_of_a_headline_after_a_name_and_colon_is_theirs() -> None:
@@ -935,8 +941,8 @@ def test_the_cue_right_before_the_quote_wins_over_one_far_after_it() -> None:
         "''The answer is not simply to yell, 'Taxes bad, spending bad.''' But Ms. Morrow, "
         "again, did not respond in kind."
     )
-    quote = next(q for q in quotes_of_text(text) if q.text.startswith("The answer"))
-    assert quote.speaker == "Vance"
+    speaker = _speaker_of(text, "The answer")
+    assert speaker == "Vance"
 
 
 def test_a_cue_the_parser_hung_inside_the_quote_climbs_to_the_main_clause() -> None:
@@ -1010,8 +1016,8 @@ def test_she_is_not_the_man_named_last() -> None:
         "Samuel Pike, the mayor, disagreed with the plan on Monday.\n\n"
         "“We will not be moved,” she said."
     )
-    quote = next(q for q in quotes_of_text(text) if q.text.startswith("We will"))
-    assert quote.speaker == "Dolores Okafor"
+    speaker = _speaker_of(text, "We will")
+    assert speaker == "Dolores Okafor"
 
 
 TRANSCRIPT = (
