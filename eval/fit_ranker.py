@@ -33,7 +33,7 @@ from rag.features import FEATURES, feature_rows
 from rag.rank import QUESTION_FEATURES, Logistic, fitted_weights, question_row
 from rag.understand import analyse
 
-NEWS_SETS = tuple(f"eval/news/train-{s}.jsonl" for s in "ABCDEFGH")
+NEWS_SETS = tuple(f"eval/news/train-{s}.jsonl" for s in "ABCD")
 BUNDLED_SETS = ("eval/questions.jsonl", *(f"eval/heldout{n}.jsonl" for n in ("", *range(2, 9))))
 REGULARISATION = 1.0  # scikit-learn's C: inverse strength of the L2 penalty
 FOLDS = 5  # the answer-or-abstain model learns from held-out ranker probabilities

@@ -53,8 +53,6 @@ _BASE = (
     "idf_overlap_paragraph",
     "speaker_match_x_topic_rank",
     "fact_x_person",
-    "preceding_score",
-    "preceding_gain",
 )
 FEATURES = (
     *_BASE,
@@ -180,8 +178,6 @@ def feature_rows(candidates: Candidates) -> np.ndarray:
             _weighted(weights, keys(c.paragraph_text)),
             float(match) * (1.0 - (best_own_topic - c.dense_topic)) if match else 0.0,
             float(person is not None and not quote),
-            c.preceding_score,
-            max(0.0, c.preceding_score - c.paragraph_score),
         ]
         row += [float(kind == k) for k in KINDS]
         row += [float(quote and kind == k) for k in KINDS]
