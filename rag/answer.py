@@ -1,45 +1,82 @@
-"""Compose grounded answers: the fitted answer path (``rag.answering``) for questions
-about what the articles say, the speaker directory and metadata for who wrote them, who
-someone is and everyone quoted."""
+"""Answer a question about one index snapshot: questions about the articles themselves
+(who wrote them, who someone is, everyone quoted) from the speaker directory
+(``rag.directory``), every other question by the fitted answer path (``rag.answering``)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-from rag.answering import METADATA_KINDS, AnswerPath, lists_everyone
+from rag.answering import AnswerPath, lists_everyone
 from rag.candidates import Corpus
 from rag.conversation import resolve
-from rag.people import PeopleAnswers
-from rag.question import understand
+from rag.directory import Directory, author, everyone, identity
+from rag.evidence import common_words
+from rag.generators import make_generator
 from rag.types import Answer
 
+if TYPE_CHECKING:
+    from rag.bot import QuoteBot
 
-class Answerer(PeopleAnswers):
-    """Answers questions for one loaded index (rebuilt when the index changes)."""
+
+class Answerer:
+    """Answers questions for one loaded index (rebuilt when the index changes);
+    ``scope``, when given, the documents a chat is limited to."""
+
+    def __init__(self, bot: QuoteBot, scope: frozenset[str] | None = None) -> None:
+        self.bot = bot
+        self.config = bot.config
+        self.retriever = bot.retriever
+        self.scope = scope
+
+    @cached_property
+    def common(self) -> frozenset[str]:
+        """Words on many of the paragraphs: they pick out no one by title."""
+        units = self.bot.store.units
+        paragraphs = {(u.doc_id, u.paragraph): u.text for u in units if u.kind == "paragraph"}
+        return common_words(paragraphs.values())
 
     @cached_property
     def path(self) -> AnswerPath:
         return AnswerPath(
             Corpus(self.bot.store),
             self.retriever,
-            self.speakers,
+            self.bot.speakers(),
             self.bot.find_speaker,
-            self.evidence.common,
-            generator=self.generator,
+            self.common,
+            generator=make_generator(self.config),
+        )
+
+    @cached_property
+    def directory(self) -> Directory:
+        def chosen(doc_id: str) -> bool:
+            return self.scope is None or doc_id in self.scope
+
+        quotes = [q for q in self.bot.store.quotes if q.repeats is None and chosen(q.doc_id)]
+        quoted = {q.speaker for q in quotes}
+        return Directory(
+            self.path.corpus,
+            [s for s in self.path.speakers if self.scope is None or s.name in quoted],
+            quotes,
+            [d for d in self.bot.documents() if chosen(d.doc_id)],
+            self.bot.find_speaker,
         )
 
     def ask(self, question: str, history: list[Answer], max_quotes: int | None) -> Answer:
         resolved = resolve(self.bot, question, history)
         limit = max_quotes or self.config.answer_max_quotes
         analysis = self.path.analyse(resolved)
-        if analysis.english and (analysis.kind in METADATA_KINDS or lists_everyone(analysis)):
-            q = understand(resolved.question, self.speakers, self.evidence.common)
-            q = replace(q, context=resolved.context)
-            handler = {"author": self._author, "identity": self._identity}.get(
-                q.intent, self._people
-            )
-            answer = handler(q, limit, resolved.exclude)
-        else:
+        kind = analysis.kind
+        answer: Answer | None = None
+        if analysis.english and analysis.kind == "author":
+            answer = author(self.directory, analysis)
+        elif analysis.english and analysis.kind == "identity":
+            answer = identity(self.directory, analysis)
+            if answer is None:  # no title given: who they are is what they said
+                analysis = replace(analysis, kind="speaker")
+        elif analysis.english and lists_everyone(analysis):
+            answer = everyone(self.directory, analysis)
+        if answer is None:
             answer = self.path.answer(analysis, resolved, limit)
-        return replace(answer, question=question, intent=analysis.kind)
+        return replace(answer, question=question, intent=kind)

@@ -507,7 +507,7 @@ class QuoteBot:
     def _understand(self, view: _View, query: str) -> Question:
         from rag.question import understand
 
-        return understand(query, view.speakers, self._answerer_for(view).evidence.common)
+        return understand(query, view.speakers, self._answerer_for(view).common)
 
     def quotes(self, speaker: str | None = None, include_repeats: bool = False) -> list[Quote]:
         """Attributed quotes, optionally of one speaker (name or alias, case-insensitive)."""
@@ -598,8 +598,7 @@ class QuoteBot:
             if scope not in cache:
                 pinned = QuoteBot(self.directory, view.store, self.config, self.embedder, False)
                 pinned._view = _View(view.store, view.retriever.scoped(scope))
-                answerer = Answerer(pinned)
-                answerer.quotes = [q for q in answerer.quotes if q.doc_id in scope]
+                answerer = Answerer(pinned, scope)
                 if len(cache) >= SCOPED_ANSWERERS:
                     cache.pop(next(iter(cache)))
                 cache[scope] = answerer

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from index.lexicon import MONTHS, REPORTING_VERBS, WEEKDAYS
+from index.lexicon import REPORTING_VERBS
 from index.types import Speaker
 from rag.name_index import name_index
-from rag.places import place_key
-from rag.text import content_words, family, words
+from rag.text import content_words, words
 
 Intent = Literal["author", "people", "identity", "who_said", "speaker", "opinion", "fact", "open"]
 
@@ -206,32 +204,6 @@ def find_person(
 _LEAD_IN = re.compile(r"^\s*(?:according to [^,?]+,|in (?:the|this) article,|so,|and)\s+", re.I)
 
 
-_SUBJECT = r"((?:[\w’'-]+\s+){0,4}?[\w’'-]+)"  # up to five words
-_SUBJECT_SAYS = re.compile(
-    rf"^\s*(?:what|how) (?:did|does|do) {_SUBJECT} (?:say|think|make of|react|respond|reply|"
-    r"describe|characteri[sz]e|comment)\b|"
-    rf"^\s*(?:what|how) (?:has|have|had) {_SUBJECT} (?:said|thought|reacted|responded|"
-    r"replied|described|characteri[sz]ed|commented)\b",
-    re.I,
-)
-_GROUP_NOUNS = _PERSON_NOUNS | {
-    "experts", "analysts", "officials", "authorities", "leaders", "people", "observers",
-    "scholars", "commentators", "governments", "government", "sides", "side", "article",
-    "author", "writer", "both", "two", "countries", "neighbours", "capitals", "public",
-}  # fmt: skip
-
-
-def saying_subject(question: str) -> str | None:
-    """Who a "What did X say ...?" question asks about, when X is a particular body or
-    person ("Russia's foreign ministry"), not a group ("the experts", "Iranian officials")."""
-    match = _SUBJECT_SAYS.match(core(question))
-    if match is None:
-        return None
-    subject = (match.group(1) or match.group(2)).strip()
-    named = [w for w in content_words(subject) if w not in _GROUP_NOUNS]
-    return subject if named else None
-
-
 def core(question: str) -> str:
     """The question without a lead-in ("According to Iranian authorities, how many ...")."""
     return _LEAD_IN.sub("", question.strip(), count=1) or question
@@ -285,74 +257,6 @@ def understand(
     return Question(text, "open", None, text)  # analysis or yes/no: quotes and facts
 
 
-_ATTRIBUTE = re.compile(
-    r"^\s*what (?:is|was|are|were) the ((?:[a-z-]+ )?[a-z-]+) of\b|"
-    r"^\s*how (?:many|much) (?:people |more )?([a-z-]+)|"
-    r"^\s*how many [a-z-]+ (?:were|was|have been|had been) ([a-z-]+)|"
-    r"^\s*when (?:was|were|did) .+? (founded|established|created|formed|born|built|killed|"
-    r"elected|appointed|launched|signed)\b|"
-    r"^\s*who (leads|led|heads|headed|runs|ran|founded|owns|chairs|commands)\b|"
-    r"^\s*what (?:was|were|has been|have been|had been) (discussed|agreed|decided|signed|"
-    r"announced|promised|negotiated)\b|"
-    r"^\s*what ([a-z-]+) (?:came out of|resulted from|emerged from)\b",
-    re.I,
-)
-_NOT_FOCUS = {
-    "people",
-    "many",
-    "much",
-    "times",
-    "more",
-    "of",
-    "were",
-    "was",
-    "have",
-    "had",
-    "been",
-    "did",
-    "do",
-    "does",
-    "the",
-    "main",
-    "exact",
-    "total",
-}
-
-
-_ANYONE = re.compile(
-    r"^\s*(?:did|was|were|has|have|had) (?:anyone|anybody|any\b|people|civilians)", re.I
-)
-
-
-def focus_terms(question: str) -> list[str]:
-    """The attribute a factual question asks for ("population", "founded", "injured"):
-    evidence that never mentions it does not answer the question."""
-    question = core(question)
-    if _ANYONE.match(question):  # "Did anyone die ...?", "... lose their life ...?"
-        casualty = [w for w in words(question) if family(w).startswith("#")][:1]
-        if casualty:
-            return casualty
-    match = _ATTRIBUTE.search(question)
-    if match is None:
-        return []
-    groups = [
-        re.sub(r"^non-", "", w.lower())  # "non-Iranians": the count is of Iranians' kind
-        for g in match.groups()
-        if g
-        for w in g.split()
-    ]
-    terms = [w for w in groups if w not in _NOT_FOCUS]
-    if re.match(r"^\s*how many (?:people )?[a-z-]+ (?:were|was)", question, re.I):
-        tail = re.match(
-            r"^\s*how many (?:people )?[a-z-]+ (?:were|was|have been) ([a-z-]+)", question, re.I
-        )
-        if tail:
-            terms.append(tail.group(1).lower())
-    if re.match(r"^\s*how many\b", question, re.I):  # "how many non-Iranians perished"
-        terms += [w for w in words(question) if family(w).startswith("#")]
-    return list(dict.fromkeys(t for t in terms if t not in _NOT_FOCUS))
-
-
 _WORDING = re.compile(
     r"\b(?:characteri[sz](?:e|es|ed|ing)|describ(?:e|es|ed|ing)|call(?:s|ed)?|label(?:s|led|ed)?|"
     r"term(?:s|ed)?|dub(?:s|bed)?|brand(?:s|ed)?|word|words|phrase|adjectives?|verdict|"
@@ -365,81 +269,3 @@ def asks_wording(question: str) -> bool:
     """Whether the question asks for someone's own words ("How did Vaez characterise the
     attack?"): news text gives such characterisations as short partial quotes."""
     return bool(_WORDING.search(question)) and not re.search(r"\bin terms of\b", question, re.I)
-
-
-_MONTHS = "|".join(MONTHS)
-_NUMBER_WORDS = (
-    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|"
-    "thousands?|millions?|billions?|several|a few|almost|nearly|about"
-)
-_ANSWER_TYPES = [
-    (
-        re.compile(r"^\s*(?:when|what (?:date|day|year|month|time))\b", re.I),
-        re.compile(
-            rf"\b(?:{_MONTHS}|{'|'.join(WEEKDAYS)}|"
-            r"yesterday|today|tomorrow|(?:19|20)\d\d|\d+ (?:days?|weeks?|months?|years?) "
-            r"(?:later|earlier|ago|before|after)|(?:one|two|three|four|five|a) "
-            r"(?:days?|weeks?|months?|years?) (?:later|earlier|ago|before|after))\b",
-            re.I,
-        ),
-    ),
-    (_COUNT, re.compile(rf"\b(?:\d[\d,.]*|{_NUMBER_WORDS})\b", re.I)),
-]
-
-
-_WHICH_COUNTRY = re.compile(
-    r"^\s*(?:which|what)\s+(?:two\s+|other\s+)?(?:[a-z-]+\s+)?"
-    r"(?:country|countries|powers?|nations?|states?|capitals?|governments?)\b",
-    re.I,
-)
-
-
-_NUMBER = re.compile(rf"^(?:\d[\d,.]*|{_NUMBER_WORDS})$", re.I)
-_COUNTED = re.compile(r"^\s*how many (?:more )?([a-z’'-]+)", re.I)
-_ANY_COUNT = {"people", "persons", "individuals", "civilians", "victims", "lives", "times"}
-
-
-def counted_thing(question: str) -> str | None:
-    """The particular thing a how-many question counts ("missiles", "factors"), or None
-    for people and lives, which the text counts in many ways ("two children")."""
-    match = _COUNTED.match(core(question))
-    if match is None:
-        return None
-    thing = re.sub(r"^non-", "", match.group(1).lower())
-    return None if thing in _ANY_COUNT or family(thing).startswith("#") else thing
-
-
-_TIME_UNITS = {"day", "days", "week", "weeks", "month", "months", "year", "years", "hours"}
-
-
-def _counts(text: str, thing: str) -> bool:
-    """Whether ``text`` puts a number within a few words before ``thing`` ("five key
-    factors", "11 Iranian security forces"), not one counting time ("one day after Iran
-    fired missiles")."""
-    tokens = words(text)
-    key = place_key(thing) or thing.removesuffix("s")[:5]
-    for i, token in enumerate(tokens):
-        if (place_key(token) or token.removesuffix("s")[:5]) != key:
-            continue
-        window = tokens[max(0, i - 6) : i]
-        for j, t in enumerate(window):
-            if _NUMBER.match(t) and not _TIME_UNITS & set(window[j + 1 :]):
-                return True
-    return False
-
-
-def answer_type(question: str) -> Callable[[str], bool] | None:
-    """What an answer must contain: a date for "when", a number for "how many" (before
-    the very thing counted, when that is particular), a country the question does not
-    name for "which powers"; None when anything goes."""
-    asked = core(question)
-    thing = counted_thing(question)
-    if thing is not None:
-        return lambda text: _counts(text, thing)
-    for asks, answer in _ANSWER_TYPES:
-        if asks.search(asked):
-            return lambda text, answer=answer: bool(answer.search(text))  # type: ignore[misc]
-    if _WHICH_COUNTRY.match(asked):
-        named = {key for w in words(asked) if (key := place_key(w))}
-        return lambda text: any(key not in named for w in words(text) if (key := place_key(w)))
-    return None

@@ -52,41 +52,53 @@ class Composer:
         s = candidate.statement
         if isinstance(s, Fact):
             return Statement("", s.text, Citation(s.doc_id, s.paragraph, s.start, s.end, s.text))
-        if s.speaker is None:  # who said it is not known: the sentence shows what is
-            return self._sentence(s, "")
-        speaker = self.find_speaker(s.speaker)
-        lead = speaker_lead(speaker, s.speaker)
-        if speaker is None or " " not in speaker.name:
-            full = self.corpus.full_name(s.doc_id, s.speaker, honorific_gender_of(speaker))
-            if full != s.speaker:
-                lead = lead.replace(f"**{display_name(speaker, s.speaker)}**", f"**{full}**", 1)
-        if s.kind == "direct" and not attributed:
-            run = said_together(self.corpus, s)
-            if run is not None:
-                return Statement(lead, run.text, run)
-            if not _is_fragment(self.corpus.documents[s.doc_id].text, s):
-                return Statement(lead, s.text, quote_citation(s), quoted=True)
-        return self._sentence(s, lead, continued=not attributed)
+        return quote_statement(self.corpus, self.find_speaker, s, attributed)
 
-    def _sentence(self, quote: Quote, lead: str, continued: bool = False) -> Statement:
-        """A partial or indirect quote is shown in its sentence; ``continued``, with the
-        same speaker's quotes that run on from it (Teachers are “looking to see ...,” García
-        said. “That’s got to scare an educator.”)."""
-        document = self.corpus.documents[quote.doc_id]
-        paragraph = document.paragraph(quote.paragraph)
-        start, end = sentence_around(
-            paragraph.text, quote.start - paragraph.start, quote.end - paragraph.start
-        )
-        start, end = paragraph.start + start, paragraph.start + end
-        run = said_together(self.corpus, quote) if continued and quote.speaker else None
-        if run is not None and start <= run.start and run.end > end:
-            end = run.end
-        text = document.text[start:end]
-        shown = re.match(r"\*\*(.+?)\*\*", lead)
-        if shown is not None and shown.group(1) in text:
-            lead = ""  # the sentence names them itself, as fully as the lead would
-        citation = Citation(quote.doc_id, quote.paragraph, start, end, text, quote.speaker)
-        return Statement(lead, text, citation)
+
+def quote_statement(
+    corpus: Corpus,
+    find_speaker: Callable[[str], Speaker | None],
+    quote: Quote,
+    attributed: bool = False,
+) -> Statement:
+    """A quote as a line of an answer, its speaker named in front; ``attributed`` shows it
+    in its sentence, which names who said it."""
+    if quote.speaker is None:  # who said it is not known: the sentence shows what is
+        return _sentence(corpus, quote, "")
+    speaker = find_speaker(quote.speaker)
+    lead = speaker_lead(speaker, quote.speaker)
+    if speaker is None or " " not in speaker.name:
+        full = corpus.full_name(quote.doc_id, quote.speaker, honorific_gender_of(speaker))
+        if full != quote.speaker:
+            lead = lead.replace(f"**{display_name(speaker, quote.speaker)}**", f"**{full}**", 1)
+    if quote.kind == "direct" and not attributed:
+        run = said_together(corpus, quote)
+        if run is not None:
+            return Statement(lead, run.text, run)
+        if not _is_fragment(corpus.documents[quote.doc_id].text, quote):
+            return Statement(lead, quote.text, quote_citation(quote), quoted=True)
+    return _sentence(corpus, quote, lead, continued=not attributed)
+
+
+def _sentence(corpus: Corpus, quote: Quote, lead: str, continued: bool = False) -> Statement:
+    """A partial or indirect quote is shown in its sentence; ``continued``, with the same
+    speaker's quotes that run on from it (Teachers are “looking to see ...,” García said.
+    “That’s got to scare an educator.”)."""
+    document = corpus.documents[quote.doc_id]
+    paragraph = document.paragraph(quote.paragraph)
+    start, end = sentence_around(
+        paragraph.text, quote.start - paragraph.start, quote.end - paragraph.start
+    )
+    start, end = paragraph.start + start, paragraph.start + end
+    run = said_together(corpus, quote) if continued and quote.speaker else None
+    if run is not None and start <= run.start and run.end > end:
+        end = run.end
+    text = document.text[start:end]
+    shown = re.match(r"\*\*(.+?)\*\*", lead)
+    if shown is not None and shown.group(1) in text:
+        lead = ""  # the sentence names them itself, as fully as the lead would
+    citation = Citation(quote.doc_id, quote.paragraph, start, end, text, quote.speaker)
+    return Statement(lead, text, citation)
 
 
 def honorific_gender_of(speaker: Speaker | None) -> str | None:
