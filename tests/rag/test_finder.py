@@ -205,3 +205,14 @@ def test_cli_quotes_finder(
     assert "ISO date" in capsys.readouterr().err
     assert main(["--index", index, "quotes", "--doc", "zzzz"]) == 2
     assert "not indexed" in capsys.readouterr().err
+
+
+def test_who_is_quoted_keeps_to_a_scoped_chats_articles(two: tuple[QuoteBot, str, str]) -> None:
+    bot, iran, ap = two
+    everyone = bot.ask("Who is quoted?")
+    scoped = bot.ask("Who is quoted?", doc_ids=[ap])
+    assert not scoped.abstained and {c.doc_id for c in scoped.citations} == {ap}
+    assert {c.doc_id for c in everyone.citations} == {iran, ap}
+    ap_speakers = {q.speaker for q in bot.quotes() if q.doc_id == ap}
+    named = {c.speaker for c in scoped.citations}
+    assert named and named <= ap_speakers
