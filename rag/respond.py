@@ -24,6 +24,7 @@ from rag.verify import Statement, unsupported_words, verified, violations
 
 NOT_FOUND = "The indexed articles don't answer this."
 NOT_ENGLISH = "I can only answer questions in English."
+PER_PERSON_IN_LIST = 2  # a list names each person with up to this many quotes on the topic
 PER_SPEAKER = 2  # quotes of one speaker in an answer that is not about them
 # A quote that opens by pointing back ("This context creates ...") says little alone.
 _POINTS_BACK = re.compile(
@@ -362,30 +363,34 @@ def _answer(
 
 def _people(ranked: Ranked, composer: Composer, confidence: float) -> Answer:
     """Who was quoted about the topic: each person whose best quote reaches the list
-    threshold, with that quote."""
-    best: dict[str, tuple[Candidate, float]] = {}
+    threshold, with up to ``PER_PERSON_IN_LIST`` of their quotes that reach it."""
+    best: dict[str, list[Candidate]] = {}
     for candidate, probability in ranked.items:
         speaker = candidate.speaker
-        if speaker and probability >= composer.model.list_threshold and speaker not in best:
-            best[speaker] = (candidate, probability)
-    statements = []
-    for candidate, _ in best.values():
-        s = composer.statement(candidate)
-        known = composer.find_speaker(candidate.speaker or "")
-        name = display_name(known, candidate.speaker)
+        if speaker and probability >= composer.model.list_threshold:
+            best.setdefault(speaker, []).append(candidate)
+    lines: list[Statement] = []
+    listed: list[Candidate] = []
+    for speaker, theirs in best.items():
+        known = composer.find_speaker(speaker)
+        name = display_name(known, speaker)
         if " " not in name:
             name = composer.corpus.full_name(
-                candidate.statement.doc_id, name, honorific_gender_of(known)
+                theirs[0].statement.doc_id, name, honorific_gender_of(known)
             )
-        lead = f"**{name}**: "
-        statements.append(Statement(lead, s.body, s.citation, s.quoted))
-    statements = verified(composer.corpus, statements)
+        said = [composer.statement(c) for c in theirs]
+        mine = _distinct([Statement(f"**{name}**: ", s.body, s.citation, s.quoted) for s in said])
+        mine = verified(composer.corpus, mine)[:PER_PERSON_IN_LIST]
+        lines += mine
+        shown = {s.citation for s in mine}
+        listed += [c for c, s in zip(theirs, said, strict=True) if s.citation in shown]
     a = ranked.candidates.analysis
-    if not statements:
+    if not lines:
         return abstain(a.text, NOT_FOUND, a.kind, confidence)
-    intro = f"Quoted on this: {len(statements)} {'person' if len(statements) == 1 else 'people'}."
-    text, citations = render(intro, statements, bullets=True)
-    quotes = [c.statement for c, _ in best.values() if isinstance(c.statement, Quote)]
+    people = len({s.lead for s in lines})
+    intro = f"Quoted on this: {people} {'person' if people == 1 else 'people'}."
+    text, citations = render(intro, lines, bullets=True)
+    quotes = [c.statement for c in listed if isinstance(c.statement, Quote)]
     return Answer(a.text, text, citations, False, quotes, [], a.kind, confidence=confidence)
 
 
