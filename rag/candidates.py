@@ -208,17 +208,23 @@ def _full_name(document: Document, surname: str, gender: str | None = None) -> s
     one person of the speaker's ``gender`` (only the paragraphs that write the surname after
     a possible given name are read); the surname itself when they name two ("Michelle
     Obama" beside "Barack Obama") or none."""
-    given = re.compile(rf"(?<![\w’'])([\w.’'-]+)\s+{re.escape(surname)}(?![\w])")
+    # an article may write one name with either apostrophe ("O'Neill", "James O’Neill")
+    written = re.escape(_straight(surname)).replace("'", "['’]")
+    given = re.compile(rf"(?<![\w’'])([\w.’'-]+)\s+{written}(?![\w])")
     full: Counter[str] = Counter()
     for paragraph in document.paragraphs:
         if not any(_could_be_given_name(m.group(1)) for m in given.finditer(paragraph.text)):
             continue  # only "President Obama", "said Obama": no entity recogniser needed
         for ent in _people(paragraph.text):
             words = without_titles(without_possessive(ent).split())  # "Donald Trump’s gains"
-            if len(words) > 1 and words[-1] == surname:
+            if len(words) > 1 and _straight(words[-1]) == _straight(surname):
                 full[" ".join(words)] += 1
     # "Mr. Obama" is not Michelle Obama, even where she is the only Obama written in full
     return one_person(of_gender(full, gender)) or surname
+
+
+def _straight(word: str) -> str:
+    return word.replace("’", "'")
 
 
 # a run of capitalised words, joined by the small words names keep ("Bank of America")

@@ -85,3 +85,12 @@ def test_the_answer_reads_the_speakers_gender_from_their_honorifics() -> None:
     assert honorific_gender_of(Speaker("Obama", None, ("Mr. Obama", "President Obama"), 3)) == "m"
     assert honorific_gender_of(Speaker("Clinton", None, ("Mrs. Clinton", "Mr. Clinton"), 3)) is None
     assert honorific_gender_of(Speaker("Obama", None, ("President Obama",), 1)) is None
+
+
+def test_a_name_written_with_either_apostrophe_is_one_name() -> None:
+    document = _document(
+        "The blast went off, according to NYPD Commissioner James O’Neill.\n\n"
+        "“The exact cause has not been determined,” said O'Neill.\n"
+    )
+    assert _full_name(document, "O'Neill") == "James O’Neill"  # as the article writes it
+    assert _full_name(document, "O’Neill") == "James O’Neill"
