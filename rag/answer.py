@@ -63,6 +63,10 @@ class Answerer:
             self.bot.find_speaker,
         )
 
+    def warm_up(self) -> None:
+        """Prepare the answer path (parser, ranker, tables) before the first question."""
+        self.path.prepare()
+
     def ask(self, question: str, history: list[Answer], max_quotes: int | None) -> Answer:
         resolved = resolve(self.bot, question, history)
         limit = max_quotes or self.config.answer_max_quotes

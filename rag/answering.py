@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from index.nlp import load_nlp
 from index.types import Speaker
 from rag.candidates import Corpus, gather
 from rag.conversation import Resolved
@@ -39,6 +40,13 @@ class AnswerPath:
 
     def analyse(self, resolved: Resolved) -> Analysis:
         return analyse(resolved.question, self.speakers, self.common, resolved.context)
+
+    def prepare(self) -> None:
+        """Do now what the first question would otherwise wait for: load the parser and
+        the ranker, and build the corpus tables candidates are gathered from."""
+        load_nlp()
+        load_model(weights_for(self.retriever.config.embedder))
+        self.corpus.prepare()
 
     def answer(self, analysis: Analysis, resolved: Resolved, limit: int) -> Answer:
         model = self.model or load_model(weights_for(self.retriever.config.embedder))

@@ -608,7 +608,7 @@ class QuoteBot:
         """Load the model and prepare answering now, so the first question is quick."""
         view = self._current()
         view.retriever.embed_query("warm up")
-        self._answerer_for(view)
+        self._answerer_for(view).warm_up()
 
     @property
     def answerer(self) -> Answerer:

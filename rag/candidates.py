@@ -74,6 +74,18 @@ class Candidates:
     weights: tuple[tuple[str, float], ...] = ()  # the question's word keys with their IDF
 
 
+_TABLES = (
+    "statements",
+    "by_id",
+    "quotes_by_speaker",
+    "_quotes_by_document",
+    "_vectors",
+    "spelled_acronyms",
+    "abbreviated_states",
+    "key_frequency",
+)
+
+
 class Corpus:
     """What candidate gathering needs of one index snapshot, derived once."""
 
@@ -83,6 +95,11 @@ class Corpus:
     @cached_property
     def documents(self) -> Mapping[str, Document]:
         return self.store.documents
+
+    def prepare(self) -> None:
+        """Build every table now (each is otherwise built when a question first needs it)."""
+        for table in _TABLES:
+            getattr(self, table)
 
     @cached_property
     def statements(self) -> dict[tuple[str, int], list[Statement]]:

@@ -31,18 +31,21 @@ def term_key(word: str) -> str:
 def common_words(paragraphs: Iterable[str]) -> frozenset[str]:
     """The words of ``paragraphs`` found, by match key or word family ("died", "lives"),
     on at least ``COMMON_SHARE`` of them."""
-    texts = list(paragraphs)
+    keys_of: dict[str, tuple[str, ...]] = {}  # each distinct word's keys, worked out once
+
+    def keys(word: str) -> tuple[str, ...]:
+        found = keys_of.get(word)
+        if found is None:
+            kin = family(word)
+            found = keys_of[word] = (
+                (term_key(word), kin) if kin.startswith("#") else (term_key(word),)
+            )
+        return found
+
     counts: Counter[str] = Counter()
-    for text in texts:
-        tokens = words(text)
-        counts.update({term_key(w) for w in tokens})
-        counts.update({f for w in tokens if (f := family(w)).startswith("#")})
-    floor = COMMON_SHARE * max(1, len(texts))
-
-    def count(word: str) -> int:
-        kin = family(word)
-        own = counts.get(term_key(word), 0)
-        return max(own, counts.get(kin, 0)) if kin.startswith("#") else own
-
-    vocabulary = {w for text in texts for w in words(text)}
-    return frozenset(w for w in vocabulary if count(w) >= floor)
+    total = 0
+    for text in paragraphs:
+        total += 1
+        counts.update({k for w in set(words(text)) for k in keys(w)})
+    floor = COMMON_SHARE * max(1, total)
+    return frozenset(w for w, found in keys_of.items() if max(counts[k] for k in found) >= floor)

@@ -71,19 +71,24 @@ def place_key(word: str) -> str | None:
 
 
 @lru_cache(maxsize=1)
-def _state_abbreviations() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """Each US state whose AP abbreviation differs from its name, with a pattern finding
-    that abbreviation in text ("Conn.", "N.H.", "W.Va.")."""
+def _state_abbreviations() -> tuple[re.Pattern[str], dict[str, str]]:
+    """One pattern finding the AP abbreviation of every US state whose abbreviation
+    differs from its name ("Conn.", "N.H.", "W.Va."), and each abbreviation's state: one
+    pass over a text, not one per state."""
     import us
 
-    return tuple(
-        (state.name, re.compile(rf"(?<![\w.]){re.escape(state.ap_abbr)}(?!\w)"))
+    names = {
+        state.ap_abbr: state.name
         for state in us.states.STATES
         if state.ap_abbr and state.ap_abbr != state.name
-    )
+    }
+    longest_first = sorted(names, key=len, reverse=True)
+    alternatives = "|".join(re.escape(abbr) for abbr in longest_first)
+    return re.compile(rf"(?<![\w.])({alternatives})(?!\w)"), names
 
 
 def abbreviated_states(text: str) -> frozenset[str]:
     """The US states ``text`` writes by their AP abbreviation ("Bridgeport, Conn." ->
     Connecticut)."""
-    return frozenset(name for name, pattern in _state_abbreviations() if pattern.search(text))
+    pattern, names = _state_abbreviations()
+    return frozenset(names[m.group(1)] for m in pattern.finditer(text))

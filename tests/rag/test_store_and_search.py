@@ -174,3 +174,18 @@ def test_real_quote_and_fact_hits(real_bot: QuoteBot) -> None:
     assert all(q.speaker for q in quotes)
     for hit in quotes + real_bot.search("Kerman attack deaths", k=3, kind="fact"):
         assert_exact(real_bot, hit)
+
+
+def test_warm_up_builds_what_the_first_question_would_wait_for(hash_bot: QuoteBot) -> None:
+    from rag.candidates import _TABLES
+
+    answerer = hash_bot.answerer
+    corpus = answerer.path.corpus
+    assert not set(_TABLES) & vars(corpus).keys()  # each table is built when first needed
+    hash_bot.warm_up()
+    assert hash_bot.answerer is answerer and answerer.path.corpus is corpus
+    assert set(_TABLES) <= vars(corpus).keys()  # warm_up built them all
+    assert "common" in vars(answerer)
+    before = dict(vars(corpus))
+    hash_bot.ask("What did Ali Vaez say about the strikes?")
+    assert all(vars(corpus)[name] is before[name] for name in _TABLES)  # none rebuilt
