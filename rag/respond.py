@@ -379,8 +379,8 @@ def _people(ranked: Ranked, composer: Composer, confidence: float) -> Answer:
                 theirs[0].statement.doc_id, name, honorific_gender_of(known)
             )
         said = [composer.statement(c) for c in theirs]
-        mine = _distinct([Statement(f"**{name}**: ", s.body, s.citation, s.quoted) for s in said])
-        mine = verified(composer.corpus, mine)[:PER_PERSON_IN_LIST]
+        lines_of = [Statement(f"**{name}**: ", s.body, s.citation, s.quoted) for s in said]
+        mine = _not_repeated(verified(composer.corpus, lines_of))[:PER_PERSON_IN_LIST]
         lines += mine
         shown = {s.citation for s in mine}
         listed += [c for c, s in zip(theirs, said, strict=True) if s.citation in shown]
@@ -392,6 +392,22 @@ def _people(ranked: Ranked, composer: Composer, confidence: float) -> Answer:
     text, citations = render(intro, lines, bullets=True)
     quotes = [c.statement for c in listed if isinstance(c.statement, Quote)]
     return Answer(a.text, text, citations, False, quotes, [], a.kind, confidence=confidence)
+
+
+def _not_repeated(statements: list[Statement]) -> list[Statement]:
+    """Statements whose source text is not all inside one already given (two quotes of a
+    sentence shown whole are one line; a line that adds words stays)."""
+    out: list[Statement] = []
+    for s in statements:
+        c = s.citation
+        if not any(
+            o.citation.doc_id == c.doc_id
+            and o.citation.start <= c.start
+            and c.end <= o.citation.end
+            for o in out
+        ):
+            out.append(s)
+    return out
 
 
 def _distinct(statements: list[Statement]) -> list[Statement]:

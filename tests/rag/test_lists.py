@@ -51,3 +51,16 @@ def test_a_person_with_more_on_the_topic_is_listed_with_it_once(answer) -> None:
     assert "basic contradiction" in answer.text and "kept children waiting" in answer.text
     assert len({re.sub(r"\s*\[\d+\]$", "", line) for line in lines}) == len(lines)
     assert len({(c.doc_id, c.start) for c in answer.citations}) == len(answer.citations)
+
+
+def test_a_line_inside_one_already_given_is_dropped_and_one_adding_words_stays() -> None:
+    from rag.respond import _not_repeated
+    from rag.types import Citation
+    from rag.verify import Statement
+
+    def line(start: int, end: int) -> Statement:
+        return Statement("**A**: ", "x" * (end - start), Citation("d", 1, start, end, "x"))
+
+    whole, inside, overlapping = line(0, 100), line(10, 60), line(50, 160)
+    assert _not_repeated([whole, inside, overlapping]) == [whole, overlapping]
+    assert _not_repeated([inside, whole]) == [inside, whole]  # the longer one adds words
