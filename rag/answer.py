@@ -15,6 +15,7 @@ from rag.directory import Directory, author, everyone, identity
 from rag.evidence import common_words
 from rag.generators import make_generator
 from rag.types import Answer
+from rag.understand import Analysis
 
 if TYPE_CHECKING:
     from rag.bot import QuoteBot
@@ -24,15 +25,25 @@ class Answerer:
     """Answers questions for one loaded index (rebuilt when the index changes);
     ``scope``, when given, the documents a chat is limited to."""
 
-    def __init__(self, bot: QuoteBot, scope: frozenset[str] | None = None) -> None:
+    def __init__(
+        self,
+        bot: QuoteBot,
+        scope: frozenset[str] | None = None,
+        whole: Answerer | None = None,
+    ) -> None:
+        """``whole``: the answerer over the same snapshot unscoped, whose tables (built over
+        the whole store either way) a scoped one reuses instead of building again."""
         self.bot = bot
         self.config = bot.config
         self.retriever = bot.retriever
         self.scope = scope
+        self.whole = whole
 
     @cached_property
     def common(self) -> frozenset[str]:
         """Words on many of the paragraphs: they pick out no one by title."""
+        if self.whole is not None:
+            return self.whole.common
         units = self.bot.store.units
         paragraphs = {(u.doc_id, u.paragraph): u.text for u in units if u.kind == "paragraph"}
         return common_words(paragraphs.values())
@@ -40,7 +51,7 @@ class Answerer:
     @cached_property
     def path(self) -> AnswerPath:
         return AnswerPath(
-            Corpus(self.bot.store),
+            self.whole.path.corpus if self.whole is not None else Corpus(self.bot.store),
             self.retriever,
             self.bot.speakers(),
             self.bot.find_speaker,
@@ -72,15 +83,19 @@ class Answerer:
         limit = max_quotes or self.config.answer_max_quotes
         analysis = self.path.analyse(resolved)
         kind = analysis.kind
-        answer: Answer | None = None
-        if analysis.english and analysis.kind == "author":
-            answer = author(self.directory, analysis)
-        elif analysis.english and analysis.kind == "identity":
-            answer = identity(self.directory, analysis)
-            if answer is None:  # no title given: who they are is what they said
-                analysis = replace(analysis, kind="speaker")
-        elif analysis.english and lists_everyone(analysis):
-            answer = everyone(self.directory, analysis)
+        answer = self._from_directory(analysis) if analysis.english else None
+        if answer is None and kind == "identity":  # no title given: their words say who
+            analysis = replace(analysis, kind="speaker")
         if answer is None:
             answer = self.path.answer(analysis, resolved, limit)
         return replace(answer, question=question, intent=kind)
+
+    def _from_directory(self, analysis: Analysis) -> Answer | None:
+        """The answer to a question about the articles themselves, else None."""
+        if analysis.kind == "author":
+            return author(self.directory, analysis)
+        if analysis.kind == "identity":
+            return identity(self.directory, analysis)
+        if lists_everyone(analysis):
+            return everyone(self.directory, analysis)
+        return None

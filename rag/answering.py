@@ -45,11 +45,15 @@ class AnswerPath:
         """Do now what the first question would otherwise wait for: load the parser and
         the ranker, and build the corpus tables candidates are gathered from."""
         load_nlp()
-        load_model(weights_for(self.retriever.config.embedder))
+        self.ranker()
         self.corpus.prepare()
 
+    def ranker(self) -> Model:
+        """The fitted model: the one given, else the weights for the index's embedder."""
+        return self.model or load_model(weights_for(self.retriever.config.embedder))
+
     def answer(self, analysis: Analysis, resolved: Resolved, limit: int) -> Answer:
-        model = self.model or load_model(weights_for(self.retriever.config.embedder))
+        model = self.ranker()
         candidates = gather(analysis, self.retriever, self.corpus, resolved.exclude)
         ranked = rank(candidates, model)
         names = frozenset(

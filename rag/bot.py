@@ -591,6 +591,7 @@ class QuoteBot:
         """A composer whose retrieval and quotes are limited to ``scope`` (a few kept)."""
         from rag.answer import Answerer
 
+        whole = self._answerer_for(view)  # takes the lock itself: before it is held here
         with self._answerer_lock:
             if self._scoped is None or self._scoped[0] is not view:
                 self._scoped = (view, {})
@@ -598,7 +599,7 @@ class QuoteBot:
             if scope not in cache:
                 pinned = QuoteBot(self.directory, view.store, self.config, self.embedder, False)
                 pinned._view = _View(view.store, view.retriever.scoped(scope))
-                answerer = Answerer(pinned, scope)
+                answerer = Answerer(pinned, scope, whole)
                 if len(cache) >= SCOPED_ANSWERERS:
                     cache.pop(next(iter(cache)))
                 cache[scope] = answerer

@@ -216,3 +216,15 @@ def test_who_is_quoted_keeps_to_a_scoped_chats_articles(two: tuple[QuoteBot, str
     ap_speakers = {q.speaker for q in bot.quotes() if q.doc_id == ap}
     named = {c.speaker for c in scoped.citations}
     assert named and named <= ap_speakers
+
+
+def test_a_scoped_chat_reuses_the_tables_built_over_the_whole_index(
+    two: tuple[QuoteBot, str, str],
+) -> None:
+    bot, _, ap = two
+    whole = bot.answerer
+    bot.ask("Who is quoted?", doc_ids=[ap])
+    scoped = bot._scoped_answerer(bot._current(), frozenset({ap}))
+    assert scoped.path.corpus is whole.path.corpus  # built once, not once per scope
+    assert scoped.common is whole.common
+    assert scoped.directory.documents == [bot.document(ap)]  # while answering for its scope
