@@ -364,50 +364,58 @@ def _answer(
 def _people(ranked: Ranked, composer: Composer, confidence: float) -> Answer:
     """Who was quoted about the topic: each person whose best quote reaches the list
     threshold, with up to ``PER_PERSON_IN_LIST`` of their quotes that reach it."""
-    best: dict[str, list[Candidate]] = {}
+    names: dict[str, str] = {}  # speaker -> the name they are listed under
+    theirs: dict[str, list[Candidate]] = {}  # by that name: two speakers it joins are one
     for candidate, probability in ranked.items:
         speaker = candidate.speaker
         if speaker and probability >= composer.model.list_threshold:
-            best.setdefault(speaker, []).append(candidate)
+            if speaker not in names:
+                names[speaker] = _listed_name(composer, speaker, candidate)
+            theirs.setdefault(names[speaker], []).append(candidate)
     lines: list[Statement] = []
-    listed: list[Candidate] = []
-    for speaker, theirs in best.items():
-        known = composer.find_speaker(speaker)
-        name = display_name(known, speaker)
-        if " " not in name:
-            name = composer.corpus.full_name(
-                theirs[0].statement.doc_id, name, honorific_gender_of(known)
-            )
-        said = [composer.statement(c) for c in theirs]
-        lines_of = [Statement(f"**{name}**: ", s.body, s.citation, s.quoted) for s in said]
-        mine = _not_repeated(verified(composer.corpus, lines_of))[:PER_PERSON_IN_LIST]
+    quotes: list[Quote] = []
+    people = 0
+    for name, candidates in theirs.items():
+        lead = f"**{name}**: "
+        mine: list[Statement] = []
+        for candidate in candidates:  # best first
+            said = composer.statement(candidate)
+            line = Statement(lead, said.body, said.citation, said.quoted)
+            if _repeats(line, mine) or not verified(composer.corpus, [line]):
+                continue
+            mine.append(line)
+            if isinstance(candidate.statement, Quote):
+                quotes.append(candidate.statement)
+            if len(mine) == PER_PERSON_IN_LIST:
+                break
         lines += mine
-        shown = {s.citation for s in mine}
-        listed += [c for c, s in zip(theirs, said, strict=True) if s.citation in shown]
+        people += bool(mine)
     a = ranked.candidates.analysis
     if not lines:
         return abstain(a.text, NOT_FOUND, a.kind, confidence)
-    people = len({s.lead for s in lines})
     intro = f"Quoted on this: {people} {'person' if people == 1 else 'people'}."
     text, citations = render(intro, lines, bullets=True)
-    quotes = [c.statement for c in listed if isinstance(c.statement, Quote)]
     return Answer(a.text, text, citations, False, quotes, [], a.kind, confidence=confidence)
 
 
-def _not_repeated(statements: list[Statement]) -> list[Statement]:
-    """Statements whose source text is not all inside one already given (two quotes of a
-    sentence shown whole are one line; a line that adds words stays)."""
-    out: list[Statement] = []
-    for s in statements:
-        c = s.citation
-        if not any(
-            o.citation.doc_id == c.doc_id
-            and o.citation.start <= c.start
-            and c.end <= o.citation.end
-            for o in out
-        ):
-            out.append(s)
-    return out
+def _listed_name(composer: Composer, speaker: str, first: Candidate) -> str:
+    """A listed person's name, a one-word name completed from the article of their best
+    quote ("Clinton" there may be "Hillary Clinton", listed once)."""
+    known = composer.find_speaker(speaker)
+    name = display_name(known, speaker)
+    if " " in name:
+        return name
+    return composer.corpus.full_name(first.statement.doc_id, name, honorific_gender_of(known))
+
+
+def _repeats(line: Statement, given: list[Statement]) -> bool:
+    """Whether the line's source text is all inside one already given (two quotes of a
+    sentence shown whole are one line; a line that adds words is not a repeat)."""
+    c = line.citation
+    return any(
+        o.citation.doc_id == c.doc_id and o.citation.start <= c.start and c.end <= o.citation.end
+        for o in given
+    )
 
 
 def _distinct(statements: list[Statement]) -> list[Statement]:
