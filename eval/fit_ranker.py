@@ -1,7 +1,8 @@
 """Fit the answer ranker (``rag/ranker.json``) on the development question sets.
 
-For every question of the sets (follow-ups aside: their candidates depend on the answer
-before), the answer path's own steps give the candidates and their features; a candidate
+For every question of the sets, the answer path's own steps give the candidates and their
+features (a follow-up is resolved against a right answer to the question before it: its
+gold speaker, not whatever the saved ranker answered, so a refit reproduces); a candidate
 is labelled as answering when it holds one of the question's key phrases or evidence
 strings. A logistic regression is fitted on those rows; the answer threshold is the
 probability that best separates answerable questions whose best candidate answers from
@@ -28,12 +29,12 @@ from eval.news import read_articles
 from index.config import Config, bundled_article
 from rag import QuoteBot
 from rag.candidates import Candidate, Corpus, gather
-from rag.conversation import Resolved
+from rag.conversation import Resolved, resolve
 from rag.features import FEATURES, feature_rows
 from rag.rank import QUESTION_FEATURES, Logistic, fitted_weights, question_row
-from rag.understand import analyse
+from rag.types import Answer
 
-NEWS_SETS = tuple(f"eval/news/train-{s}.jsonl" for s in "ABCD")
+NEWS_SETS = tuple(f"eval/news/train-{s}.jsonl" for s in "ABCDEFGH")
 BUNDLED_SETS = ("eval/questions.jsonl", *(f"eval/heldout{n}.jsonl" for n in ("", *range(2, 9))))
 REGULARISATION = 1.0  # scikit-learn's C: inverse strength of the L2 penalty
 FOLDS = 5  # the answer-or-abstain model learns from held-out ranker probabilities
@@ -95,13 +96,15 @@ def _examples(bot: QuoteBot, questions: list[EvalQuestion]) -> Iterator[Example]
     answerer = bot.answerer
     path = answerer.path
     corpus = Corpus(bot.store)
+    speakers_of = {q.question: q.gold_speakers for q in questions}
     for q in questions:
-        if q.previous:
+        resolved = _resolved(bot, q, speakers_of)
+        if resolved is None:
             continue
-        analysis = analyse(q.question, path.speakers, path.common)
+        analysis = path.analyse(resolved)
         if not analysis.english or analysis.kind in ("author", "identity"):
             continue
-        candidates = gather(analysis, path.retriever, corpus, Resolved(q.question).exclude)
+        candidates = gather(analysis, path.retriever, corpus, resolved.exclude)
         if not candidates.items:
             continue
         labels = np.array(
@@ -115,6 +118,21 @@ def _examples(bot: QuoteBot, questions: list[EvalQuestion]) -> Iterator[Example]
             tuple(c.speaker for c in candidates.items),
             tuple(_phrases_held(q, c) for c in candidates.items),
         )
+
+
+def _resolved(
+    bot: QuoteBot, question: EvalQuestion, speakers_of: dict[str, tuple[str, ...]]
+) -> Resolved | None:
+    """``question`` as the answer path reads it; a follow-up resolved against a right answer
+    to the question before (about that question's gold speaker, else the follow-up's), or
+    None when neither names one."""
+    if not question.previous:
+        return Resolved(question.question)
+    speakers = speakers_of.get(question.previous) or question.gold_speakers
+    if not speakers:
+        return None
+    before = Answer(question.previous, "", [], abstained=False, speaker=speakers[0])
+    return resolve(bot, question.question, [before])
 
 
 def _index(directory: Path, paths: list[Path], config: Config) -> QuoteBot:
@@ -153,6 +171,7 @@ def collect(
     return examples
 
 
+THRESHOLD_WINDOW = 5  # thresholds (0.01 apart) each side a threshold's score is averaged over
 WRONG_ANSWER_COST = 0.25  # a wrong answer scores this much below a refusal (which scores 0)
 
 
@@ -161,8 +180,7 @@ def _best_threshold(
 ) -> float:
     """The answer threshold that maximises right answers plus right abstentions less
     ``WRONG_ANSWER_COST`` for each wrong answer (a wrong passage, or any answer to a question
-    the sources do not answer): a wrong answer costs a reader more than a refusal. Of
-    thresholds tied on the best score, the highest."""
+    the sources do not answer): a wrong answer costs a reader more than a refusal."""
     scores: list[tuple[float, float]] = []
     for t in np.arange(0.02, 0.98, 0.01):
         score = 0.0
@@ -175,8 +193,15 @@ def _best_threshold(
             else:
                 score += float(not ex.question.answerable)
         scores.append((float(t), score))
-    best = max(score for _, score in scores)
-    chosen = max(t for t, score in scores if score == best)
+    # the score is a step function of the threshold, and the edge of its best step moves
+    # with a handful of questions: the threshold chosen is the best on average over its
+    # neighbourhood (THRESHOLD_WINDOW either side), of those tied the highest
+    values = np.array([score for _, score in scores])
+    width = 2 * THRESHOLD_WINDOW + 1
+    padded = np.pad(values, THRESHOLD_WINDOW, mode="edge")
+    smoothed = np.convolve(padded, np.ones(width) / width, mode="valid")
+    best = smoothed.max()
+    chosen = max(t for (t, _), s in zip(scores, smoothed, strict=True) if s >= best - 1e-9)
     return round(chosen, 2)
 
 

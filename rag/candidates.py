@@ -48,6 +48,9 @@ class Candidate:
     paragraph_text: str
     document_text: str
     in_title: bool = False  # the statement is the article's headline
+    # the best fused score of the two paragraphs before its own (0: neither retrieved):
+    # news names a topic in one paragraph and quotes on it in the next ones
+    preceding_score: float = 0.0
 
     @property
     def is_quote(self) -> bool:
@@ -342,6 +345,7 @@ def gather(
                 corpus.paragraph_text(s.doc_id, s.paragraph),
                 corpus.documents[s.doc_id].text,
                 corpus.documents[s.doc_id].paragraph(s.paragraph).kind == "title",
+                max(paragraphs.get((s.doc_id, s.paragraph - back), 0.0) for back in (1, 2)),
             )
         )
     return Candidates(

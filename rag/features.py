@@ -53,6 +53,9 @@ _BASE = (
     "idf_overlap_paragraph",
     "speaker_match_x_topic_rank",
     "fact_x_person",
+    "preceding_score",
+    "preceding_gain",
+    "attribute_missing",
 )
 FEATURES = (
     *_BASE,
@@ -178,6 +181,10 @@ def feature_rows(candidates: Candidates) -> np.ndarray:
             _weighted(weights, keys(c.paragraph_text)),
             float(match) * (1.0 - (best_own_topic - c.dense_topic)) if match else 0.0,
             float(person is not None and not quote),
+            c.preceding_score,
+            max(0.0, c.preceding_score - c.paragraph_score),
+            # "What is the population of X?" is rarely answered where "population" is absent
+            float(bool(a.attribute) and key(a.attribute) not in keys(c.paragraph_text)),
         ]
         row += [float(kind == k) for k in KINDS]
         row += [float(quote and kind == k) for k in KINDS]

@@ -64,6 +64,7 @@ TOP_FEATURES = (
     "idf_overlap_paragraph",
     "quoted_match",
     "speaker_match_x_topic_rank",
+    "attribute_missing",
     *(f for f in FEATURES if f.startswith("kind_")),
 )
 QUESTION_FEATURES = ("best", "second", "third", *(f"top_{f}" for f in TOP_FEATURES))

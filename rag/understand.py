@@ -93,6 +93,8 @@ class Analysis:
     person_names: frozenset[str] = frozenset()
     unknown_person: str = ""  # a person the question names whom no article quotes
     answer_labels: frozenset[str] = frozenset()  # entity labels a fact answer should carry
+    # the attribute a "What is the N of X?" question asks the value of ("population")
+    attribute: str = ""
     lemmas: frozenset[str] = frozenset()  # content lemmas (without the person's name)
     entities: tuple[str, ...] = ()  # named things the question mentions (not the person)
     content_words: tuple[str, ...] = ()  # content words as written (not the person's name)
@@ -135,6 +137,23 @@ def answer_labels(doc: Any) -> frozenset[str]:
     if first in {"which", "what"} and second in _GROUP_NOUNS:
         return frozenset({"ORG", "NORP"})
     return frozenset()
+
+
+def asked_attribute(doc: Any) -> str:
+    """The lemma of the attribute a "What is the N of X?" question (or "What is X's N?")
+    asks the value of: "population", "name", "view"; "" for other questions."""
+    tokens = [t for t in doc if not t.is_punct]
+    if len(tokens) < 4 or tokens[0].lower_ not in {"what", "which"} or tokens[1].lemma_ != "be":
+        return ""
+    for t in tokens[1].children:
+        if (
+            t.dep_ in {"nsubj", "attr"}
+            and t.pos_ == "NOUN"
+            and t.i > tokens[1].i
+            and any(c.dep_ in {"prep", "poss"} for c in t.children)
+        ):
+            return str(t.lemma_.lower())
+    return ""
 
 
 def _content_lemmas(doc: Any, skip: set[int]) -> frozenset[str]:
@@ -379,6 +398,8 @@ def analyse(
         person_names=_person_names(person, speakers),
         unknown_person=unknown,
         answer_labels=answer_labels(doc),
+        # a person's words are asked for ("What was X's verdict on Y?"): they seldom name it
+        attribute=asked_attribute(doc) if kind != "speaker" else "",
         lemmas=_content_lemmas(doc, skip),
         content_words=tuple(
             dict.fromkeys(

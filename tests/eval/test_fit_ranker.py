@@ -13,11 +13,13 @@ from eval.fit_ranker import (
     Selection,
     _best_selection,
     _best_threshold,
+    _resolved,
     _selections_by_kind,
     answers,
     fit,
 )
 from index.types import Fact
+from rag import QuoteBot
 from rag.candidates import Candidate
 from rag.features import FEATURES
 from rag.rank import load_model
@@ -67,6 +69,19 @@ def test_on_a_flat_top_the_threshold_that_abstains_more_is_chosen() -> None:
     probabilities = [np.array([0.9, 0.1])] * len(examples)
     t = _best_threshold(examples, probabilities, np.array(confidence))
     assert 0.5 < t <= 0.9
+
+
+def test_a_lone_best_threshold_loses_to_a_steady_stretch() -> None:
+    # 0.50 alone scores best (five unanswerable questions refused just below it, six right
+    # answers kept just above), one point over 0.66-0.95, where four more unanswerable
+    # questions are refused; an edge one hundredth wide does not carry to other questions,
+    # a stretch does
+    confidence = [0.95] * 100 + [0.495] * 5 + [0.505] * 6 + [0.65] * 4
+    answerable = [True] * 100 + [False] * 5 + [True] * 6 + [False] * 4
+    examples = [_example(a, [1, 0] if a else [0, 0], [0.9, 0.1]) for a in answerable]
+    probabilities = [np.array([0.9, 0.1])] * len(examples)
+    t = _best_threshold(examples, probabilities, np.array(confidence))
+    assert 0.66 <= t <= 0.95
 
 
 def test_a_wrong_answer_costs_more_than_a_refusal() -> None:
@@ -179,3 +194,16 @@ def test_fit_learns_that_the_feature_that_tracks_labels_counts() -> None:
     weights = dict(zip(fitted["features"], fitted["ranker"]["coefficients"], strict=True))
     assert weights["dense"] > 0.5
     assert 0.0 < fitted["threshold"] < 1.0
+
+
+def test_a_follow_up_is_fitted_as_asked_after_a_right_answer(hash_bot: QuoteBot) -> None:
+    before = "What did Ali Vaez say about the strikes?"
+    follow_up = replace(
+        _question(), question="What else did he say?", gold_speakers=(), previous=before
+    )
+    resolved = _resolved(hash_bot, follow_up, {before: ("Ali Vaez",)})
+    assert resolved is not None and "Ali Vaez" in resolved.question
+    # no gold speaker for either turn: nothing to resolve against, the question is left out
+    assert _resolved(hash_bot, follow_up, {before: ()}) is None
+    plain = _resolved(hash_bot, _question(), {})
+    assert plain is not None and plain.question == "How many tanks?"

@@ -179,3 +179,19 @@ def test_a_question_names_whose_words_it_asks_for_or_points_back(
     question: str, names: bool
 ) -> None:
     assert names_whose_words(question, SPEAKERS) is names
+
+
+@pytest.mark.parametrize(
+    ("question", "attribute"),
+    [
+        ("What is the population of Balochistan?", "population"),
+        ("What was the name of the village the missiles hit?", "name"),
+        ("What is Clinton's margin over Sanders in Delaware?", "margin"),
+        # their words are asked for: a verdict is given, not named
+        ("What was Janet Yellen's verdict on the budget?", ""),
+        ("What did Robert Gates say about the budget?", ""),
+        ("What is happening in Syria?", ""),
+    ],
+)
+def test_a_what_is_the_n_of_question_asks_for_the_value_of_n(question: str, attribute: str) -> None:
+    assert analyse(question, SPEAKERS).attribute == attribute
