@@ -181,28 +181,23 @@ def _best_threshold(
     """The answer threshold that maximises right answers plus right abstentions less
     ``WRONG_ANSWER_COST`` for each wrong answer (a wrong passage, or any answer to a question
     the sources do not answer): a wrong answer costs a reader more than a refusal."""
-    scores: list[tuple[float, float]] = []
-    for t in np.arange(0.02, 0.98, 0.01):
-        score = 0.0
+    thresholds = np.arange(0.02, 0.98, 0.01)
+    scores = np.zeros(len(thresholds))
+    for i, t in enumerate(thresholds):
         for ex, p, c in zip(examples, probabilities, confidence, strict=True):
-            top = int(np.argmax(p))
-            answered = c >= t
-            right = ex.question.answerable and ex.labels[top] == 1
-            if answered:
-                score += 1.0 if right else -WRONG_ANSWER_COST
+            right = ex.question.answerable and ex.labels[int(np.argmax(p))] == 1
+            if c >= t:
+                scores[i] += 1.0 if right else -WRONG_ANSWER_COST
             else:
-                score += float(not ex.question.answerable)
-        scores.append((float(t), score))
+                scores[i] += float(not ex.question.answerable)
     # the score is a step function of the threshold, and the edge of its best step moves
     # with a handful of questions: the threshold chosen is the best on average over its
     # neighbourhood (THRESHOLD_WINDOW either side), of those tied the highest
-    values = np.array([score for _, score in scores])
     width = 2 * THRESHOLD_WINDOW + 1
-    padded = np.pad(values, THRESHOLD_WINDOW, mode="edge")
+    padded = np.pad(scores, THRESHOLD_WINDOW, mode="edge")
     smoothed = np.convolve(padded, np.ones(width) / width, mode="valid")
-    best = smoothed.max()
-    chosen = max(t for (t, _), s in zip(scores, smoothed, strict=True) if s >= best - 1e-9)
-    return round(chosen, 2)
+    chosen = thresholds[np.flatnonzero(smoothed >= smoothed.max() - 1e-9)[-1]]
+    return round(float(chosen), 2)
 
 
 def _named(name: str | None, gold: tuple[str, ...]) -> bool:

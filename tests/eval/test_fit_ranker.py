@@ -13,6 +13,7 @@ from eval.fit_ranker import (
     Selection,
     _best_selection,
     _best_threshold,
+    _examples,
     _resolved,
     _selections_by_kind,
     answers,
@@ -207,3 +208,21 @@ def test_a_follow_up_is_fitted_as_asked_after_a_right_answer(hash_bot: QuoteBot)
     assert _resolved(hash_bot, follow_up, {before: ()}) is None
     plain = _resolved(hash_bot, _question(), {})
     assert plain is not None and plain.question == "How many tanks?"
+
+
+def test_follow_ups_are_among_the_examples_fitted_on(hash_bot: QuoteBot) -> None:
+    before = EvalQuestion(
+        "q1", "What did Ali Vaez say about the strikes?", "speaker", True, (), ("Ali Vaez",), ()
+    )
+    follow_up = EvalQuestion(
+        "q2",
+        "What else did he say about Pakistan?",
+        "followup",
+        True,
+        (),
+        ("Ali Vaez",),
+        (),
+        previous=before.question,
+    )
+    fitted = [ex.question.id for ex in _examples(hash_bot, [before, follow_up])]
+    assert fitted == ["q1", "q2"]
