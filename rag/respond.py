@@ -216,8 +216,12 @@ def _about(candidate: Candidate, person: Speaker, names: frozenset[str]) -> bool
     return any(form in candidate.statement.text for form in (person.name, *person.aliases))
 
 
-def abstain(question: str, message: str, kind: str, confidence: float = 0.0) -> Answer:
-    return Answer(question, message, [], True, intent=kind, confidence=confidence)
+def abstain(
+    question: str, message: str, kind: str, confidence: float = 0.0, speaker: str | None = None
+) -> Answer:
+    """A refusal; ``speaker``, the quoted person it was about, is who a follow-up's "he"
+    or "she" means ("Is Graham quoted on X?" refused, then "Does he think Y?")."""
+    return Answer(question, message, [], True, intent=kind, speaker=speaker, confidence=confidence)
 
 
 def _chosen(ranked: Ranked, cap: int, person: frozenset[str], floor: float) -> list[Candidate]:
@@ -293,14 +297,16 @@ def compose(ranked: Ranked, composer: Composer, limit: int) -> Answer:
         return abstain(question, NOT_ENGLISH, kind)
     if a.kind == "speaker" and a.person is None and a.unknown_person:
         return abstain(question, f"{a.unknown_person} is not quoted in the indexed articles.", kind)
+    person_asked = a.person if kind == "speaker" else None
+    asked = person_asked.name if person_asked is not None else None
     missing = ranked.candidates.missing_names
     if missing:  # a name no article writes: nothing indexed can answer
-        return abstain(question, f"The indexed articles don't mention {', '.join(missing)}.", kind)
+        message = f"The indexed articles don't mention {', '.join(missing)}."
+        return abstain(question, message, kind, speaker=asked)
     if len(a.content_words) >= 2 and ranked.candidates.unknown_words >= 1.0:
         # no word of the question is in any article ("How do I bake sourdough bread?")
-        return abstain(question, NOT_FOUND, kind, ranked.confidence)
+        return abstain(question, NOT_FOUND, kind, ranked.confidence, asked)
     confidence = ranked.confidence
-    person_asked = a.person if kind == "speaker" else None
     off_topic = (
         f"{display_name(person_asked, person_asked.name)} is quoted in the indexed articles, "
         "but not on that."
@@ -312,12 +318,11 @@ def compose(ranked: Ranked, composer: Composer, limit: int) -> Answer:
         own.sort(key=lambda c: (c.statement.doc_id, c.statement.start))
         if not own:  # all of it given already ("What else did she say?")
             name = display_name(person_asked, person_asked.name)
-            return abstain(
-                question, f"{name} has nothing more quoted in the indexed articles.", kind
-            )
+            message = f"{name} has nothing more quoted in the indexed articles."
+            return abstain(question, message, kind, speaker=person_asked.name)
         return _answer(ranked, composer, own[:limit], person_asked.name, 1.0)
     if not ranked.items or confidence < composer.model.threshold:
-        return abstain(question, off_topic, kind, confidence)
+        return abstain(question, off_topic, kind, confidence, asked)
     if kind == "people":
         return _people(ranked, composer, confidence)
     person = a.person.name if a.person is not None else None
@@ -331,7 +336,7 @@ def compose(ranked: Ranked, composer: Composer, limit: int) -> Answer:
     if person_asked is not None and not any(
         _about(c, person_asked, a.person_names) for c in chosen
     ):
-        return abstain(question, off_topic, kind, confidence)
+        return abstain(question, off_topic, kind, confidence, asked)
     return _answer(ranked, composer, chosen, person, confidence)
 
 

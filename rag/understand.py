@@ -171,11 +171,14 @@ def _content_lemmas(doc: Any, skip: set[int]) -> frozenset[str]:
 def _mention_role(doc: Any, start: int, end: int) -> int:
     """How surely a name at tokens [start, end) is the person asked about: 3 the owner of
     a noun of saying ("Flynn's reaction"), 2 the subject (or agent, or the object of a verb
-    of saying, or "according to" them), 1 elsewhere, 0 another possessive modifier or a
+    of saying, or "according to" them), 1 elsewhere (the owner of words that are only the
+    topic: "What did Biden say about Trump's claim?"), 0 another possessive modifier or a
     modifier of another noun ("Hillary Clinton's policy", "a Clinton aide")."""
     span = doc[start:end]
     root = span.root
     if root.dep_ == "poss" and root.head.lemma_.lower() in _SAYING_NOUNS:
+        if not _names_the_words(root.head):
+            return 1  # their words are the topic ("What did Biden say about Trump's claim?")
         return 3  # whose words the question asks for ("Flynn's reaction to ...")
     if root.dep_ == "poss" or (root.dep_ == "compound" and root.head.i >= end):
         return 0
@@ -193,10 +196,32 @@ def _mention_role(doc: Any, start: int, end: int) -> int:
     return 1
 
 
+def _names_the_words(noun: Any) -> bool:
+    """Whether a noun of saying stands for the words the question asks for: the subject
+    or complement of its main verb ("What was Flynn's reaction ...?") or its source after
+    "in", "by", "from" or "according to" ("in Graham's view"), rather than its topic
+    ("about Trump's claim", "How did Graham describe Trump's position?", a clause of its
+    own: "Does he think Trump's position costs him votes?")."""
+    if noun.dep_ == "ROOT" or (
+        noun.dep_ in {"nsubj", "nsubjpass", "attr"} and noun.head.dep_ == "ROOT"
+    ):
+        return True
+    if noun.dep_ != "pobj":
+        return False
+    preposition = noun.head
+    if preposition.lower_ == "to" and preposition.head.lower_ == "according":
+        return True
+    # on the verb ("in Graham's view, what would it take"), not a noun ("rules in Trump's plan")
+    return preposition.lower_ in {"in", "by", "from"} and preposition.head.pos_ in {"VERB", "AUX"}
+
+
 def _owns_words(doc: Any) -> bool:
     """Whether the question asks for someone's words by a noun of saying they own
     ("Flynn's reaction to ...", "her view of ...")."""
-    return any(t.dep_ == "poss" and t.head.lemma_.lower() in _SAYING_NOUNS for t in doc)
+    return any(
+        t.dep_ == "poss" and t.head.lemma_.lower() in _SAYING_NOUNS and _names_the_words(t.head)
+        for t in doc
+    )
 
 
 def _which_speaker(doc: Any, determiners: set[str]) -> Any:

@@ -391,6 +391,21 @@ def test_a_pronoun_subject_is_the_previous_speaker_even_beside_another_name(
 
 
 @pytest.mark.model
+def test_a_follow_up_after_a_refusal_still_means_the_person_asked_about(
+    real_bot: QuoteBot,
+) -> None:
+    chat = Conversation(real_bot)
+    for asked in (
+        "What did Ali Vaez say about China as a mediator?",
+        "What did Ali Vaez say about India?",
+    ):
+        refused = chat.ask(asked)
+        assert refused.abstained
+        follow = resolve(real_bot, "What does he think of Umer Karim's reading?", chat.history)
+        assert follow.question.startswith("What does Ali Vaez think")
+
+
+@pytest.mark.model
 def test_every_answer_on_the_question_set_is_verbatim(real_bot: QuoteBot) -> None:
     from eval.dataset import load_questions
 

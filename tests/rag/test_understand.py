@@ -41,6 +41,27 @@ def test_a_question_of_fact_about_a_named_person_does_not_ask_for_their_words(
     assert a.kind in {"fact", "open"}
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What did Robert Gates say about Janet Yellen's warning?",
+        "How did Robert Gates respond to Janet Yellen's remarks on rates?",
+        "How did Robert Gates describe Janet Yellen's position?",
+        "Does Robert Gates think Janet Yellen's forecast is costing her support?",
+    ],
+)
+def test_words_that_are_only_the_topic_do_not_make_their_owner_the_person_asked_about(
+    question: str,
+) -> None:
+    a = analyse(question, SPEAKERS)
+    assert a.person is not None and a.person.name == "Robert Gates"
+
+
+def test_words_named_as_the_source_make_their_owner_the_person_asked_about() -> None:
+    a = analyse("What would it take, in Janet Yellen's view, for Robert Gates to agree?", SPEAKERS)
+    assert a.person is not None and a.person.name == "Janet Yellen"
+
+
 def test_a_name_elsewhere_in_a_question_of_saying_is_not_whose_words_are_asked_for() -> None:
     assert analyse("What do critics say about Janet Yellen?", SPEAKERS).kind != "speaker"
 
