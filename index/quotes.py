@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from index.given_names import given_name_gender
+from index.letters import NO_LETTERS, find_letters
 from index.lexicon import ORGANISATION_HEADS, REPORTING_VERBS
 from index.marks import QuoteSpan, find_spans
 from index.names import (
@@ -440,6 +441,7 @@ class _Extractor:
         self.chain_open = False
         self._parsed: dict[int, object] = {}
         self._previous: Paragraph | None = None  # the body paragraph before this one
+        self.letters = NO_LETTERS  # the signed paragraphs of a letters page
 
     def _parse(self, paragraph: Paragraph) -> object:
         """spaCy's parse of one paragraph, made when first needed."""
@@ -524,6 +526,7 @@ class _Extractor:
         return attribution_from_parse(governing) if governing is not None else None
 
     def run(self) -> Extraction:
+        self.letters = find_letters(self.paragraphs, self._parse)
         for paragraph in self.paragraphs:
             if paragraph.kind == "body":
                 self._paragraph(paragraph)
@@ -1081,6 +1084,9 @@ class _Extractor:
         masked: str,
         attributed: set[int],
     ) -> None:
+        if paragraph.number in self.letters.furniture:
+            return  # a signature, the writer's town or a section heading: no statement
+        signer = self.letters.signer.get(paragraph.number)
         for index, (start, end) in enumerate(sentences):
             if index in attributed:
                 continue
@@ -1103,7 +1109,7 @@ class _Extractor:
                     start=fact_start,
                     end=paragraph.start + end,
                     text=sentence,
-                    source=source.mention.text if source else None,
+                    source=source.mention.text if source else signer,
                 )
             )
 

@@ -52,8 +52,16 @@ class Composer:
         sentence, which names who said it (the evidence for "who said ...")."""
         s = candidate.statement
         if isinstance(s, Fact):
-            return Statement("", s.text, Citation(s.doc_id, s.paragraph, s.start, s.end, s.text))
+            return fact_statement(s)
         return quote_statement(self.corpus, self.find_speaker, s, attributed)
+
+
+def fact_statement(fact: Fact) -> Statement:
+    """A source sentence as a line of an answer, led by its source when the sentence does
+    not name it (a reader's letter, signed below it: "**Toni LeAnn Williams**: ...")."""
+    lead = f"**{fact.source}**: " if fact.source and fact.source not in fact.text else ""
+    citation = Citation(fact.doc_id, fact.paragraph, fact.start, fact.end, fact.text)
+    return Statement(lead, fact.text, citation)
 
 
 def quote_statement(

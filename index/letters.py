@@ -1,0 +1,134 @@
+"""Signed letters and readers' posts: which paragraphs each writer signed.
+
+A letters page runs each letter as paragraphs of prose followed by a paragraph that is
+only the writer's name ("Toni LeAnn Williams.", or a handle: "@Fred_945."), sometimes
+then their town ("Henderson, Nev."), under short section headings ("LETTERS.",
+"FACEBOOK."). The words are the writer's, but no cue says so: the signature does. A
+name standing alone above the text it introduces is a subhead, not a signature: the
+text after it names that person ("Hillary Clinton." / "Clinton was the U.S. senator").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from index.types import Paragraph
+
+MAX_NAME_WORDS = 5  # "Mauricio Fraga-Rosenfeld.", "Richard Hays Powell."
+MAX_HEADING_WORDS = 2  # "LETTERS.", "Letters.", "FACEBOOK."
+MAX_PLACE_WORDS = 4  # "Henderson, Nev.", "Washington, D.C."
+MIN_LETTER_WORDS = 6  # the paragraph a signature closes is prose
+LETTER_PARAGRAPHS = 3  # a signature followed by prose: the next letter's is this near
+_HANDLE = re.compile(r"@\w{2,}")
+_WORD = re.compile(r"[^\W\d_][\w’'.-]*")
+
+Parse = Callable[[Paragraph], Any]
+
+
+@dataclass(frozen=True)
+class Letters:
+    """The signed paragraphs of one document."""
+
+    signer: dict[int, str]  # paragraph number -> the name that signs it
+    furniture: frozenset[int]  # signatures, towns and section headings: no statements
+
+
+NO_LETTERS = Letters({}, frozenset())
+
+
+def _bare(text: str) -> str:
+    return text.strip().rstrip(".").strip()
+
+
+def _capitalised(text: str, most: int) -> list[str] | None:
+    """The words of a short line whose every word is capitalised, else None."""
+    words = text.split()
+    if not 1 <= len(words) <= most or not all(_WORD.fullmatch(w.strip(",")) for w in words):
+        return None
+    return words if all(w[:1].isupper() for w in words) else None
+
+
+def _signature(paragraph: Paragraph, parse: Parse) -> str | None:
+    """The name a paragraph consists of (a person's, or a handle), else None."""
+    name = _bare(paragraph.text)
+    if _HANDLE.fullmatch(name):
+        return name
+    words = _capitalised(name, MAX_NAME_WORDS)
+    if words is None or len(words) < 2:
+        return None
+    people = [e for e in parse(paragraph).ents if e.label_ == "PERSON"]
+    return name if any(e.text.rstrip(".") == name for e in people) else None
+
+
+def _is_heading(paragraph: Paragraph) -> bool:
+    words = _capitalised(_bare(paragraph.text), MAX_HEADING_WORDS)
+    return words is not None and paragraph.text.strip().endswith(".")
+
+
+def _words(paragraph: Paragraph) -> int:
+    return len(paragraph.text.split())
+
+
+def _is_place(at: int, paragraphs: Sequence[Paragraph], signatures: dict[int, str]) -> bool:
+    return (
+        at < len(paragraphs)
+        and at not in signatures
+        and _capitalised(_bare(paragraphs[at].text), MAX_PLACE_WORDS) is not None
+    )
+
+
+def _closes(at: int, paragraphs: Sequence[Paragraph], signatures: dict[int, str]) -> bool:
+    """Whether a signature ends a letter: the page ends (or only its closing line follows:
+    "Follow @USATOpinion on Twitter."), or a town, a heading or the next signed letter
+    follows (a subhead is followed by its section's prose)."""
+    nxt = at + 1
+    if nxt >= len(paragraphs) - 1 or _is_place(nxt, paragraphs, signatures):
+        return True
+    if _is_heading(paragraphs[nxt]):
+        return True
+    return any(nxt < later <= nxt + LETTER_PARAGRAPHS for later in signatures)
+
+
+def find_letters(paragraphs: Sequence[Paragraph], parse: Parse) -> Letters:
+    """Each signed paragraph with its signer, when the document is a page of letters: a
+    section heading, then prose closed by signatures."""
+    signatures: dict[int, str] = {}
+    headed = False
+    for at, paragraph in enumerate(paragraphs):
+        if at == 0:
+            continue  # the title
+        name = _signature(paragraph, parse)
+        if name is None:
+            headed = headed or _is_heading(paragraph)
+            continue
+        if not headed or _words(paragraphs[at - 1]) < MIN_LETTER_WORDS:
+            continue
+        after = paragraphs[at + 1].text if at + 1 < len(paragraphs) else ""
+        surname = name.split()[-1]
+        if not name.startswith("@") and re.search(rf"\b{re.escape(surname)}\b", after):
+            continue  # a subhead: the text after it is about them
+        signatures[at] = name
+    while True:  # a signature is confirmed by the next one only if that one is confirmed
+        kept = {at: n for at, n in signatures.items() if _closes(at, paragraphs, signatures)}
+        if kept == signatures:
+            break
+        signatures = kept
+    if not signatures:
+        return NO_LETTERS
+    furniture = {paragraphs[at].number for at in signatures}
+    for at in signatures:
+        if _is_place(at + 1, paragraphs, signatures):
+            furniture.add(paragraphs[at + 1].number)  # the writer's town
+    furniture |= {
+        p.number for p in paragraphs[1:] if _is_heading(p) and _signature(p, parse) is None
+    }
+    signer: dict[int, str] = {}
+    for at, name in signatures.items():
+        back = at - 1
+        while back > 0 and paragraphs[back].number not in furniture:
+            signer[paragraphs[back].number] = name
+            back -= 1
+    return Letters(signer, frozenset(furniture))
