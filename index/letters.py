@@ -1,4 +1,4 @@
-"""Signed letters and readers' posts: which paragraphs each writer signed.
+"""Signed writing: which paragraphs a letter writer or an opinion piece's author wrote.
 
 A letters page runs each letter as paragraphs of prose followed by a paragraph that is
 only the writer's name ("Toni LeAnn Williams.", or a handle: "@Fred_945."), sometimes
@@ -6,6 +6,10 @@ then their town ("Henderson, Nev."), under short section headings ("LETTERS.",
 "FACEBOOK."). The words are the writer's, but no cue says so: the signature does. A
 name standing alone above the text it introduces is a subhead, not a signature: the
 text after it names that person ("Hillary Clinton." / "Clinton was the U.S. senator").
+
+An opinion piece ends with its author's line ("Rudy Giuliani is the former mayor of New
+York City."): a full name opening the last paragraph, then "is", a name the piece itself
+otherwise hardly uses (a writer does not name themselves). The piece is theirs.
 """
 
 from __future__ import annotations
@@ -22,6 +26,9 @@ MAX_HEADING_WORDS = 2  # "LETTERS.", "Letters.", "FACEBOOK."
 MAX_PLACE_WORDS = 4  # "Henderson, Nev.", "Washington, D.C."
 MIN_LETTER_WORDS = 6  # the paragraph a signature closes is prose
 LETTER_PARAGRAPHS = 3  # a signature followed by prose: the next letter's is this near
+MAX_AUTHOR_LINE_WORDS = 60  # "Aaron Kall is director of debate at the University of ..."
+MAX_SELF_MENTIONS = 1  # body paragraphs that name the author (a quoted relative's name)
+MIN_PIECE_PARAGRAPHS = 3
 _HANDLE = re.compile(r"@\w{2,}")
 _WORD = re.compile(r"[^\W\d_][\w’'.-]*")
 
@@ -30,7 +37,7 @@ Parse = Callable[[Paragraph], Any]
 
 @dataclass(frozen=True)
 class Letters:
-    """The signed paragraphs of one document."""
+    """The signed paragraphs of one document (letters, or an opinion piece)."""
 
     signer: dict[int, str]  # paragraph number -> the name that signs it
     furniture: frozenset[int]  # signatures, towns and section headings: no statements
@@ -92,9 +99,40 @@ def _closes(at: int, paragraphs: Sequence[Paragraph], signatures: dict[int, str]
     return any(nxt < later <= nxt + LETTER_PARAGRAPHS for later in signatures)
 
 
+def _author(paragraphs: Sequence[Paragraph], parse: Parse) -> str | None:
+    """The author an opinion piece's closing line names, else None."""
+    if len(paragraphs) < MIN_PIECE_PARAGRAPHS + 2:
+        return None
+    line = paragraphs[-1]
+    if _words(line) > MAX_AUTHOR_LINE_WORDS:
+        return None
+    doc = parse(line)
+    opening = next((e for e in doc.ents if e.label_ == "PERSON" and e.start == 0), None)
+    if opening is None or len(opening) < 2 or opening.end >= len(doc):
+        return None
+    if doc[opening.end].lower_ != "is":
+        return None
+    name = opening.text
+    surname = re.compile(rf"\b{re.escape(name.split()[-1])}\b")
+    mentions = sum(bool(surname.search(p.text)) for p in paragraphs[1:-1])
+    return name if mentions <= MAX_SELF_MENTIONS else None
+
+
 def find_letters(paragraphs: Sequence[Paragraph], parse: Parse) -> Letters:
-    """Each signed paragraph with its signer, when the document is a page of letters: a
-    section heading, then prose closed by signatures."""
+    """Each signed paragraph with its signer: on a page of letters (a section heading,
+    then prose closed by signatures), or in an opinion piece, by its author's line."""
+    letters = _letters(paragraphs, parse)
+    if letters.signer:
+        return letters
+    author = _author(paragraphs, parse)
+    if author is None:
+        return NO_LETTERS
+    headings = frozenset(p.number for p in paragraphs[1:-1] if _is_heading(p))
+    signed = {p.number: author for p in paragraphs[1:-1] if p.number not in headings}
+    return Letters(signed, frozenset())
+
+
+def _letters(paragraphs: Sequence[Paragraph], parse: Parse) -> Letters:
     signatures: dict[int, str] = {}
     headed = False
     for at, paragraph in enumerate(paragraphs):

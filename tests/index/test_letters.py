@@ -100,3 +100,40 @@ def test_a_letters_facts_carry_their_writer_and_signatures_are_no_facts() -> Non
         if fact.source:
             line = fact_statement(fact)
             assert line.lead == f"**{fact.source}**: " and line.body == fact.text
+
+
+OPINION_PIECE = """The library is worth its cost.
+
+Every Sunday for ten years I have watched the same families come through our doors, because the branch is the only quiet and free place they have.
+
+The council says the savings are small but necessary. They are neither: the parking garage it approved last spring cost more than a decade of Sunday hours.
+
+Closing on Sundays would save the city money on paper and cost it far more in lost homework, lost job applications and lost company for the lonely.
+
+Margaret Ellison is the head librarian of the Dayton Public Library.
+"""
+
+NEWS_STORY_ENDING_ON_A_PERSON = """Council votes to close the library on Sundays.
+
+The city council voted 5-2 on Tuesday to close the main library branch on Sundays, a cut Mayor Margaret Ellison had proposed in her budget.
+
+Ellison said the savings were needed to balance the budget without raising property taxes.
+
+Opponents, including several librarians, said the decision would hurt families who rely on the branch.
+
+Margaret Ellison is in her second term as mayor.
+"""
+
+
+def test_an_opinion_piece_is_signed_by_the_author_its_closing_line_names() -> None:
+    document, letters = _letters(OPINION_PIECE)
+    body = document.paragraphs[1:-1]
+    assert {letters.signer.get(p.number) for p in body} == {"Margaret Ellison"}
+    assert document.paragraphs[-1].number not in letters.signer  # the line names her
+    facts = extract(document.doc_id, document.text, document.paragraphs).facts
+    assert any(f.source == "Margaret Ellison" and "parking garage" in f.text for f in facts)
+
+
+def test_a_story_about_the_person_its_last_line_names_is_not_theirs() -> None:
+    _, letters = _letters(NEWS_STORY_ENDING_ON_A_PERSON)
+    assert letters.signer == {}
