@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from index.nlp import load_nlp
 from rag.question import asks_what_was_said, find_person
 from rag.types import Answer
 from rag.understand import names_whose_words
@@ -40,7 +41,7 @@ def resolve(bot: QuoteBot, question: str, history: list[Answer]) -> Resolved:
         | {(q.doc_id, q.start) for q in previous.quotes}
     )
     short = _AND_PERSON.match(question)
-    if short:
+    if short and _names_only(short.group(1)):
         person = find_person(short.group(1), bot.speakers())
         if person is not None:
             name = person[0].name
@@ -74,6 +75,13 @@ def resolve(bot: QuoteBot, question: str, history: list[Answer]) -> Resolved:
             question, context=frozenset(f"{c.doc_id}#{c.paragraph}" for c in previous.citations)
         )
     return Resolved(question)
+
+
+def _names_only(rest: str) -> bool:
+    """Whether the words after "and" / "what about" only name someone ("and Karim?",
+    "what about the Lahore expert?"), not a question of their own ("And how did Christie
+    react?", "And does he think Trump could change course?")."""
+    return not any(t.pos_ in {"VERB", "AUX"} for t in load_nlp()(rest))
 
 
 _BACK = re.compile(r"\b(?:it|them|that|this|those|these|there|then)\b", re.I)

@@ -201,6 +201,26 @@ def _with_antecedents(corpus: Corpus, chosen: list[Candidate]) -> list[Candidate
     return out
 
 
+def _with_lists(corpus: Corpus, lines: list[Statement]) -> list[Statement]:
+    """Each line that ends its paragraph announcing a list ("Clinton has the following tasks
+    ahead of her tonight:") followed by the paragraph that holds the list."""
+    out: list[Statement] = []
+    for line in lines:
+        out.append(line)
+        c = line.citation
+        if not c.text.rstrip().endswith(":"):
+            continue
+        document = corpus.documents[c.doc_id]
+        if document.text[c.end : document.paragraph(c.paragraph).end].strip():
+            continue  # the paragraph goes on after the colon
+        if c.paragraph + 1 > len(document.paragraphs):
+            continue
+        listed = document.paragraph(c.paragraph + 1)
+        citation = Citation(c.doc_id, listed.number, listed.start, listed.end, listed.text)
+        out.append(Statement("", listed.text, citation))
+    return out
+
+
 def _generated(
     composer: Composer, question: str, statements: list[Statement], citations: list[Citation]
 ) -> str | None:
@@ -361,6 +381,7 @@ def _answer(
     chosen = _with_antecedents(composer.corpus, chosen)
     attributed = kind == "who_said"
     lines = [composer.statement(c, attributed) for c in chosen]
+    lines = _with_lists(composer.corpus, lines)
     statements = verified(composer.corpus, _distinct(lines))
     if not statements:
         return abstain(question, NOT_FOUND, kind, confidence)

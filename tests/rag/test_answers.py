@@ -391,6 +391,19 @@ def test_a_pronoun_subject_is_the_previous_speaker_even_beside_another_name(
 
 
 @pytest.mark.model
+def test_a_follow_up_opening_with_and_is_a_question_of_its_own_unless_it_only_names(
+    real_bot: QuoteBot,
+) -> None:
+    first = real_bot.ask("What did Ali Vaez say about escalation?")
+    own = "And does he think Umer Karim is right about the strikes?"
+    assert resolve(real_bot, own, [first]).question.startswith("And does Ali Vaez think")
+    asked = "And how did Umer Karim react to the strikes?"
+    assert resolve(real_bot, asked, [first]).question == asked
+    short = resolve(real_bot, "And Umer Karim?", [first]).question
+    assert "Umer Karim" in short and "escalation" in short
+
+
+@pytest.mark.model
 def test_a_follow_up_after_a_refusal_still_means_the_person_asked_about(
     real_bot: QuoteBot,
 ) -> None:
