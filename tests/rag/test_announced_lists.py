@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from real_bots import bot_over
 
 from rag import QuoteBot
 from rag.verify import violations
@@ -26,10 +27,7 @@ The mayor is expected to sign whatever budget the council passes by the end of t
 
 @pytest.fixture(scope="module")
 def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[QuoteBot]:
-    bot = QuoteBot.create(tmp_path_factory.mktemp("lists") / "idx")  # the real model
-    path = tmp_path_factory.mktemp("articles") / "budget.txt"
-    path.write_text(ARTICLE, encoding="utf-8")
-    bot.add(path)
+    bot = bot_over(tmp_path_factory.mktemp("lists"), {"budget.txt": ARTICLE})
     yield bot
     bot.close()
 

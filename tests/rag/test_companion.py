@@ -3,9 +3,11 @@ holds their best statement and the one beside it (real model)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from real_bots import bot_over
 
 from rag import QuoteBot
 
@@ -26,11 +28,8 @@ Council member Tom Avery said the budget for the minors program would double nex
 
 
 @pytest.fixture
-def bot(tmp_path: Path):
-    bot = QuoteBot.create(tmp_path / "idx")  # the real model
-    path = tmp_path / "minors.txt"
-    path.write_text(ARTICLE, encoding="utf-8")
-    bot.add(path)
+def bot(tmp_path: Path) -> Iterator[QuoteBot]:
+    bot = bot_over(tmp_path, {"minors.txt": ARTICLE})  # the real model
     yield bot
     bot.close()
 
