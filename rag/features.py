@@ -142,7 +142,7 @@ def feature_rows(candidates: Candidates) -> np.ndarray:
     kind = a.kind if a.kind in KINDS else "open"
     rows = []
     for i, c in enumerate(items):
-        quote = c.is_quote
+        quote = c.speaker is not None  # someone's words: a quote, or a signed sentence
         match = c.speaker in names
         statement_keys = keys(c.statement.text)
         overlap = _cover(terms, statement_keys)
