@@ -198,12 +198,6 @@ class Fact:
     text: str
     source: str | None = None
 
-    @property
-    def signed_by(self) -> str | None:
-        """The writer who signed it (a letter's or an opinion piece's), not named in the
-        sentence itself as an "according to" source is; else None."""
-        return self.source if self.source and self.source not in self.text else None
-
 
 @dataclass(frozen=True)
 class Chunk:

@@ -4,12 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from index.types import Fact, Speaker
 from rag.answering import AnswerPath, lists_everyone
 from rag.candidates import Corpus
 from rag.conversation import resolve
@@ -55,7 +53,7 @@ class Answerer:
         return AnswerPath(
             self.whole.path.corpus if self.whole is not None else Corpus(self.bot.store),
             self.retriever,
-            with_writers(self.bot.speakers(), self.bot.store.facts),
+            self.bot.speakers(),
             self.bot.find_speaker,
             self.common,
             generator=make_generator(self.config),
@@ -101,17 +99,3 @@ class Answerer:
         if lists_everyone(analysis):
             return everyone(self.directory, analysis)
         return None
-
-
-def with_writers(speakers: list[Speaker], facts: Iterable[Fact]) -> list[Speaker]:
-    """The quoted speakers and the writers of signed letters and opinion pieces, so a
-    question can ask about a writer ("What does Rudy Giuliani propose ...?"): their
-    sentences are their words (``Fact.signed_by``), though no quote of theirs is indexed."""
-    known = {s.name for s in speakers}
-    writers = sorted({f.signed_by for f in facts if f.signed_by} - known)
-    return speakers + [Speaker(w, None, _surname(w), 0, not w.startswith("@")) for w in writers]
-
-
-def _surname(name: str) -> tuple[str, ...]:
-    words = name.split()
-    return (words[-1],) if len(words) > 1 and not name.startswith("@") else ()

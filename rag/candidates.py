@@ -58,9 +58,7 @@ class Candidate:
 
     @property
     def speaker(self) -> str | None:
-        """Whose words these are: a quote's speaker, a signed sentence's writer."""
-        s = self.statement
-        return s.speaker if isinstance(s, Quote) else s.signed_by
+        return self.statement.speaker if isinstance(self.statement, Quote) else None
 
     @property
     def key(self) -> tuple[str, int, int]:

@@ -142,7 +142,7 @@ def feature_rows(candidates: Candidates) -> np.ndarray:
     kind = a.kind if a.kind in KINDS else "open"
     rows = []
     for i, c in enumerate(items):
-        quote = c.speaker is not None  # someone's words: a quote, or a signed sentence
+        quote = c.is_quote
         match = c.speaker in names
         statement_keys = keys(c.statement.text)
         overlap = _cover(terms, statement_keys)

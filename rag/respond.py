@@ -59,7 +59,7 @@ class Composer:
 def fact_statement(fact: Fact) -> Statement:
     """A source sentence as a line of an answer, led by its source when the sentence does
     not name it (a reader's letter, signed below it: "**Toni LeAnn Williams**: ...")."""
-    lead = f"**{fact.signed_by}**: " if fact.signed_by else ""
+    lead = f"**{fact.source}**: " if fact.source and fact.source not in fact.text else ""
     citation = Citation(fact.doc_id, fact.paragraph, fact.start, fact.end, fact.text)
     return Statement(lead, fact.text, citation)
 
