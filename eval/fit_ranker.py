@@ -183,13 +183,11 @@ def _best_threshold(
     the sources do not answer): a wrong answer costs a reader more than a refusal."""
     thresholds = np.arange(0.02, 0.98, 0.01)
     scores = np.zeros(len(thresholds))
-    for i, t in enumerate(thresholds):
-        for ex, p, c in zip(examples, probabilities, confidence, strict=True):
-            right = ex.question.answerable and ex.labels[int(np.argmax(p))] == 1
-            if c >= t:
-                scores[i] += 1.0 if right else -WRONG_ANSWER_COST
-            else:
-                scores[i] += float(not ex.question.answerable)
+    for ex, p, c in zip(examples, probabilities, confidence, strict=True):
+        right = ex.question.answerable and ex.labels[int(np.argmax(p))] == 1
+        answered = c >= thresholds
+        scores += np.where(answered, 1.0 if right else -WRONG_ANSWER_COST, 0.0)
+        scores += np.where(answered, 0.0, float(not ex.question.answerable))
     # the score is a step function of the threshold, and the edge of its best step moves
     # with a handful of questions: the threshold chosen is the best on average over its
     # neighbourhood (THRESHOLD_WINDOW either side), of those tied the highest

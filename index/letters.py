@@ -133,16 +133,14 @@ def find_letters(paragraphs: Sequence[Paragraph], parse: Parse) -> Letters:
 
 
 def _letters(paragraphs: Sequence[Paragraph], parse: Parse) -> Letters:
+    # each paragraph's name (a signature or a subhead) or heading, read once; 0 is the title
+    names = {at: _signature(p, parse) for at, p in enumerate(paragraphs) if at > 0}
+    headings = {at for at, name in names.items() if name is None and _is_heading(paragraphs[at])}
     signatures: dict[int, str] = {}
-    headed = False
-    for at, paragraph in enumerate(paragraphs):
-        if at == 0:
-            continue  # the title
-        name = _signature(paragraph, parse)
-        if name is None:
-            headed = headed or _is_heading(paragraph)
+    for at, name in names.items():
+        if name is None or not any(h < at for h in headings):
             continue
-        if not headed or _words(paragraphs[at - 1]) < MIN_LETTER_WORDS:
+        if _words(paragraphs[at - 1]) < MIN_LETTER_WORDS:
             continue
         after = paragraphs[at + 1].text if at + 1 < len(paragraphs) else ""
         surname = name.split()[-1]
@@ -157,12 +155,10 @@ def _letters(paragraphs: Sequence[Paragraph], parse: Parse) -> Letters:
     if not signatures:
         return NO_LETTERS
     furniture = {paragraphs[at].number for at in signatures}
+    furniture |= {paragraphs[at].number for at in headings}
     for at in signatures:
         if _is_place(at + 1, paragraphs, signatures):
             furniture.add(paragraphs[at + 1].number)  # the writer's town
-    furniture |= {
-        p.number for p in paragraphs[1:] if _is_heading(p) and _signature(p, parse) is None
-    }
     signer: dict[int, str] = {}
     for at, name in signatures.items():
         back = at - 1

@@ -202,13 +202,14 @@ def _with_antecedents(corpus: Corpus, chosen: list[Candidate]) -> list[Candidate
 
 
 def _with_lists(corpus: Corpus, lines: list[Statement]) -> list[Statement]:
-    """Each line that ends its paragraph announcing a list ("Clinton has the following tasks
-    ahead of her tonight:") followed by the paragraph that holds the list."""
+    """Each source sentence that ends its paragraph announcing a list ("Clinton has the
+    following tasks ahead of her tonight:") followed by the paragraph that holds the list.
+    Not a quote's line: what follows it may be anyone's words, shown under no name."""
     out: list[Statement] = []
     for line in lines:
         out.append(line)
         c = line.citation
-        if not c.text.rstrip().endswith(":"):
+        if c.speaker is not None or line.lead or not c.text.rstrip().endswith(":"):
             continue
         document = corpus.documents[c.doc_id]
         if document.text[c.end : document.paragraph(c.paragraph).end].strip():
@@ -347,7 +348,7 @@ def compose(ranked: Ranked, composer: Composer, limit: int) -> Answer:
         if not own:  # all of it given already ("What else did she say?")
             name = display_name(person_asked, person_asked.name)
             message = f"{name} has nothing more quoted in the indexed articles."
-            return abstain(question, message, kind, speaker=person_asked.name)
+            return abstain(question, message, kind, speaker=asked)
         return _answer(ranked, composer, own[:limit], person_asked.name, 1.0)
     if not ranked.items or confidence < composer.model.threshold:
         return abstain(question, off_topic, kind, confidence, asked)

@@ -3,17 +3,23 @@ article of their own."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from rag import QuoteBot
 
 
-def bot_over(folder: Path, articles: dict[str, str]) -> QuoteBot:
+@contextmanager
+def bot_over(folder: Path, articles: dict[str, str]) -> Iterator[QuoteBot]:
     """A new index in ``folder`` on all-MiniLM-L6-v2 holding ``articles`` (file name ->
-    text), added in order; the caller closes it."""
+    text), added in order, closed when the block ends."""
     bot = QuoteBot.create(folder / "idx")
-    for name, text in articles.items():
-        path = folder / name
-        path.write_text(text, encoding="utf-8")
-        bot.add(path)
-    return bot
+    try:
+        for name, text in articles.items():
+            path = folder / name
+            path.write_text(text, encoding="utf-8")
+            bot.add(path)
+        yield bot
+    finally:
+        bot.close()

@@ -27,9 +27,8 @@ The mayor is expected to sign whatever budget the council passes by the end of t
 
 @pytest.fixture(scope="module")
 def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[QuoteBot]:
-    bot = bot_over(tmp_path_factory.mktemp("lists"), {"budget.txt": ARTICLE})
-    yield bot
-    bot.close()
+    with bot_over(tmp_path_factory.mktemp("lists"), {"budget.txt": ARTICLE}) as bot:
+        yield bot
 
 
 def test_an_announced_list_comes_with_the_paragraph_that_holds_it(bot: QuoteBot) -> None:

@@ -29,9 +29,8 @@ Council member Tom Avery said the budget for the minors program would double nex
 
 @pytest.fixture
 def bot(tmp_path: Path) -> Iterator[QuoteBot]:
-    bot = bot_over(tmp_path, {"minors.txt": ARTICLE})  # the real model
-    yield bot
-    bot.close()
+    with bot_over(tmp_path, {"minors.txt": ARTICLE}) as bot:  # the real model
+        yield bot
 
 
 def test_a_speakers_quote_comes_with_their_words_in_the_next_paragraph(bot: QuoteBot) -> None:
