@@ -203,12 +203,12 @@ class Corpus:
         return dict(counts), max(1, total)
 
     def full_name(self, doc_id: str, name: str, gender: str | None = None) -> str:
-        """A one-word speaker name ("Trump") as the article writes it in full elsewhere
-        ("Donald Trump"), not a title ("President Trump", "Sen. Cruz"); the name itself
-        when the article names no one, or two people, that way. ``gender`` ("m", "f"), the
-        one an honorific gives the speaker ("Mr. Obama"), rules out full names whose given
-        name says the other ("Michelle Obama")."""
-        if " " in name.strip() or doc_id not in self.documents:
+        """A speaker's surname ("Trump", "Guajardo Villarreal") as the article writes the
+        name in full elsewhere ("Donald Trump"), not a title ("President Trump", "Sen.
+        Cruz"); the name itself when the article names no one, or two people, that way.
+        ``gender`` ("m", "f"), the one an honorific gives the speaker ("Mr. Obama"), rules
+        out full names whose given name says the other ("Michelle Obama")."""
+        if doc_id not in self.documents:
             return name
         key = (doc_id, name, gender)
         if key not in self._full_names:
@@ -231,13 +231,14 @@ def _full_name(document: Document, surname: str, gender: str | None = None) -> s
     # an article may write one name with either apostrophe ("O'Neill", "James O’Neill")
     written = re.escape(_straight(surname)).replace("'", "['’]")
     given = re.compile(rf"(?<![\w’'])([\w.’'-]+)\s+{written}(?![\w])")
+    last = [_straight(w) for w in surname.split()]
     full: Counter[str] = Counter()
     for paragraph in document.paragraphs:
         if not any(_could_be_given_name(m.group(1)) for m in given.finditer(paragraph.text)):
             continue  # only "President Obama", "said Obama": no entity recogniser needed
         for ent in _people(paragraph.text):
             words = without_titles(without_possessive(ent).split())  # "Donald Trump’s gains"
-            if len(words) > 1 and _straight(words[-1]) == _straight(surname):
+            if len(words) > len(last) and [_straight(w) for w in words[-len(last) :]] == last:
                 full[" ".join(words)] += 1
     # "Mr. Obama" is not Michelle Obama, even where she is the only Obama written in full
     return one_person(of_gender(full, gender)) or surname

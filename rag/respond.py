@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from index.lexicon import HONORIFICS
 from index.names import honorific_gender
 from index.sentences import sentence_around
 from index.types import Fact, Quote, Speaker
@@ -76,9 +77,10 @@ def quote_statement(
         return _sentence(corpus, quote, "")
     speaker = find_speaker(quote.speaker)
     lead = speaker_lead(speaker, quote.speaker)
-    if speaker is None or " " not in speaker.name:
-        full = corpus.full_name(quote.doc_id, quote.speaker, honorific_gender_of(speaker))
-        if full != quote.speaker:
+    surname = surname_of(speaker, quote.speaker)
+    if surname is not None:
+        full = corpus.full_name(quote.doc_id, surname, honorific_gender_of(speaker))
+        if full != surname:
             lead = lead.replace(f"**{display_name(speaker, quote.speaker)}**", f"**{full}**", 1)
     if quote.kind == "direct" and not attributed:
         run = said_together(corpus, quote)
@@ -108,6 +110,19 @@ def _sentence(corpus: Corpus, quote: Quote, lead: str, continued: bool = False) 
         lead = ""  # the sentence names them itself, as fully as the lead would
     citation = Citation(quote.doc_id, quote.paragraph, start, end, text, quote.speaker)
     return Statement(lead, text, citation)
+
+
+def surname_of(speaker: Speaker | None, name: str) -> str | None:
+    """The surname a speaker is quoted under, which the article may write in full
+    elsewhere: a one-word name ("Trump"), or a longer one that only ever follows an
+    honorific ("Mr. Guajardo Villarreal"); None for a name that is already full."""
+    if " " not in name.strip():
+        return name
+    if speaker is None or speaker.name != name:
+        return None
+    honorifics = [a for a in speaker.aliases if a.endswith(" " + name)]
+    led = [a[: -len(name) - 1] for a in honorifics]
+    return name if led and all(h.lower() in HONORIFICS for h in led) else None
 
 
 def honorific_gender_of(speaker: Speaker | None) -> str | None:
@@ -438,9 +453,11 @@ def _listed_name(composer: Composer, speaker: str, first: Candidate) -> str:
     quote ("Clinton" there may be "Hillary Clinton", listed once)."""
     known = composer.find_speaker(speaker)
     name = display_name(known, speaker)
-    if " " in name:
+    surname = surname_of(known, speaker)
+    if surname is None:
         return name
-    return composer.corpus.full_name(first.statement.doc_id, name, honorific_gender_of(known))
+    full = composer.corpus.full_name(first.statement.doc_id, surname, honorific_gender_of(known))
+    return name if full == surname else full
 
 
 def _repeats(line: Statement, given: list[Statement]) -> bool:

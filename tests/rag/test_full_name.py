@@ -1,11 +1,16 @@
-"""A one-word speaker is shown by the full name the article gives elsewhere."""
+"""A speaker quoted by surname is shown by the full name the article gives elsewhere."""
 
 from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
 
 from index.paragraphs import build_paragraphs
 from index.types import Document, Speaker
 from rag.candidates import _full_name
-from rag.respond import honorific_gender_of
+from rag.respond import honorific_gender_of, surname_of
+from tests.real_bots import bot_over
 
 
 def _document(text: str) -> Document:
@@ -94,3 +99,38 @@ def test_a_name_written_with_either_apostrophe_is_one_name() -> None:
     )
     assert _full_name(document, "O'Neill") == "James O’Neill"  # as the article writes it
     assert _full_name(document, "O’Neill") == "James O’Neill"
+
+
+SURNAME_OF_TWO_WORDS = (
+    "Port talks stall\n\n"
+    "When Rodrigo Salas Ibarra, the port authority's director, came to the harbour on "
+    "Monday, he brought a plan for the new ferry terminal.\n\n"
+    "Mr. Salas Ibarra argues there is no point in waiting for the council. ''We must not "
+    "lose another winter,'' he said.\n\n"
+    "Crews were unconvinced. ''The quay is ours at dawn,'' said Tom Reed, a trawler skipper.\n"
+)
+
+
+def test_a_surname_of_two_words_is_completed_from_the_article() -> None:
+    document = _document(SURNAME_OF_TWO_WORDS)
+    assert _full_name(document, "Salas Ibarra", "m") == "Rodrigo Salas Ibarra"
+
+
+def test_a_name_of_several_words_is_a_surname_only_behind_an_honorific() -> None:
+    behind = Speaker("Salas Ibarra", None, ("Mr. Salas Ibarra",), 2)
+    assert surname_of(behind, "Salas Ibarra") == "Salas Ibarra"
+    full = Speaker("Tom Reed", None, ("Reed",), 1)
+    assert surname_of(full, "Tom Reed") is None  # already a full name
+    titled = Speaker("Salas Ibarra", None, ("Director Salas Ibarra",), 1)
+    assert surname_of(titled, "Salas Ibarra") is None  # "Director" may open a given name
+    assert surname_of(None, "Reed") == "Reed"
+    assert surname_of(None, "Tom Reed") is None
+
+
+@pytest.mark.model
+def test_an_answer_names_a_surname_of_two_words_by_the_full_name(tmp_path: Path) -> None:
+    with bot_over(tmp_path, {"port.txt": SURNAME_OF_TWO_WORDS}) as bot:
+        answer = bot.ask("What did Salas Ibarra say about the winter?")
+    assert not answer.abstained
+    assert "**Rodrigo Salas Ibarra**" in answer.text
+    assert "Mr. Salas Ibarra**" not in answer.text
