@@ -8,10 +8,12 @@ chosen by hand. ``FEATURES`` names the columns; the weights file must list the s
 from __future__ import annotations
 
 import math
+import re
 from functools import lru_cache
 
 import numpy as np
 
+from index.lexicon import REPORTING_VERBS
 from index.nlp import load_nlp
 from rag.candidates import Candidates
 from rag.places import place_key
@@ -61,7 +63,11 @@ FEATURES = (
     *_BASE,
     *(f"kind_{k}" for k in KINDS),
     *(f"quote_x_{k}" for k in KINDS),
+    *(f"reported_x_{k}" for k in KINDS),
 )
+# words someone is reported as saying or thinking: a quote, or a sentence with a reporting
+# verb ("Republicans said ...", "analysts argue ...") or "according to"
+_REPORTED = re.compile(rf"\b(?:according to|{REPORTING_VERBS})\b", re.I)
 TYPED_CANDIDATES = 16  # entity labels are read for this many candidates, best first
 
 
@@ -188,5 +194,7 @@ def feature_rows(candidates: Candidates) -> np.ndarray:
         ]
         row += [float(kind == k) for k in KINDS]
         row += [float(quote and kind == k) for k in KINDS]
+        reported = quote or _REPORTED.search(c.statement.text) is not None
+        row += [float(reported and kind == k) for k in KINDS]
         rows.append(row)
     return np.asarray(rows, dtype=np.float32)
