@@ -1,5 +1,5 @@
-"""A bot on the real model over fixture articles given as text, for tests that need an
-article of their own."""
+"""Bots over fixture articles given as text, for tests that need an article of their own:
+on the real model, or the candidates a question gathers there on any embedder."""
 
 from __future__ import annotations
 
@@ -7,7 +7,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from index.config import Config
 from rag import QuoteBot
+from rag.candidates import Candidates, gather
+from rag.conversation import Resolved
 
 
 @contextmanager
@@ -21,5 +24,20 @@ def bot_over(folder: Path, articles: dict[str, str]) -> Iterator[QuoteBot]:
             path.write_text(text, encoding="utf-8")
             bot.add(path)
         yield bot
+    finally:
+        bot.close()
+
+
+def candidates_over(folder: Path, config: Config, article: str, question: str) -> Candidates:
+    """The candidates ``question`` gathers from an index in ``folder`` holding ``article``
+    alone (the index is closed; the candidates carry the text their features read)."""
+    bot = QuoteBot.create(folder / "idx", config)
+    try:
+        path = folder / "article.txt"
+        path.write_text(article, encoding="utf-8")
+        bot.add(path)
+        answer_path = bot.answerer.path
+        analysis = answer_path.analyse(Resolved(question))
+        return gather(analysis, answer_path.retriever, answer_path.corpus, frozenset())
     finally:
         bot.close()

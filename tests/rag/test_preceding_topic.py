@@ -7,10 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from index.config import Config
-from rag import QuoteBot
-from rag.candidates import gather
-from rag.conversation import Resolved
 from rag.features import FEATURES, feature_rows
+from tests.real_bots import candidates_over
 
 ARTICLE = """Senator tours flood levees
 
@@ -27,22 +25,13 @@ The state fair opens next week with a new parade route, organisers said.
 def test_a_quote_after_the_paragraph_naming_the_topic_carries_its_score(
     tmp_path: Path, hashing_config: Config
 ) -> None:
-    bot = QuoteBot.create(tmp_path / "idx", hashing_config)
-    try:
-        path = tmp_path / "levees.txt"
-        path.write_text(ARTICLE, encoding="utf-8")
-        bot.add(path)
-        question = "What did Jane Roe say about the flood levees along the Ohio River?"
-        path_ = bot.answerer.path
-        analysis = path_.analyse(Resolved(question))
-        candidates = gather(analysis, path_.retriever, path_.corpus, frozenset())
-        by_text = {c.statement.text: (i, c) for i, c in enumerate(candidates.items)}
-        roe = next(v for t, v in by_text.items() if t.startswith("We cannot wait"))
-        hill = next(v for t, v in by_text.items() if t.startswith("The rides are ready"))
-        assert roe[1].preceding_score > 0.0  # the levees paragraph is just before it
-        assert hill[1].preceding_score < roe[1].preceding_score
-        rows = feature_rows(candidates)
-        gain = FEATURES.index("preceding_gain")
-        assert rows[roe[0], gain] > 0.0  # its paragraph scores below the one before
-    finally:
-        bot.close()
+    question = "What did Jane Roe say about the flood levees along the Ohio River?"
+    candidates = candidates_over(tmp_path, hashing_config, ARTICLE, question)
+    by_text = {c.statement.text: (i, c) for i, c in enumerate(candidates.items)}
+    roe = next(v for t, v in by_text.items() if t.startswith("We cannot wait"))
+    hill = next(v for t, v in by_text.items() if t.startswith("The rides are ready"))
+    assert roe[1].preceding_score > 0.0  # the levees paragraph is just before it
+    assert hill[1].preceding_score < roe[1].preceding_score
+    rows = feature_rows(candidates)
+    gain = FEATURES.index("preceding_gain")
+    assert rows[roe[0], gain] > 0.0  # its paragraph scores below the one before

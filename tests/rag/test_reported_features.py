@@ -7,10 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from index.config import Config
-from rag import QuoteBot
-from rag.candidates import gather
-from rag.conversation import Resolved
 from rag.features import FEATURES, KINDS, feature_rows
+from tests.real_bots import candidates_over
 
 ARTICLE = """Harbour plan unveiled
 
@@ -27,17 +25,10 @@ The quay will close for two winters, according to the board's own timetable.
 def test_reported_words_are_marked_for_the_questions_kind(
     tmp_path: Path, hashing_config: Config
 ) -> None:
-    bot = QuoteBot.create(tmp_path / "idx", hashing_config)
-    try:
-        path = tmp_path / "harbour.txt"
-        path.write_text(ARTICLE, encoding="utf-8")
-        bot.add(path)
-        answer_path = bot.answerer.path
-        analysis = answer_path.analyse(Resolved("What do analysts think of the harbour plan?"))
-        candidates = gather(analysis, answer_path.retriever, answer_path.corpus, frozenset())
-        rows = feature_rows(candidates)
-    finally:
-        bot.close()
+    question = "What do analysts think of the harbour plan?"
+    candidates = candidates_over(tmp_path, hashing_config, ARTICLE, question)
+    rows = feature_rows(candidates)
+    analysis = candidates.analysis
     kind = analysis.kind if analysis.kind in KINDS else "open"
     column = FEATURES.index(f"reported_x_{kind}")
     others = [FEATURES.index(f"reported_x_{k}") for k in KINDS if k != kind]
