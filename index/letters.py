@@ -136,9 +136,10 @@ def _letters(paragraphs: Sequence[Paragraph], parse: Parse) -> Letters:
     # each paragraph's name (a signature or a subhead) or heading, read once; 0 is the title
     names = {at: _signature(p, parse) for at, p in enumerate(paragraphs) if at > 0}
     headings = {at for at, name in names.items() if name is None and _is_heading(paragraphs[at])}
+    first_heading = min(headings, default=len(paragraphs))  # letters follow a heading
     signatures: dict[int, str] = {}
     for at, name in names.items():
-        if name is None or not any(h < at for h in headings):
+        if name is None or at < first_heading:
             continue
         if _words(paragraphs[at - 1]) < MIN_LETTER_WORDS:
             continue

@@ -120,9 +120,8 @@ def surname_of(speaker: Speaker | None, name: str) -> str | None:
         return name
     if speaker is None or speaker.name != name:
         return None
-    honorifics = [a for a in speaker.aliases if a.endswith(" " + name)]
-    led = [a[: -len(name) - 1] for a in honorifics]
-    return name if led and all(h.lower() in HONORIFICS for h in led) else None
+    before = [a[: -len(name) - 1] for a in speaker.aliases if a.endswith(" " + name)]
+    return name if before and all(b.lower() in HONORIFICS for b in before) else None
 
 
 def honorific_gender_of(speaker: Speaker | None) -> str | None:

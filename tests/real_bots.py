@@ -14,10 +14,12 @@ from rag.conversation import Resolved
 
 
 @contextmanager
-def bot_over(folder: Path, articles: dict[str, str]) -> Iterator[QuoteBot]:
-    """A new index in ``folder`` on all-MiniLM-L6-v2 holding ``articles`` (file name ->
-    text), added in order, closed when the block ends."""
-    bot = QuoteBot.create(folder / "idx")
+def bot_over(
+    folder: Path, articles: dict[str, str], config: Config | None = None
+) -> Iterator[QuoteBot]:
+    """A new index in ``folder`` holding ``articles`` (file name -> text), added in order,
+    closed when the block ends; on all-MiniLM-L6-v2 unless ``config`` says otherwise."""
+    bot = QuoteBot.create(folder / "idx", config)
     try:
         for name, text in articles.items():
             path = folder / name
@@ -31,13 +33,7 @@ def bot_over(folder: Path, articles: dict[str, str]) -> Iterator[QuoteBot]:
 def candidates_over(folder: Path, config: Config, article: str, question: str) -> Candidates:
     """The candidates ``question`` gathers from an index in ``folder`` holding ``article``
     alone (the index is closed; the candidates carry the text their features read)."""
-    bot = QuoteBot.create(folder / "idx", config)
-    try:
-        path = folder / "article.txt"
-        path.write_text(article, encoding="utf-8")
-        bot.add(path)
+    with bot_over(folder, {"article.txt": article}, config) as bot:
         answer_path = bot.answerer.path
         analysis = answer_path.analyse(Resolved(question))
         return gather(analysis, answer_path.retriever, answer_path.corpus, frozenset())
-    finally:
-        bot.close()

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from real_bots import bot_over
 
 from rag import QuoteBot
 from rag.verify import violations
+from tests.real_bots import bot_over
 
 ARTICLE = """What the council must do before the budget vote
 

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from real_bots import bot_over
 
 from rag import QuoteBot
+from tests.real_bots import bot_over
 
 ARTICLE = """City expands refugee minors program
 
